@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
+import { NotesModule } from './notes/notes.module.js';
+import { readSampleConfig, typeOrmOptions, type SampleConfig } from './sample.config.js';
+
+/** Health options of the sample app, from its environment. */
+export function healthOptions(config: SampleConfig): HealthModuleOptions {
+  return {
+    service: { name: 'nest-vitals-sample' },
+    apiKey: config.healthApiKey,
+    cacheTtlMs: config.cacheTtlMs,
+    refreshIntervalMs: config.refreshIntervalMs,
+    shutdown: config.drainDelayMs === undefined ? undefined : { drainDelayMs: config.drainDelayMs },
+    database: true,
+    memory: { heapUsedMb: { warn: 512, down: 1024 }, rssMb: { warn: 1024, down: 2048 } },
+    disk: { path: process.cwd(), warnPercent: 90, downPercent: 98 },
+    eventLoop: { probes: ['liveness'], warnMs: 200, downMs: 1000 },
+    redis: config.redisUrl ? { url: config.redisUrl, critical: false } : undefined,
+    http: config.dependencyUrl ? { dependency: { url: config.dependencyUrl, critical: false } } : undefined,
+  };
+}
+
+@Module({})
+export class AppModule {
+  static register(config: SampleConfig = readSampleConfig()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TypeOrmModule.forRoot(typeOrmOptions(config)), NotesModule, HealthModule.forRoot(healthOptions(config))],
+    };
+  }
+}

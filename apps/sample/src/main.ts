@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { readSampleConfig, type SampleConfig } from './sample.config.js';
+import type { INestApplication } from '@nestjs/common';
+
+/** Builds the sample app with Swagger UI at /docs; `main` and the e2e tests share it. */
+export async function createSampleApp(config: SampleConfig = readSampleConfig()): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register(config), { logger: ['log', 'warn', 'error'] });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('nest-vitals sample').setDescription('Notes API with nest-vitals health checks').setVersion('1.0').build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}
+
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isEntryPoint) {
+  const config = readSampleConfig();
+  const app = await createSampleApp(config);
+  await app.listen(config.port);
+  console.log(`nest-vitals sample listening on http://localhost:${config.port} (health: /health, docs: /docs)`);
+}

@@ -1,0 +1,49 @@
+import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { Note } from './notes/note.entity.js';
+
+/** Everything the sample app reads from its environment. */
+export interface SampleConfig {
+  port: number;
+  databaseUrl?: string;
+  sqlitePath: string;
+  redisUrl?: string;
+  dependencyUrl?: string;
+  healthApiKey?: string;
+  cacheTtlMs?: number;
+  refreshIntervalMs?: number;
+  drainDelayMs?: number;
+}
+
+function optionalInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer (milliseconds); got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
+  return {
+    port: optionalInteger(env, 'PORT') ?? 3000,
+    databaseUrl: env.DATABASE_URL || undefined,
+    sqlitePath: env.SQLITE_PATH || 'sample.sqlite',
+    redisUrl: env.REDIS_URL || undefined,
+    dependencyUrl: env.DEPENDENCY_URL || undefined,
+    healthApiKey: env.HEALTH_API_KEY || undefined,
+    cacheTtlMs: optionalInteger(env, 'HEALTH_CACHE_TTL_MS'),
+    refreshIntervalMs: optionalInteger(env, 'HEALTH_REFRESH_INTERVAL_MS'),
+    drainDelayMs: optionalInteger(env, 'HEALTH_DRAIN_DELAY_MS'),
+  };
+}
+
+/** SQLite file by default; PostgreSQL or MariaDB/MySQL when DATABASE_URL is set. */
+export function typeOrmOptions(config: SampleConfig): TypeOrmModuleOptions {
+  const common = { entities: [Note], synchronize: true };
+  if (!config.databaseUrl) return { ...common, type: 'better-sqlite3', database: config.sqlitePath };
+  const protocol = new URL(config.databaseUrl).protocol.replace(/:$/, '');
+  if (protocol === 'postgres' || protocol === 'postgresql') return { ...common, type: 'postgres', url: config.databaseUrl };
+  if (protocol === 'mysql' || protocol === 'mariadb') return { ...common, type: protocol, url: config.databaseUrl.replace(/^mariadb:/, 'mysql:') };
+  throw new Error(`DATABASE_URL must start with postgres://, mysql:// or mariadb://; got ${protocol}://`);
+}

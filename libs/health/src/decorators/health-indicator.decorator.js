@@ -1,0 +1,17 @@
+import { applyDecorators, Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+const discoverable = DiscoveryService.createDecorator();
+/**
+ * Marks a provider as a health indicator. It is discovered at bootstrap wherever it is provided;
+ * its `check()` returns a Terminus `HealthIndicatorResult`.
+ *
+ * @param name check name, unique in the app, matching `[a-z0-9][a-z0-9-_.]*`
+ * @param options probes (default `['readiness']`), `critical` (default true), `timeoutMs`, `cacheTtlMs`, ...
+ * @publicApi
+ */
+export const HealthIndicator = Object.assign((name, options = {}) => applyDecorators(Injectable(), discoverable({ ...options, name })), { KEY: discoverable.KEY });
+/** Reads the `@HealthIndicator()` metadata of a class, if any. */
+export function getHealthIndicatorMetadata(target) {
+    return Reflect.getMetadata(discoverable.KEY, target);
+}
+//# sourceMappingURL=health-indicator.decorator.js.map

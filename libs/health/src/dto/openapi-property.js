@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=openapi-property.js.map

@@ -1,0 +1,135 @@
+import { redact, redactDeep } from '../redaction/redactor.js';
+import { describeError, normalizeResult } from './check-outcome.js';
+import { StatusDamper } from './status-damper.js';
+/** A result older than this many refresh intervals counts as DOWN. */
+export const STALE_AFTER_INTERVALS = 3;
+/**
+ * Runs one indicator: a timeout on every run, one run in flight at a time (single-flight),
+ * results reused for `cacheTtlMs`, background refresh every `refreshIntervalMs`, and flap damping.
+ */
+export class CheckRunner {
+    indicator;
+    events;
+    inFlight;
+    latest;
+    damper;
+    refreshTimer;
+    refreshing = false;
+    constructor(indicator, events) {
+        this.indicator = indicator;
+        this.events = events;
+        this.damper = new StatusDamper(indicator.failureThreshold, indicator.successThreshold);
+    }
+    /** The result a request gets: fresh, shared with a run in flight, cached, or from the background refresh. */
+    result() {
+        const { cacheTtlMs, refreshIntervalMs } = this.indicator;
+        const latest = this.latest;
+        if (latest) {
+            const ageMs = Date.now() - latest.finishedAt;
+            if (refreshIntervalMs > 0) {
+                return Promise.resolve(ageMs > STALE_AFTER_INTERVALS * refreshIntervalMs ? this.stale(latest, ageMs) : { ...latest.result, cached: true });
+            }
+            if (cacheTtlMs > 0 && ageMs < cacheTtlMs)
+                return Promise.resolve({ ...latest.result, cached: true });
+        }
+        return this.run();
+    }
+    /** Runs the check now, or joins the run already in flight. */
+    run() {
+        this.inFlight ??= this.execute().finally(() => {
+            this.inFlight = undefined;
+        });
+        return this.inFlight;
+    }
+    /** Starts the background refresh loop, when the indicator has a refresh interval. */
+    startRefresh() {
+        if (this.indicator.refreshIntervalMs <= 0 || this.refreshing)
+            return;
+        this.refreshing = true;
+        const tick = () => {
+            void this.run().finally(() => {
+                if (!this.refreshing)
+                    return;
+                this.refreshTimer = setTimeout(tick, this.indicator.refreshIntervalMs);
+                this.refreshTimer.unref();
+            });
+        };
+        tick();
+    }
+    stopRefresh() {
+        this.refreshing = false;
+        clearTimeout(this.refreshTimer);
+    }
+    stale(latest, ageMs) {
+        return {
+            ...latest.result,
+            status: 'DOWN',
+            cached: true,
+            message: undefined,
+            error: `stale: last result is ${ageMs} ms old (refresh interval ${this.indicator.refreshIntervalMs} ms)`,
+        };
+    }
+    async execute() {
+        const { name, timeoutMs, critical } = this.indicator;
+        const started = performance.now();
+        const controller = new AbortController();
+        let timer;
+        const timedOut = new Promise((resolve) => {
+            timer = setTimeout(() => {
+                const error = `timed out after ${timeoutMs} ms`;
+                resolve({ status: 'DOWN', error });
+                controller.abort(new Error(error));
+            }, timeoutMs);
+        });
+        const outcome = await Promise.race([this.invoke(controller.signal), timedOut]);
+        clearTimeout(timer);
+        const previous = this.damper.status;
+        const status = this.damper.next(outcome.status);
+        const result = {
+            status,
+            critical,
+            durationMs: Math.round(performance.now() - started),
+            checkedAt: new Date().toISOString(),
+            cached: false,
+        };
+        if (outcome.data)
+            result.data = redactDeep(outcome.data);
+        const reason = this.reasonFor(outcome, status);
+        if (reason)
+            result[status === 'DOWN' ? 'error' : 'message'] = redact(reason);
+        this.latest = { result, finishedAt: Date.now() };
+        this.events.runs$.next({ name, result });
+        if (previous !== status) {
+            this.events.changes$.next({
+                kind: 'check',
+                name,
+                from: previous,
+                to: status,
+                reason: result.error ?? result.message,
+                durationMs: result.durationMs,
+                at: result.checkedAt,
+            });
+        }
+        return result;
+    }
+    /** The error of a DOWN result, or the message of another; explains damped results too. */
+    reasonFor(outcome, reported) {
+        const { failureThreshold, successThreshold } = this.indicator;
+        if (outcome.status === 'DOWN' && reported !== 'DOWN') {
+            return `failure ${this.damper.pendingFailures} of ${failureThreshold} before DOWN: ${outcome.error}`;
+        }
+        if (outcome.status !== 'DOWN' && reported === 'DOWN') {
+            return `recovering: ${this.damper.pendingSuccesses} of ${successThreshold} passing runs before ${outcome.status}`;
+        }
+        return outcome.error ?? outcome.message;
+    }
+    async invoke(signal) {
+        try {
+            return normalizeResult(this.indicator.name, await this.indicator.instance.check({ signal }));
+        }
+        catch (error) {
+            return { status: 'DOWN', error: describeError(error) };
+        }
+    }
+}
+//# sourceMappingURL=check-runner.js.map

@@ -1,0 +1,37 @@
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
+import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import { CheckRunner } from './check-runner.js';
+import { HealthEvents } from './health-events.js';
+
+/** Runs indicators concurrently, each through its own `CheckRunner`. */
+@Injectable()
+export class HealthExecutor implements BeforeApplicationShutdown {
+  private readonly runners = new Map<RegisteredIndicator, CheckRunner>();
+
+  constructor(private readonly events: HealthEvents) {}
+
+  runner(indicator: RegisteredIndicator): CheckRunner {
+    let runner = this.runners.get(indicator);
+    if (!runner) {
+      runner = new CheckRunner(indicator, this.events);
+      this.runners.set(indicator, runner);
+    }
+    return runner;
+  }
+
+  /** Results of the given indicators, all run concurrently, keyed by name in the given order. */
+  async results(indicators: RegisteredIndicator[]): Promise<Record<string, HealthCheckResult>> {
+    const results = await Promise.all(indicators.map((indicator) => this.runner(indicator).result()));
+    return Object.fromEntries(indicators.map((indicator, index) => [indicator.name, results[index]!]));
+  }
+
+  /** Starts background refresh for every indicator that has a refresh interval. */
+  startRefresh(indicators: RegisteredIndicator[]): void {
+    for (const indicator of indicators) this.runner(indicator).startRefresh();
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const runner of this.runners.values()) runner.stopRefresh();
+  }
+}

@@ -1,0 +1,11 @@
+import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
+import { RESOLVED_HEALTH_OPTIONS } from './health.constants.js';
+export const { ConfigurableModuleClass: ConfigurableHealthModule, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE, } = new ConfigurableModuleBuilder({ moduleName: 'Health' })
+    .setClassMethodName('forRoot')
+    .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+    .build();
+/** Token of the options exactly as given to `forRoot` / returned by `forRootAsync`'s factory. @publicApi */
+export const HEALTH_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
+/** Injects the validated options, defaults filled in. @publicApi */
+export const InjectHealthOptions = () => Inject(RESOLVED_HEALTH_OPTIONS);
+//# sourceMappingURL=health.module-definition.js.map

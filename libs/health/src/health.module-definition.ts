@@ -1,0 +1,19 @@
+import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
+import type { HealthModuleOptions } from './interfaces/health-module-options.interface.js';
+import { RESOLVED_HEALTH_OPTIONS } from './health.constants.js';
+
+export const {
+  ConfigurableModuleClass: ConfigurableHealthModule,
+  MODULE_OPTIONS_TOKEN,
+  OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<HealthModuleOptions>({ moduleName: 'Health' })
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
+
+/** Token of the options exactly as given to `forRoot` / returned by `forRootAsync`'s factory. @publicApi */
+export const HEALTH_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
+
+/** Injects the validated options, defaults filled in. @publicApi */
+export const InjectHealthOptions = () => Inject(RESOLVED_HEALTH_OPTIONS);

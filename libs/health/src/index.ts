@@ -1,0 +1,32 @@
+export { HealthModule } from './health.module.js';
+export { HEALTH_MODULE_OPTIONS, InjectHealthOptions } from './health.module-definition.js';
+export { HealthIndicator } from './decorators/health-indicator.decorator.js';
+export { HealthService, type HealthCheckRequest } from './health.service.js';
+export type { HealthStatusChange } from './execution/health-events.js';
+export { HealthOptionsError, type ResolvedHealthOptions } from './options/health-options.validator.js';
+export { HealthIndicatorDefinitionError } from './registry/health-indicator.registry.js';
+export { redact } from './redaction/redactor.js';
+export { HealthCheckResultDto } from './dto/health-check-result.dto.js';
+export { HealthReportDto, LivenessReportDto, HealthErrorDto } from './dto/health-report.dto.js';
+export { ServiceInfoDto } from './dto/service-info.dto.js';
+export type {
+  HealthIndicatorCheck,
+  HealthCheckContext,
+  HealthIndicatorOptions,
+  IndicatorExecutionOptions,
+} from './interfaces/health-indicator.interface.js';
+export type { CheckStatus, HealthStatus, Probe, HealthCheckResult, HealthReport, ServiceInfo } from './interfaces/health-status.interface.js';
+export type {
+  HealthModuleOptions,
+  DetailsPolicy,
+  ServiceInfoOptions,
+  ShutdownOptions,
+  MetricsOptions,
+} from './interfaces/health-module-options.interface.js';
+export type { DatabaseIndicatorOptions } from './indicators/database/database-indicator.options.js';
+export type { RedisIndicatorOptions } from './indicators/redis/redis-indicator.options.js';
+export type { HttpIndicatorOptions } from './indicators/http/http-indicator.options.js';
+export type { DiskIndicatorOptions } from './indicators/disk/disk-indicator.options.js';
+export type { MemoryIndicatorOptions, MemoryThreshold } from './indicators/memory/memory-indicator.options.js';
+export type { EventLoopIndicatorOptions } from './indicators/event-loop/event-loop-indicator.options.js';
+export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

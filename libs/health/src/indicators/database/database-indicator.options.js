@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=database-indicator.options.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=disk-indicator.options.js.map

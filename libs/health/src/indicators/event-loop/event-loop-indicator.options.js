@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=event-loop-indicator.options.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=http-indicator.options.js.map

@@ -1,0 +1,14 @@
+import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
+
+/** One entry of the `http` option of `HealthModule.forRoot`, keyed by check name. @publicApi */
+export interface HttpIndicatorOptions extends HealthIndicatorOptions {
+  url: string;
+  /** @default 'GET' */
+  method?: 'GET' | 'HEAD';
+  /** Accepted status: a code, a list of codes, or a range `'200-399'`. Default: any 2xx. */
+  expectedStatus?: number | number[] | string;
+  /** Extra request headers. Their values never appear in reports. */
+  headers?: Record<string, string>;
+  /** Called with the response body; returning false makes the check DOWN. */
+  bodyPredicate?: (body: string) => boolean | Promise<boolean>;
+}

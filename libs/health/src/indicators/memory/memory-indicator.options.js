@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=memory-indicator.options.js.map

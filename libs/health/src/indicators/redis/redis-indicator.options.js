@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=redis-indicator.options.js.map

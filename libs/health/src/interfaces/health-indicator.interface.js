@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=health-indicator.interface.js.map

@@ -1,0 +1,43 @@
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { Probe } from './health-status.interface.js';
+
+/** What a check receives: a signal aborted when the check times out. @publicApi */
+export interface HealthCheckContext {
+  signal: AbortSignal;
+}
+
+/**
+ * A class marked with `@HealthIndicator()` implements this: `check()` returns a Terminus
+ * `HealthIndicatorResult` (e.g. from `HealthIndicatorService.check(key).up()` or `.attempt(...)`).
+ * @publicApi
+ */
+export interface HealthIndicatorCheck {
+  check(context: HealthCheckContext): Promise<HealthIndicatorResult> | PromiseLike<HealthIndicatorResult> | HealthIndicatorResult;
+}
+
+/** Execution settings any indicator can set (decorator, built-in options) or inherit from the module. @publicApi */
+export interface IndicatorExecutionOptions {
+  /** Time allowed for one run; past it the check is DOWN "timed out after N ms". Defaults to the module's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Reuse a result for this long. `0` disables caching. Defaults to the module's `cacheTtlMs`. */
+  cacheTtlMs?: number;
+  /** Run the check in the background this often; probes answer from the latest result. `0` disables. */
+  refreshIntervalMs?: number;
+  /** Consecutive DOWN results needed before the reported status turns DOWN. @default 1 */
+  failureThreshold?: number;
+  /** Consecutive non-DOWN results needed before a DOWN check is reported recovered. @default 1 */
+  successThreshold?: number;
+}
+
+/** Options of the `@HealthIndicator()` decorator and of every built-in indicator. @publicApi */
+export interface HealthIndicatorOptions extends IndicatorExecutionOptions {
+  /** Probes the indicator takes part in. @default ['readiness'] */
+  probes?: Probe[];
+  /** A DOWN critical check makes the probe DOWN (503); a DOWN non-critical one only DEGRADED. @default true */
+  critical?: boolean;
+}
+
+/** Metadata stored by `@HealthIndicator()`. */
+export interface HealthIndicatorMetadata extends HealthIndicatorOptions {
+  name: string;
+}

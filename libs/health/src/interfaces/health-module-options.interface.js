@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=health-module-options.interface.js.map

@@ -1,0 +1,62 @@
+import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
+import type { HealthStatus } from './health-status.interface.js';
+import type { DatabaseIndicatorOptions } from '../indicators/database/database-indicator.options.js';
+import type { RedisIndicatorOptions } from '../indicators/redis/redis-indicator.options.js';
+import type { HttpIndicatorOptions } from '../indicators/http/http-indicator.options.js';
+import type { DiskIndicatorOptions } from '../indicators/disk/disk-indicator.options.js';
+import type { MemoryIndicatorOptions } from '../indicators/memory/memory-indicator.options.js';
+import type { EventLoopIndicatorOptions } from '../indicators/event-loop/event-loop-indicator.options.js';
+
+/** Who may see details, error text and `/checks/:name`. @publicApi */
+export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
+
+/** Service information shown in reports. @publicApi */
+export interface ServiceInfoOptions {
+  /** Default: `name` of the app's package.json. */
+  name?: string;
+  /** Default: `version` of the app's package.json. */
+  version?: string;
+  /** Default: `NODE_ENV`, else `'development'`. */
+  environment?: string;
+}
+
+/** Graceful shutdown. @publicApi */
+export interface ShutdownOptions {
+  /** After a shutdown signal, readiness answers 503 for this long before Nest closes. @default 5000 */
+  drainDelayMs?: number;
+  /** Signals that start the drain (with `app.enableShutdownHooks()`). @default ['SIGTERM'] */
+  signals?: string[];
+}
+
+/** Prometheus metrics through prom-client. @publicApi */
+export interface MetricsOptions {
+  /** A prom-client `Registry`; default: prom-client's global registry. */
+  registry?: unknown;
+}
+
+/** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
+export interface HealthModuleOptions extends IndicatorExecutionOptions {
+  /** Route prefix. @default 'health' */
+  path?: string;
+  service?: ServiceInfoOptions;
+  /** HTTP status per report status. @default { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } */
+  httpStatus?: Partial<Record<HealthStatus, number>>;
+  /** @default 'when-authorized' */
+  details?: DetailsPolicy;
+  /** Key(s) accepted in `X-Health-Key` or `Authorization: Bearer …`. */
+  apiKey?: string | string[];
+  /** Decides whether a request may see details. */
+  authorize?: (request: unknown) => boolean | Promise<boolean>;
+  /** Check TypeORM DataSources. */
+  database?: boolean | DatabaseIndicatorOptions;
+  /** Check Redis. */
+  redis?: RedisIndicatorOptions;
+  /** HTTP dependencies, keyed by check name. */
+  http?: Record<string, HttpIndicatorOptions>;
+  disk?: boolean | DiskIndicatorOptions;
+  memory?: boolean | MemoryIndicatorOptions;
+  eventLoop?: boolean | EventLoopIndicatorOptions;
+  shutdown?: ShutdownOptions;
+  /** `false` turns metrics off. Default: on when prom-client is installed. */
+  metrics?: false | MetricsOptions;
+}

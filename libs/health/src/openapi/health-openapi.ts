@@ -1,0 +1,105 @@
+import type { Type } from '@nestjs/common';
+import { HealthController } from '../controllers/health.controller.js';
+import { HEALTH_CHECK_RESULT_PROPERTIES, HealthCheckResultDto } from '../dto/health-check-result.dto.js';
+import {
+  HEALTH_ERROR_PROPERTIES,
+  HEALTH_REPORT_PROPERTIES,
+  HealthErrorDto,
+  HealthReportDto,
+  LIVENESS_REPORT_PROPERTIES,
+  LivenessReportDto,
+} from '../dto/health-report.dto.js';
+import { REPORT_EXAMPLES } from '../dto/health-report.examples.js';
+import type { OpenApiProperties } from '../dto/openapi-property.js';
+import { SERVICE_INFO_PROPERTIES, ServiceInfoDto } from '../dto/service-info.dto.js';
+
+type Swagger = typeof import('@nestjs/swagger');
+type RouteName = 'live' | 'ready' | 'startup' | 'report' | 'check';
+
+let documented: Promise<void> | undefined;
+
+/**
+ * Documents the DTOs and routes for Swagger when `@nestjs/swagger` is installed. It is an
+ * optional peer: without it this does nothing. Runs once, before the document is created.
+ */
+export function documentHealthApi(): Promise<void> {
+  documented ??= import('@nestjs/swagger').then(
+    (swagger) => applyDocumentation(swagger),
+    () => undefined,
+  );
+  return documented;
+}
+
+function documentDto<T>(swagger: Swagger, dto: Type<T>, properties: OpenApiProperties<T>): void {
+  for (const [key, property] of Object.entries(properties) as [string, OpenApiProperties<T>[keyof T]][]) {
+    const options = typeof property === 'function' ? property(swagger.getSchemaPath) : property;
+    swagger.ApiProperty({ required: true, ...options } as Parameters<Swagger['ApiProperty']>[0])(dto.prototype as object, key);
+  }
+}
+
+function documentRoute(route: RouteName, ...decorators: MethodDecorator[]): void {
+  const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, route)!;
+  for (const decorator of decorators) decorator(HealthController.prototype, route, descriptor);
+}
+
+function applyDocumentation(swagger: Swagger): void {
+  documentDto(swagger, ServiceInfoDto, SERVICE_INFO_PROPERTIES);
+  documentDto(swagger, HealthCheckResultDto, HEALTH_CHECK_RESULT_PROPERTIES);
+  documentDto(swagger, HealthReportDto, HEALTH_REPORT_PROPERTIES);
+  documentDto(swagger, LivenessReportDto, LIVENESS_REPORT_PROPERTIES);
+  documentDto(swagger, HealthErrorDto, HEALTH_ERROR_PROPERTIES);
+  swagger.ApiTags('Health')(HealthController);
+  swagger.ApiExtraModels(HealthCheckResultDto, ServiceInfoDto)(HealthController);
+
+  const { up, degraded, down, starting, shuttingDown } = REPORT_EXAMPLES;
+  const ok = (examples: object) => swagger.ApiOkResponse({ type: HealthReportDto, description: 'UP or DEGRADED', examples } as never);
+  const unavailable = (examples: object) =>
+    swagger.ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'DOWN, STARTING or SHUTTING_DOWN', examples } as never);
+  const exclude = swagger.ApiQuery({
+    name: 'exclude',
+    required: false,
+    isArray: true,
+    type: String,
+    description: 'Check names to leave out (repeatable). Unknown names are ignored with a note.',
+  });
+
+  documentRoute(
+    'live',
+    swagger.ApiOperation({ summary: 'Liveness probe', description: 'Is the process alive? Runs only liveness indicators (none by default); never touches dependencies, never shows details.' }),
+    swagger.ApiOkResponse({ type: LivenessReportDto, example: { status: 'UP' } } as never),
+    swagger.ApiServiceUnavailableResponse({ type: LivenessReportDto, example: { status: 'DOWN' } } as never),
+  );
+  documentRoute(
+    'ready',
+    swagger.ApiOperation({ summary: 'Readiness probe', description: 'May the instance take traffic? Runs readiness indicators. 503 when a critical check is DOWN, while starting and while draining.' }),
+    exclude,
+    ok({ up, degraded }),
+    unavailable({ down, starting, shuttingDown }),
+  );
+  documentRoute(
+    'startup',
+    swagger.ApiOperation({ summary: 'Startup probe', description: 'Has the app finished starting? Runs startup indicators until they pass once, then stays UP.' }),
+    exclude,
+    ok({ up }),
+    unavailable({ down, starting }),
+  );
+  documentRoute(
+    'report',
+    swagger.ApiOperation({ summary: 'Full health report', description: 'Runs every indicator and reports each with service info.' }),
+    exclude,
+    ok({ up, degraded }),
+    unavailable({ down, shuttingDown }),
+  );
+  documentRoute(
+    'check',
+    swagger.ApiOperation({ summary: 'One check', description: 'Runs one indicator by name.' }),
+    swagger.ApiParam({ name: 'name', description: 'Check name', example: 'database' }),
+    swagger.ApiOkResponse({ type: HealthCheckResultDto, description: 'The check is UP or DEGRADED' }),
+    swagger.ApiServiceUnavailableResponse({
+      type: HealthCheckResultDto,
+      description: 'The check is DOWN',
+      example: REPORT_EXAMPLES.down.value.details!.database,
+    } as never),
+    swagger.ApiNotFoundResponse({ type: HealthErrorDto, description: 'No check has that name' }),
+  );
+}

@@ -1,0 +1,91 @@
+import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
+import { anything, arrayOf, boolean, either, func, integer, isPlainObject, matching, nonEmptyString, number, oneOf, recordOf, shape, } from './option-rules.js';
+export const CHECK_NAME_PATTERN = /^[a-z0-9][a-z0-9-_.]*$/;
+export const CHECK_NAME_ACCEPTED = 'a check name matching [a-z0-9][a-z0-9-_.]* (lower case letters, digits, "-", "_", ".")';
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const checkName = matching(CHECK_NAME_PATTERN, CHECK_NAME_ACCEPTED);
+/** Execution settings shared by the module and every indicator. */
+export const executionFields = {
+    timeoutMs: integer(1, MAX_TIMER_MS, 'milliseconds'),
+    cacheTtlMs: integer(0, MAX_TIMER_MS, 'milliseconds, 0 disables'),
+    refreshIntervalMs: integer(0, MAX_TIMER_MS, 'milliseconds, 0 disables'),
+    failureThreshold: integer(1, 1000, 'consecutive results'),
+    successThreshold: integer(1, 1000, 'consecutive results'),
+};
+/** Settings of one indicator: execution settings plus probes and criticality. */
+export const indicatorFields = {
+    ...executionFields,
+    probes: arrayOf(oneOf(PROBES), { nonEmpty: true, unique: true }),
+    critical: boolean,
+};
+const percent = number(0, 100, 'percent');
+const megabytes = number(0, Number.MAX_SAFE_INTEGER, 'MB');
+/** `warn` must not be above `down` when both are set. */
+const warnNotAboveDown = (warnKey, downKey) => (value, path) => typeof value[warnKey] === 'number' && typeof value[downKey] === 'number' && value[warnKey] > value[downKey]
+    ? [`"${path}.${warnKey}" (${value[warnKey]}) must not be above "${path}.${downKey}" (${value[downKey]})`]
+    : [];
+const url = (protocols) => (value, path) => {
+    const accepted = `a URL with protocol ${protocols.join(' or ')}`;
+    if (typeof value !== 'string')
+        return [`"${path}" must be ${accepted}; got ${typeof value}`];
+    let parsed;
+    try {
+        parsed = new URL(value);
+    }
+    catch {
+        // The value itself may hold a password: never repeat it.
+        return [`"${path}" must be ${accepted}; got a malformed URL`];
+    }
+    return protocols.includes(parsed.protocol.replace(/:$/, ''))
+        ? []
+        : [`"${path}" must be ${accepted}; got protocol "${parsed.protocol.replace(/:$/, '')}"`];
+};
+/** `true`, or an options object for a built-in indicator. */
+const enabledOr = (rule) => (value, path) => (value === true || value === false ? [] : rule(value, path));
+const memoryThreshold = shape({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
+export const builtinFields = {
+    database: enabledOr(shape({
+        ...indicatorFields,
+        dataSources: arrayOf(nonEmptyString, { nonEmpty: true, unique: true }),
+        migrations: oneOf(['down', 'degraded']),
+    })),
+    redis: shape({
+        ...indicatorFields,
+        name: checkName,
+        url: url(['redis', 'rediss']),
+        client: either('an injection token (string, symbol or class)', nonEmptyString, func, (v, p) => typeof v === 'symbol' ? [] : [`"${p}"`]),
+        maxUsedMemoryMb: megabytes,
+    }, (value, path) => (value.url === undefined) === (value.client === undefined)
+        ? [`"${path}" needs exactly one of "url" or "client"`]
+        : []),
+    http: recordOf(checkName, shape({
+        ...indicatorFields,
+        url: url(['http', 'https']),
+        method: oneOf(['GET', 'HEAD']),
+        expectedStatus: either('a status code (100-599), a list of codes, or a range like "200-399"', integer(100, 599), arrayOf(integer(100, 599), { nonEmpty: true }), matching(/^[1-5]\d\d-[1-5]\d\d$/, 'a range')),
+        headers: recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`])),
+        bodyPredicate: func,
+    }, (value, path) => (value.url === undefined ? [`"${path}.url" is required`] : []))),
+    disk: enabledOr(shape({ ...indicatorFields, path: nonEmptyString, warnPercent: percent, downPercent: percent, minFreeMb: megabytes }, warnNotAboveDown('warnPercent', 'downPercent'))),
+    memory: enabledOr(shape({ ...indicatorFields, heapUsedMb: memoryThreshold, rssMb: memoryThreshold })),
+    eventLoop: enabledOr(shape({ ...indicatorFields, warnMs: number(0, 60_000, 'milliseconds'), downMs: number(0, 60_000, 'milliseconds'), windowMs: integer(100, 600_000, 'milliseconds') }, warnNotAboveDown('warnMs', 'downMs'))),
+};
+const httpStatusCode = integer(100, 599, 'HTTP status code');
+export const healthModuleOptionsSchema = shape({
+    ...executionFields,
+    path: matching(/^\/?[A-Za-z0-9._~\-/:]*[A-Za-z0-9._~\-:]$/, 'a non-empty route path such as "health" or "ops/health"'),
+    service: shape({ name: nonEmptyString, version: nonEmptyString, environment: nonEmptyString }),
+    httpStatus: shape(Object.fromEntries(HEALTH_STATUSES.map((status) => [status, httpStatusCode]))),
+    details: oneOf(['never', 'when-authorized', 'always']),
+    apiKey: either('a non-empty string or a non-empty array of non-empty strings', nonEmptyString, arrayOf(nonEmptyString, { nonEmpty: true })),
+    authorize: func,
+    ...builtinFields,
+    shutdown: shape({
+        drainDelayMs: integer(0, MAX_TIMER_MS, 'milliseconds'),
+        signals: arrayOf(matching(/^SIG[A-Z0-9]+$/, 'a signal name such as "SIGTERM"'), { nonEmpty: true, unique: true }),
+    }),
+    metrics: (value, path) => (value === false ? [] : shape({ registry: anything })(value, path)),
+    isGlobal: boolean,
+});
+export { isPlainObject };
+//# sourceMappingURL=health-options.schema.js.map

@@ -1,0 +1,72 @@
+export function describeValue(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return `an array (${JSON.stringify(value).slice(0, 60)})`;
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    if (typeof value === 'function')
+        return 'a function';
+    if (typeof value === 'object')
+        return 'an object';
+    return `${typeof value} ${String(value)}`;
+}
+const problem = (path, accepted, value) => `"${path}" must be ${accepted}; got ${describeValue(value)}`;
+export const integer = (min, max = Number.MAX_SAFE_INTEGER, unit = '') => (value, path) => {
+    const accepted = `an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}${unit ? ` (${unit})` : ''}`;
+    return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+        ? []
+        : [problem(path, accepted, value)];
+};
+export const number = (min, max, unit) => (value, path) => typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max
+    ? []
+    : [problem(path, `a number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max} (${unit})`, value)];
+export const nonEmptyString = (value, path) => typeof value === 'string' && value.trim().length > 0 ? [] : [problem(path, 'a non-empty string', value)];
+export const matching = (pattern, description) => (value, path) => typeof value === 'string' && pattern.test(value) ? [] : [problem(path, description, value)];
+export const boolean = (value, path) => typeof value === 'boolean' ? [] : [problem(path, 'true or false', value)];
+export const func = (value, path) => typeof value === 'function' ? [] : [problem(path, 'a function', value)];
+export const anything = () => [];
+export const oneOf = (accepted) => (value, path) => accepted.includes(value)
+    ? []
+    : [problem(path, `one of ${accepted.map((a) => JSON.stringify(a)).join(', ')}`, value)];
+export const arrayOf = (item, { nonEmpty = false, unique = false } = {}) => (value, path) => {
+    if (!Array.isArray(value) || (nonEmpty && value.length === 0)) {
+        return [problem(path, `${nonEmpty ? 'a non-empty' : 'an'} array`, value)];
+    }
+    const problems = value.flatMap((entry, index) => item(entry, `${path}[${index}]`));
+    if (unique && new Set(value).size !== value.length)
+        problems.push(`"${path}" must not repeat a value; got ${describeValue(value)}`);
+    return problems;
+};
+/** Accepts the value when any rule accepts it; otherwise reports the given description. */
+export const either = (accepted, ...rules) => (value, path) => rules.some((rule) => rule(value, path).length === 0) ? [] : [problem(path, accepted, value)];
+export const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** An object with known keys; an unknown key is a problem that lists the accepted keys. */
+export const shape = (fields, refine) => (value, path) => {
+    if (!isPlainObject(value))
+        return [problem(path, 'an object', value)];
+    const problems = [];
+    for (const key of Object.keys(value)) {
+        const rule = fields[key];
+        const keyPath = path ? `${path}.${key}` : key;
+        if (!rule) {
+            problems.push(`unknown option "${keyPath}"; accepted: ${Object.keys(fields).join(', ')}`);
+        }
+        else if (value[key] !== undefined) {
+            problems.push(...rule(value[key], keyPath));
+        }
+    }
+    if (problems.length === 0 && refine)
+        problems.push(...refine(value, path));
+    return problems;
+};
+/** An object whose keys are free names, each value checked by one rule. */
+export const recordOf = (keyRule, valueRule) => (value, path) => {
+    if (!isPlainObject(value))
+        return [problem(path, 'an object keyed by name', value)];
+    return Object.entries(value).flatMap(([key, entry]) => [
+        ...keyRule(key, `${path} key`),
+        ...valueRule(entry, `${path}.${key}`),
+    ]);
+};
+//# sourceMappingURL=option-rules.js.map

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { HealthIndicatorCheck, HealthIndicatorMetadata } from '../interfaces/health-indicator.interface.js';
+import type { Probe, ProbeSelector } from '../interfaces/health-status.interface.js';
+import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import { InjectHealthOptions } from '../health.module-definition.js';
+import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields } from '../options/health-options.schema.js';
+import { shape } from '../options/option-rules.js';
+import type { RegisteredIndicator } from './registered-indicator.interface.js';
+
+const validateIndicatorOptions = shape(indicatorFields);
+const DEFAULT_PROBES: Probe[] = ['readiness'];
+
+/** Thrown at bootstrap when an indicator is declared wrongly. @publicApi */
+export class HealthIndicatorDefinitionError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid health indicator definition:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'HealthIndicatorDefinitionError';
+  }
+}
+
+/** Holds every indicator of the app, its settings resolved against the module's defaults. */
+@Injectable()
+export class HealthIndicatorRegistry {
+  private readonly indicators = new Map<string, RegisteredIndicator>();
+
+  constructor(@InjectHealthOptions() private readonly options: ResolvedHealthOptions) {}
+
+  /** Checks the declaration and registers it; returns the problems found (nothing is registered then). */
+  register(instance: HealthIndicatorCheck, metadata: HealthIndicatorMetadata, source: string): string[] {
+    const { name, ...settings } = metadata;
+    const label = `${source} (@HealthIndicator(${JSON.stringify(name)}))`;
+    const problems: string[] = [];
+    if (typeof name !== 'string' || !CHECK_NAME_PATTERN.test(name)) {
+      problems.push(`${source}: name ${JSON.stringify(name)} is invalid; expected ${CHECK_NAME_ACCEPTED}`);
+    }
+    problems.push(...validateIndicatorOptions(settings, name).map((problem) => `${label}: ${problem}`));
+    if (typeof instance?.check !== 'function') {
+      problems.push(`${label} has no check() method; a health indicator must implement check()`);
+    }
+    const existing = this.indicators.get(name);
+    if (existing) {
+      problems.push(`two health indicators are named ${JSON.stringify(name)}: ${existing.source} and ${source}; names must be unique`);
+    }
+    if (problems.length > 0) return problems;
+
+    const defaults = this.options;
+    this.indicators.set(name, {
+      name,
+      instance,
+      source,
+      probes: settings.probes ?? DEFAULT_PROBES,
+      critical: settings.critical ?? true,
+      timeoutMs: settings.timeoutMs ?? defaults.timeoutMs,
+      cacheTtlMs: settings.cacheTtlMs ?? defaults.cacheTtlMs,
+      refreshIntervalMs: settings.refreshIntervalMs ?? defaults.refreshIntervalMs,
+      failureThreshold: settings.failureThreshold ?? defaults.failureThreshold,
+      successThreshold: settings.successThreshold ?? defaults.successThreshold,
+    });
+    return [];
+  }
+
+  get(name: string): RegisteredIndicator | undefined {
+    return this.indicators.get(name);
+  }
+
+  all(): RegisteredIndicator[] {
+    return [...this.indicators.values()];
+  }
+
+  /** The indicators a probe runs; `all` is every indicator. */
+  forProbe(selector: ProbeSelector): RegisteredIndicator[] {
+    return selector === 'all' ? this.all() : this.all().filter((indicator) => indicator.probes.includes(selector));
+  }
+}

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=registered-indicator.interface.js.map

@@ -1,0 +1,17 @@
+import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
+import type { Probe } from '../interfaces/health-status.interface.js';
+
+/** An indicator as the registry holds it: settings resolved against the module defaults. */
+export interface RegisteredIndicator {
+  name: string;
+  instance: HealthIndicatorCheck;
+  /** Where it came from, for error messages: a class name or `HealthModule.forRoot({ redis })`. */
+  source: string;
+  probes: Probe[];
+  critical: boolean;
+  timeoutMs: number;
+  cacheTtlMs: number;
+  refreshIntervalMs: number;
+  failureThreshold: number;
+  successThreshold: number;
+}
