@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
 import { NotesModule } from './notes/notes.module.js';
+import { WorkController } from './work/work.controller.js';
 import { readSampleConfig, typeOrmOptions, type SampleConfig } from './sample.config.js';
 
 /** Health options of the sample app, from its environment. */
@@ -27,6 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TypeOrmModule.forRoot(typeOrmOptions(config)), NotesModule, HealthModule.forRoot(healthOptions(config))],
+      controllers: [WorkController],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { HealthCheckResult } from '../interfaces/health-status.interface.js
 import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
 import { redact, redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
+import { runIsolated } from './check-isolation.js';
 import type { HealthEvents } from './health-events.js';
 import { StatusDamper } from './status-damper.js';
 
@@ -96,8 +97,10 @@ export class CheckRunner {
         controller.abort(new Error(error));
       }, timeoutMs);
     });
-    const outcome = await Promise.race([this.invoke(controller.signal), timedOut]);
+    const { value: invocation, release } = runIsolated(name, () => this.invoke(controller.signal));
+    const outcome = await Promise.race([invocation, timedOut]);
     clearTimeout(timer);
+    release();
 
     const previous = this.damper.status;
     const status = this.damper.next(outcome.status);
