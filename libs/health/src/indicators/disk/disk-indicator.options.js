@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=disk-indicator.options.js.map

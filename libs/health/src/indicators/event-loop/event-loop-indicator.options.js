@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=event-loop-indicator.options.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=http-indicator.options.js.map

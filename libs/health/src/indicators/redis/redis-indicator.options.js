@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=redis-indicator.options.js.map

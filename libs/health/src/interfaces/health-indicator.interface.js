@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=health-indicator.interface.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=health-module-options.interface.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=registered-indicator.interface.js.map
