@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ConsoleLogger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Module } from '@nestjs/common';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HealthModule, HealthService, type HealthStatusChange } from 'nest-vitals';
+import { startApp } from './support/http-app.js';
+import { scriptedIndicator } from './support/indicators.js';
+import { startNode, waitForOutput, type RunningProcess } from './support/processes.js';
+
+const SAMPLE_MAIN = 'dist/apps/sample/apps/sample/src/main.js';
+
+let app: INestApplication | undefined;
+let proc: RunningProcess | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  await proc?.stop();
+  proc = undefined;
+});
+
+async function get(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, init);
+  return { status: response.status, body: await response.json() };
+}
+
+class CapturingLogger extends ConsoleLogger {
+  readonly lines: { level: string; message: string }[] = [];
+  override log(message: unknown) {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  override warn(message: unknown) {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+  override error(message: unknown) {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
+}
+
+describe('startup gate', () => {
+  it('answers /ready 503 STARTING while a slow startup indicator runs, then 200; /startup then stays 200', async () => {
+    const warmup = scriptedIndicator('warmup', { probes: ['startup'], timeoutMs: 10_000 });
+    warmup.delayMs = 1500;
+    const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [warmup] });
+    app = started.app;
+
+    const early = await get(`${started.url}/health/ready`);
+    expect(early).toEqual({ status: 503, body: { status: 'STARTING', reason: 'startup checks have not passed yet' } });
+
+    const deadline = performance.now() + 5000;
+    let ready = early;
+    while (ready.status !== 200 && performance.now() < deadline) {
+      await sleep(50);
+      ready = await get(`${started.url}/health/ready`);
+    }
+    expect(ready.status).toBe(200);
+    expect(warmup.runs).toBe(1);
+
+    warmup.answer = 'down';
+    expect(await get(`${started.url}/health/startup`)).toEqual({ status: 200, body: { status: 'UP' } });
+    expect(warmup.runs).toBe(1);
+  });
+
+  it('keeps /startup 503 while a startup check fails, retrying in the background until it passes', async () => {
+    const migrations = scriptedIndicator('migrations', { probes: ['startup'] });
+    migrations.answer = 'down';
+    const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [migrations] });
+    app = started.app;
+
+    const failing = await get(`${started.url}/health/startup`);
+    expect(failing.status).toBe(503);
+    expect(failing.body.details.migrations).toMatchObject({ status: 'DOWN', error: 'scripted failure' });
+    expect((await get(`${started.url}/health/ready`)).body.status).toBe('STARTING');
+
+    migrations.answer = 'up';
+    const deadline = performance.now() + 4000;
+    while ((await get(`${started.url}/health/ready`)).status !== 200) {
+      expect(performance.now()).toBeLessThan(deadline);
+      await sleep(100);
+    }
+    expect((await get(`${started.url}/health/startup`)).status).toBe(200);
+  });
+});
+
+describe('HealthService', () => {
+  it('setReadiness turns /ready 503 and back; changes$ emits each transition once; one log line per transition', async () => {
+    const logger = new CapturingLogger();
+    const dependency = scriptedIndicator('dependency');
+    @Module({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [dependency] })
+    class AppModule {}
+    app = await NestFactory.create(AppModule, { logger });
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const health = app.get(HealthService);
+    const changes: HealthStatusChange[] = [];
+    const subscription = health.changes$.subscribe((change) => changes.push(change));
+
+    for (let i = 0; i < 5; i++) expect((await get(`${url}/health/ready`)).status).toBe(200);
+    health.setReadiness('refusing', 'maintenance window');
+    for (let i = 0; i < 5; i++) {
+      expect(await get(`${url}/health/ready`)).toEqual({ status: 503, body: { status: 'DOWN', reason: 'maintenance window' } });
+    }
+    health.setReadiness('accepting');
+    for (let i = 0; i < 5; i++) expect((await get(`${url}/health/ready`)).status).toBe(200);
+    dependency.answer = 'down';
+    for (let i = 0; i < 5; i++) expect((await get(`${url}/health/ready`)).status).toBe(503);
+    dependency.answer = 'up';
+    for (let i = 0; i < 5; i++) expect((await get(`${url}/health/ready`)).status).toBe(200);
+    subscription.unsubscribe();
+
+    const probeChanges = changes.filter((c) => c.kind === 'probe').map((c) => `${c.name}:${c.from}->${c.to}`);
+    expect(probeChanges).toEqual([
+      'readiness:undefined->UP',
+      'readiness:UP->DOWN',
+      'readiness:DOWN->UP',
+      'readiness:UP->DOWN',
+      'readiness:DOWN->UP',
+    ]);
+    const checkChanges = changes.filter((c) => c.kind === 'check').map((c) => `${c.name}:${c.from}->${c.to}`);
+    expect(checkChanges).toEqual(['dependency:undefined->UP', 'dependency:UP->DOWN', 'dependency:DOWN->UP']);
+
+    const transitionLines = logger.lines.filter((line) => line.message.startsWith('health '));
+    expect(transitionLines.map((line) => line.level)).toEqual(['warn', 'log', 'warn', 'warn', 'log', 'log']);
+    expect(transitionLines.filter((line) => line.message.includes('probe=readiness'))).toHaveLength(4);
+    expect(transitionLines.find((line) => line.message.includes('check=dependency from=UP to=DOWN'))?.message).toContain('reason="scripted failure"');
+  });
+
+  it('setLiveness("broken") turns /live 503 without details, and back', async () => {
+    const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })] });
+    app = started.app;
+    const health = app.get(HealthService);
+
+    expect(await get(`${started.url}/health/live`)).toEqual({ status: 200, body: { status: 'UP' } });
+    health.setLiveness('broken', 'worker pool deadlocked');
+    expect(await get(`${started.url}/health/live`)).toEqual({ status: 503, body: { status: 'DOWN' } });
+    health.setLiveness('correct');
+    expect(await get(`${started.url}/health/live`)).toEqual({ status: 200, body: { status: 'UP' } });
+    expect((await health.check('liveness')).status).toBe('UP');
+  });
+});
+
+describe('real processes', () => {
+  it('a check that leaves a promise rejection unhandled does not crash the process or affect other checks', async () => {
+    expect(existsSync('dist/apps/sample/libs/health/src/index.js')).toBe(true);
+    proc = startNode(['test/fixtures/stray-rejection-app.mjs']);
+    const port = (await waitForOutput(proc, /listening (\d+)/))[1];
+
+    for (let i = 0; i < 3; i++) {
+      const { status, body } = await get(`http://127.0.0.1:${port}/health`);
+      expect(status).toBe(200);
+      expect(body.details.steady.status).toBe('UP');
+      await sleep(60);
+    }
+    await waitForOutput(proc, /left a promise rejection unhandled/);
+    expect(proc.child.exitCode).toBeNull();
+    expect(proc.output()).toContain('health check "stray" left a promise rejection unhandled: stray failure password=***');
+    expect(proc.output()).not.toContain('hunter2');
+  });
+
+  it('on SIGTERM the sample app answers readiness 503 at once, keeps liveness 200, finishes in-flight requests, exits after drainDelayMs', async () => {
+    expect(existsSync(SAMPLE_MAIN)).toBe(true);
+    const drainDelayMs = 1500;
+    const dir = mkdtempSync(join(tmpdir(), 'nest-vitals-shutdown-'));
+    proc = startNode([SAMPLE_MAIN], { PORT: '17431', SQLITE_PATH: join(dir, 'sample.sqlite'), HEALTH_DRAIN_DELAY_MS: String(drainDelayMs) });
+    await waitForOutput(proc, /listening on/);
+    const base = 'http://127.0.0.1:17431';
+    expect((await get(`${base}/health/ready`)).status).toBe(200);
+
+    const inFlight = get(`${base}/work?ms=1000`);
+    await sleep(100);
+    const signalledAt = performance.now();
+    proc.child.kill('SIGTERM');
+
+    let ready = await get(`${base}/health/ready`);
+    while (ready.status === 200 && performance.now() - signalledAt < 1000) ready = await get(`${base}/health/ready`);
+    const flippedAfterMs = performance.now() - signalledAt;
+
+    expect(ready).toEqual({ status: 503, body: { status: 'SHUTTING_DOWN', reason: 'received SIGTERM; draining' } });
+    expect(flippedAfterMs).toBeLessThan(100);
+    expect(await get(`${base}/health/live`)).toEqual({ status: 200, body: { status: 'UP' } });
+    expect(await inFlight).toEqual({ status: 200, body: { done: true, tookMs: 1000 } });
+
+    const exit = await proc.exited;
+    const exitedAfterMs = exit.at - signalledAt;
+    expect(exitedAfterMs).toBeGreaterThanOrEqual(drainDelayMs);
+    expect(exitedAfterMs).toBeLessThan(drainDelayMs + 5000);
+    expect(proc.output()).toContain(`draining for ${drainDelayMs} ms before shutdown`);
+  });
+});
