@@ -91,6 +91,22 @@ describe('probe engine', () => {
     expect(background.runs).toBe(runsAtProbe);
   });
 
+  it('counts a background result older than 3 x refreshIntervalMs as DOWN (stale)', async () => {
+    const stalling = scriptedIndicator('stalling', { refreshIntervalMs: 100, timeoutMs: 3000 });
+    const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [stalling] });
+    app = started.app;
+    await waitFor(() => stalling.runs >= 1);
+    expect((await get(`${started.url}/health/ready`)).status).toBe(200);
+
+    stalling.delayMs = 2000;
+    await sleep(600);
+    const { status, body } = await get(`${started.url}/health/ready`);
+
+    expect(status).toBe(503);
+    expect(body.details.stalling.status).toBe('DOWN');
+    expect(body.details.stalling.error).toMatch(/^stale: last result is \d+ ms old \(refresh interval 100 ms\)$/);
+  });
+
   it('with failureThreshold: 3, a flapping check stays UP through two failures and goes DOWN on the third', async () => {
     const flapping = scriptedIndicator('flapping', { failureThreshold: 3 });
     const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [flapping] });
