@@ -33,7 +33,8 @@ export function describeError(error: unknown): string {
   if (isPlainObject(error) && typeof error.message === 'string') return truncate(error.message);
   if (error === undefined || error === null) return `rejected with ${String(error)}`;
   try {
-    return truncate(`rejected with ${JSON.stringify(error)}`);
+    // JSON.stringify gives undefined for symbols and functions.
+    return truncate(`rejected with ${JSON.stringify(error) ?? String(error)}`);
   } catch {
     return `rejected with ${String(error)}`;
   }
@@ -57,7 +58,9 @@ export function normalizeResult(name: string, raw: unknown): CheckOutcome {
   for (const [key, value] of Object.entries(entry)) {
     if (!RESERVED_KEYS.has(key)) data[key] = value;
   }
-  const reason = typeof entry.message === 'string' ? truncate(entry.message) : typeof entry.error === 'string' ? truncate(entry.error) : undefined;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const reasonText = text(entry.message) ?? text(entry.error);
+  const reason = reasonText === undefined ? undefined : truncate(reasonText);
   const outcome: CheckOutcome = { status };
   if (Object.keys(data).length > 0) outcome.data = data;
   if (status === 'DOWN') outcome.error = reason ?? 'check reported down';
