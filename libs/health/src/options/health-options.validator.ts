@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { HealthModuleOptions, DetailsPolicy } from '../interfaces/health-module-options.interface.js';
 import type { HealthStatus } from '../interfaces/health-status.interface.js';
 import { healthModuleOptionsSchema } from './health-options.schema.js';
-import { isPlainObject } from './option-rules.js';
+import { describeValue, isPlainObject } from './option-rules.js';
 
 /** Module options after validation, with every default filled in. */
 export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'service' | 'httpStatus' | 'shutdown' | 'path'> {
@@ -48,6 +48,9 @@ function readAppPackage(): { name?: string; version?: string } {
 /** Validates the user's options and fills in defaults. Throws `HealthOptionsError` naming every bad option. */
 export function resolveHealthOptions(options: HealthModuleOptions | undefined): ResolvedHealthOptions {
   const input = options ?? {};
+  if (!isPlainObject(input as unknown)) {
+    throw new HealthOptionsError([`HealthModule options must be an object such as { path: 'health', timeoutMs: 1000 }; got ${describeValue(input)}`]);
+  }
   const problems = healthModuleOptionsSchema(input, '');
   if (problems.length > 0) throw new HealthOptionsError(problems);
 
