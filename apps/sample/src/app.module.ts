@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { WorkController } from './work/work.controller.js';
 import { readSampleConfig, typeOrmOptions, type SampleConfig } from './sample.config.js';
@@ -27,7 +28,7 @@ export class AppModule {
   static register(config: SampleConfig = readSampleConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [TypeOrmModule.forRoot(typeOrmOptions(config)), NotesModule, HealthModule.forRoot(healthOptions(config))],
+      imports: [TypeOrmModule.forRoot(typeOrmOptions(config)), NotesModule, HealthModule.forRoot(healthOptions(config)), MetricsModule],
       controllers: [WorkController],
     };
   }

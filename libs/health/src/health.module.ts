@@ -12,6 +12,7 @@ import { HealthService } from './health.service.js';
 import type { HealthModuleOptions } from './interfaces/health-module-options.interface.js';
 import { HealthLifecycle } from './lifecycle/health-lifecycle.js';
 import { TransitionLogger } from './lifecycle/transition-logger.js';
+import { HealthMetrics } from './metrics/health-metrics.js';
 import { documentHealthApi } from './openapi/health-openapi.js';
 import { resolveHealthOptions, type ResolvedHealthOptions } from './options/health-options.validator.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
@@ -38,6 +39,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthExecutor,
     HealthLifecycle,
     TransitionLogger,
+    HealthMetrics,
     HealthResponder,
     HealthService,
   ],

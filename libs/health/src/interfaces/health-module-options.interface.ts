@@ -30,7 +30,10 @@ export interface ShutdownOptions {
 
 /** Prometheus metrics through prom-client. @publicApi */
 export interface MetricsOptions {
-  /** A prom-client `Registry`; default: prom-client's global registry. */
+  /**
+   * A prom-client `Registry` to register the metrics in (e.g. the one your `/metrics` route serves).
+   * @default prom-client's default registry (`register`), which `@willsoto/nestjs-prometheus` serves too
+   */
   registry?: unknown;
 }
 
@@ -57,6 +60,10 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   memory?: boolean | MemoryIndicatorOptions;
   eventLoop?: boolean | EventLoopIndicatorOptions;
   shutdown?: ShutdownOptions;
-  /** `false` turns metrics off. Default: on when prom-client is installed. */
-  metrics?: false | MetricsOptions;
+  /**
+   * Prometheus metrics (`health_check_status`, `health_check_duration_seconds`, `health_status`,
+   * `health_check_transitions_total`). `false` turns them off; `{ registry }` picks the registry.
+   * @default on, in prom-client's default registry, when prom-client is installed
+   */
+  metrics?: boolean | MetricsOptions;
 }

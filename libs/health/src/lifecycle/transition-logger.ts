@@ -1,31 +1,58 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
 import { HealthEvents, type HealthStatusChange } from '../execution/health-events.js';
+import { redact } from '../redaction/redactor.js';
 
-const quote = (text: string) => JSON.stringify(text);
-
-/** One structured (logfmt) line per status transition: WARN going down, LOG on recovery. */
-export function formatTransition(change: HealthStatusChange): string {
-  const fields = [
-    `${change.kind}=${change.name}`,
-    `from=${change.from ?? 'NONE'}`,
-    `to=${change.to}`,
-    change.durationMs === undefined ? undefined : `durationMs=${change.durationMs}`,
-    change.reason === undefined ? undefined : `reason=${quote(change.reason)}`,
-  ];
-  return `health ${change.kind} transition ${fields.filter(Boolean).join(' ')}`;
+/**
+ * Whether a change is worth a log line and a count in `health_check_transitions_total`: every
+ * change except a first result that is UP (a check or probe starting healthy is no news).
+ */
+export function isNotableTransition(change: HealthStatusChange): boolean {
+  return !(change.from === undefined && change.to === 'UP');
 }
 
+/** A logfmt value: bare when it is a plain token, else a JSON string (quotes and newlines escaped). */
+function logfmtValue(value: string | number): string {
+  const text = String(value);
+  return /^[A-Za-z0-9_.:/@+-]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+/**
+ * One structured (logfmt) line for a transition, e.g.
+ * `health check transition check=payments from=UP to=DOWN durationMs=1001 reason="timed out after 1000 ms"`.
+ */
+export function formatTransition(change: HealthStatusChange): string {
+  const fields: [string, string | number | undefined][] = [
+    [change.kind, change.name],
+    ['from', change.from ?? 'NONE'],
+    ['to', change.to],
+    ['durationMs', change.durationMs],
+    ['reason', change.reason === undefined ? undefined : redact(change.reason)],
+  ];
+  const pairs = fields.filter(([, value]) => value !== undefined).map(([key, value]) => `${key}=${logfmtValue(value!)}`);
+  return `health ${change.kind} transition ${pairs.join(' ')}`;
+}
+
+/**
+ * Logs each status transition of a check or a probe once, through Nest's logger: WARN when it
+ * leaves UP or stays unhealthy, LOG when it becomes UP again. A first result that is UP is not logged.
+ */
 @Injectable()
-export class TransitionLogger implements OnModuleInit {
+export class TransitionLogger implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('HealthModule');
+  private subscription?: Subscription;
 
   constructor(private readonly events: HealthEvents) {}
 
   onModuleInit(): void {
-    this.events.changes$.subscribe((change) => {
-      if (change.from === undefined && change.to === 'UP') return;
+    this.subscription = this.events.changes$.subscribe((change) => {
+      if (!isNotableTransition(change)) return;
       if (change.to === 'UP') this.logger.log(formatTransition(change));
       else this.logger.warn(formatTransition(change));
     });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
   }
 }

@@ -1,6 +1,6 @@
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import {
-  anything,
+  describeValue,
   arrayOf,
   boolean,
   either,
@@ -128,6 +128,15 @@ export const builtinFields: Record<string, OptionRule> = {
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');
 
+/** Duck-typed, so a Registry from another copy of prom-client is accepted too. */
+const promRegistry: OptionRule = (value, path) => {
+  const looksLikeRegistry =
+    typeof value === 'object' &&
+    value !== null &&
+    ['registerMetric', 'getSingleMetric', 'metrics'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+  return looksLikeRegistry ? [] : [`"${path}" must be a prom-client Registry (such as new Registry() or register from 'prom-client'); got ${describeValue(value)}`];
+};
+
 export const healthModuleOptionsSchema: OptionRule = shape({
   ...executionFields,
   path: matching(/^\/?[A-Za-z0-9._~\-/:]*[A-Za-z0-9._~\-:]$/, 'a non-empty route path such as "health" or "ops/health"'),
@@ -141,7 +150,8 @@ export const healthModuleOptionsSchema: OptionRule = shape({
     drainDelayMs: integer(0, MAX_TIMER_MS, 'milliseconds'),
     signals: arrayOf(matching(/^SIG[A-Z0-9]+$/, 'a signal name such as "SIGTERM"'), { nonEmpty: true, unique: true }),
   }),
-  metrics: (value, path) => (value === false ? [] : shape({ registry: anything })(value, path)),
+  metrics: (value, path) =>
+    typeof value === 'boolean' ? [] : isPlainObject(value) ? shape({ registry: promRegistry })(value, path) : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
   isGlobal: boolean,
 });
 
