@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/co
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { HealthAccess } from './access/health-access.js';
 import { HealthController } from './controllers/health.controller.js';
 import { HealthEvents } from './execution/health-events.js';
 import { HealthExecutor } from './execution/health-executor.js';
@@ -40,6 +41,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthLifecycle,
     TransitionLogger,
     HealthMetrics,
+    HealthAccess,
     HealthResponder,
     HealthService,
   ],

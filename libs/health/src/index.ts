@@ -19,6 +19,8 @@ export type { CheckStatus, HealthStatus, Probe, HealthCheckResult, HealthReport,
 export type {
   HealthModuleOptions,
   DetailsPolicy,
+  DetailsRoute,
+  RouteExposureOptions,
   ServiceInfoOptions,
   ShutdownOptions,
   MetricsOptions,

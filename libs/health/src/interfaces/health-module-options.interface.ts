@@ -10,6 +10,15 @@ import type { EventLoopIndicatorOptions } from '../indicators/event-loop/event-l
 /** Who may see details, error text and `/checks/:name`. @publicApi */
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
 
+/** Routes whose details policy can be set on its own (liveness never shows details). @publicApi */
+export type DetailsRoute = 'ready' | 'startup' | 'report' | 'checks';
+
+/** Exposure settings of one route. @publicApi */
+export interface RouteExposureOptions {
+  /** Overrides the module's `details` for this route. */
+  details?: DetailsPolicy;
+}
+
 /** Service information shown in reports. @publicApi */
 export interface ServiceInfoOptions {
   /** Default: `name` of the app's package.json. */
@@ -44,11 +53,23 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   service?: ServiceInfoOptions;
   /** HTTP status per report status. @default { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } */
   httpStatus?: Partial<Record<HealthStatus, number>>;
-  /** @default 'when-authorized' */
+  /**
+   * Who sees details, error text and `/checks/:name`: `'never'`, `'when-authorized'` (a valid
+   * `apiKey` or `authorize` returning true) or `'always'`. Liveness never shows details.
+   * @default 'when-authorized'
+   */
   details?: DetailsPolicy;
-  /** Key(s) accepted in `X-Health-Key` or `Authorization: Bearer …`. */
+  /**
+   * Per-route overrides of `details`: `ready` (`/ready`), `startup` (`/startup`), `report` (`/`)
+   * and `checks` (`/checks/:name`), e.g. `{ report: { details: 'always' } }`.
+   */
+  routes?: Partial<Record<DetailsRoute, RouteExposureOptions>>;
+  /** Key(s) accepted in `X-Health-Key` or `Authorization: Bearer …`, compared in constant time. */
   apiKey?: string | string[];
-  /** Decides whether a request may see details. */
+  /**
+   * Decides whether a request may see details; receives the platform request (Express `Request`
+   * or Fastify `FastifyRequest`). Consulted when no configured `apiKey` matches.
+   */
   authorize?: (request: unknown) => boolean | Promise<boolean>;
   /** Check TypeORM DataSources. */
   database?: boolean | DatabaseIndicatorOptions;

@@ -128,6 +128,16 @@ export const builtinFields: Record<string, OptionRule> = {
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');
 
+const detailsPolicy = oneOf(['never', 'when-authorized', 'always']);
+const routeExposure = shape({ details: detailsPolicy });
+const DETAILS_ROUTES = ['ready', 'startup', 'report', 'checks'] as const;
+
+/** Per-route exposure; `live` is refused with the reason rather than as an unknown key. */
+const routes: OptionRule = (value, path) =>
+  isPlainObject(value) && 'live' in value
+    ? [`"${path}.live" is not accepted: liveness never shows details; "${path}" accepts ${DETAILS_ROUTES.join(', ')}`]
+    : shape(Object.fromEntries(DETAILS_ROUTES.map((route) => [route, routeExposure])))(value, path);
+
 /** Duck-typed, so a Registry from another copy of prom-client is accepted too. */
 const promRegistry: OptionRule = (value, path) => {
   const looksLikeRegistry =
@@ -142,7 +152,8 @@ export const healthModuleOptionsSchema: OptionRule = shape({
   path: matching(/^\/?[A-Za-z0-9._~\-/:]*[A-Za-z0-9._~\-:]$/, 'a non-empty route path such as "health" or "ops/health"'),
   service: shape({ name: nonEmptyString, version: nonEmptyString, environment: nonEmptyString }),
   httpStatus: shape(Object.fromEntries(HEALTH_STATUSES.map((status) => [status, httpStatusCode]))),
-  details: oneOf(['never', 'when-authorized', 'always']),
+  details: detailsPolicy,
+  routes,
   apiKey: either('a non-empty string or a non-empty array of non-empty strings', nonEmptyString, arrayOf(nonEmptyString, { nonEmpty: true })),
   authorize: func,
   ...builtinFields,

@@ -1,0 +1,67 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { describeError } from '../execution/check-outcome.js';
+import { InjectHealthOptions } from '../health.module-definition.js';
+import type { DetailsPolicy, DetailsRoute } from '../interfaces/health-module-options.interface.js';
+import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import { redact } from '../redaction/redactor.js';
+import { ApiKeyMatcher, presentedApiKeys } from './api-key-matcher.js';
+
+/** The routes of the health controller: `live` never shows details, the others follow a policy. */
+export type HealthRoute = 'live' | DetailsRoute;
+
+/** What one request may see on one route. */
+export interface RouteAccess {
+  policy: DetailsPolicy;
+  /** The caller passed `apiKey` or `authorize`. */
+  authorized: boolean;
+  /** The response may carry details, error text and service info. */
+  showDetails: boolean;
+}
+
+type RequestWithHeaders = { headers?: Record<string, string | string[] | undefined> };
+
+/**
+ * Decides, per request and route, whether details are shown: the route's policy (`routes.<route>.details`,
+ * else `details`), and for `when-authorized` a valid API key (constant-time compare) or `authorize(request)`.
+ */
+@Injectable()
+export class HealthAccess implements OnModuleInit {
+  private readonly logger = new Logger('HealthModule');
+  private readonly keys: ApiKeyMatcher;
+
+  constructor(@InjectHealthOptions() private readonly options: ResolvedHealthOptions) {
+    this.keys = new ApiKeyMatcher(options.apiKeys);
+  }
+
+  onModuleInit(): void {
+    const relies = (['ready', 'startup', 'report', 'checks'] as const).some((route) => this.policyFor(route) === 'when-authorized');
+    if (relies && !this.keys.configured && !this.options.authorize) {
+      this.logger.log('details are "when-authorized" but neither apiKey nor authorize is set: probes answer with the status only');
+    }
+  }
+
+  /** The details policy of a route; liveness is always `never`. */
+  policyFor(route: HealthRoute): DetailsPolicy {
+    if (route === 'live') return 'never';
+    return this.options.routes?.[route]?.details ?? this.options.details;
+  }
+
+  /** Whether the request carries a valid API key or passes `authorize`. Never throws. */
+  async isAuthorized(request: unknown): Promise<boolean> {
+    if (this.keys.matches(presentedApiKeys((request as RequestWithHeaders | undefined)?.headers))) return true;
+    if (!this.options.authorize) return false;
+    try {
+      return (await this.options.authorize(request)) === true;
+    } catch (error) {
+      this.logger.warn(redact(`authorize() threw; treating the request as unauthorized: ${describeError(error)}`));
+      return false;
+    }
+  }
+
+  async resolve(route: HealthRoute, request: unknown): Promise<RouteAccess> {
+    const policy = this.policyFor(route);
+    if (route === 'live') return { policy, authorized: false, showDetails: false };
+    const authorized = await this.isAuthorized(request);
+    return { policy, authorized, showDetails: policy === 'always' || (policy === 'when-authorized' && authorized) };
+  }
+}

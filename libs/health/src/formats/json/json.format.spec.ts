@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { createReportView, singleCheckReport } from '../report-view.js';
+import { renderJson } from './json.format.js';
+
+const service = { name: 'orders', version: '1.4.2', environment: 'test' };
+const database = { status: 'DOWN', critical: true, durationMs: 2, checkedAt: '2026-11-25T10:30:00.000Z', cached: false, error: 'connect failed postgres://app:s3cret@db/x' } as const;
+const report = { status: 'DOWN', details: { database }, notes: ['a note'] } as const;
+
+describe('renderJson', () => {
+  it('shows the status only without details', () => {
+    const view = createReportView({ route: 'ready', report, showDetails: false, httpStatus: 503, service });
+    expect(JSON.parse(renderJson(view))).toEqual({ status: 'DOWN' });
+  });
+
+  it('shows the redacted report with details', () => {
+    const body = renderJson(createReportView({ route: 'ready', report, showDetails: true, httpStatus: 503, service }));
+    expect(JSON.parse(body)).toMatchObject({ status: 'DOWN', details: { database: { error: 'connect failed postgres://app:***@db/x' } }, notes: ['a note'] });
+    expect(body).not.toContain('s3cret');
+  });
+
+  it('answers /checks/:name with the result itself', () => {
+    const view = createReportView({ route: 'checks', checkName: 'database', report: singleCheckReport('database', database), showDetails: true, httpStatus: 503, service });
+    expect(JSON.parse(renderJson(view))).toMatchObject({ status: 'DOWN', critical: true, durationMs: 2 });
+  });
+});

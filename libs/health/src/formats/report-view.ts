@@ -1,0 +1,85 @@
+import type { HealthRoute } from '../access/health-access.js';
+import type { HealthCheckResult, HealthReport, HealthStatus } from '../interfaces/health-status.interface.js';
+import { redact, redactDeep } from '../redaction/redactor.js';
+
+/**
+ * What every representation renders: one report, already reduced to what the caller may see
+ * and redacted. Formats are pure functions of a view, so they cannot leak what is not in it.
+ */
+export interface ReportView {
+  route: HealthRoute;
+  /** The check of `/checks/:name`. */
+  checkName?: string;
+  /** `{ status }` only when details are hidden; otherwise the redacted report. */
+  report: HealthReport;
+  showDetails: boolean;
+  /** The HTTP status the response carries. */
+  httpStatus: number;
+  /** Set only with details. */
+  service?: { name: string; version: string; environment: string };
+  generatedAt: Date;
+}
+
+/** The probe or check a view answers for, in words: `readiness`, `liveness`, `startup`, `health` or the check name. */
+export function subjectOf(view: Pick<ReportView, 'route' | 'checkName'>): string {
+  switch (view.route) {
+    case 'live':
+      return 'liveness';
+    case 'ready':
+      return 'readiness';
+    case 'startup':
+      return 'startup';
+    case 'report':
+      return 'health';
+    case 'checks':
+      return view.checkName ?? 'check';
+  }
+}
+
+/** Whether the response says the subject passed (a 2xx/3xx status). */
+export function passed(view: Pick<ReportView, 'httpStatus'>): boolean {
+  return view.httpStatus < 400;
+}
+
+function redactResult(result: HealthCheckResult): HealthCheckResult {
+  const copy: HealthCheckResult = { ...result };
+  if (copy.error !== undefined) copy.error = redact(String(copy.error));
+  if (copy.message !== undefined) copy.message = redact(String(copy.message));
+  if (copy.data !== undefined) copy.data = redactDeep(copy.data);
+  return copy;
+}
+
+/**
+ * Redacts every string of a report. Checks are redacted when they run; this catches what reaches
+ * the representation by other ways (lifecycle reasons given by the app, notes, service info).
+ */
+export function redactReport(report: HealthReport): HealthReport {
+  const copy: HealthReport = { status: report.status };
+  if (report.reason !== undefined) copy.reason = redact(String(report.reason));
+  if (report.details) copy.details = Object.fromEntries(Object.entries(report.details).map(([name, result]) => [name, redactResult(result)]));
+  if (report.serviceInfo) copy.serviceInfo = redactDeep(report.serviceInfo);
+  if (report.notes) copy.notes = report.notes.map((note) => redact(String(note)));
+  return copy;
+}
+
+export interface ReportViewInput {
+  route: HealthRoute;
+  checkName?: string;
+  report: HealthReport;
+  showDetails: boolean;
+  httpStatus: number;
+  service: { name: string; version: string; environment: string };
+  generatedAt?: Date;
+}
+
+/** Builds the view of a report for a caller: everything but the status is dropped unless details are shown. */
+export function createReportView(input: ReportViewInput): ReportView {
+  const base = { route: input.route, checkName: input.checkName, httpStatus: input.httpStatus, generatedAt: input.generatedAt ?? new Date() };
+  if (!input.showDetails) return { ...base, report: { status: input.report.status }, showDetails: false };
+  return { ...base, report: redactReport(input.report), showDetails: true, service: redactDeep(input.service) };
+}
+
+/** A one-check answer (`/checks/:name`) as a report, so every format renders it the same way. */
+export function singleCheckReport(name: string, result: HealthCheckResult): HealthReport {
+  return { status: result.status as HealthStatus, details: { [name]: result } };
+}

@@ -1,0 +1,28 @@
+import { passed, subjectOf, type ReportView } from '../report-view.js';
+
+export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+/** One line per item: text from checks cannot start a line of its own. */
+const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ').trim();
+
+/**
+ * Kubernetes verbose style (`/readyz?verbose`): `[+]database ok`, `[-]redis failed: …`, then
+ * `readiness check passed` or `… failed`. Without details, only the last line.
+ */
+export function renderText(view: ReportView): string {
+  const lines: string[] = [];
+  if (view.showDetails) {
+    const { report } = view;
+    if (report.reason) lines.push(`[${passed(view) ? '+' : '-'}]${report.status.toLowerCase()}: ${oneLine(report.reason)}`);
+    for (const [name, result] of Object.entries(report.details ?? {})) {
+      const reason = result.error ?? result.message;
+      const criticality = result.critical ? '' : ' (non-critical)';
+      if (result.status === 'UP') lines.push(`[+]${name} ok`);
+      else if (result.status === 'DEGRADED') lines.push(`[+]${name} degraded${reason ? `: ${oneLine(reason)}` : ''}${criticality}`);
+      else lines.push(`[-]${name} failed${reason ? `: ${oneLine(reason)}` : ''}${criticality}`);
+    }
+    for (const note of report.notes ?? []) lines.push(`note: ${oneLine(note)}`);
+  }
+  lines.push(`${subjectOf(view)} check ${passed(view) ? 'passed' : 'failed'}`);
+  return `${lines.join('\n')}\n`;
+}
