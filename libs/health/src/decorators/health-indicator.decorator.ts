@@ -1,4 +1,5 @@
-import { applyDecorators, Injectable } from '@nestjs/common';
+import { Injectable, type ScopeOptions } from '@nestjs/common';
+import { SCOPE_OPTIONS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService } from '@nestjs/core';
 import type { HealthIndicatorMetadata, HealthIndicatorOptions } from '../interfaces/health-indicator.interface.js';
 
@@ -14,7 +15,12 @@ const discoverable = DiscoveryService.createDecorator<HealthIndicatorMetadata>()
  */
 export const HealthIndicator = Object.assign(
   (name: string, options: HealthIndicatorOptions = {}): ClassDecorator =>
-    applyDecorators(Injectable(), discoverable({ ...options, name })),
+    (target) => {
+      // Keep the scope of an @Injectable({ scope }) applied first (written below this decorator),
+      // so that a request-scoped indicator is reported at bootstrap instead of silently made a singleton.
+      Injectable(Reflect.getMetadata(SCOPE_OPTIONS_METADATA, target) as ScopeOptions | undefined)(target);
+      discoverable({ ...options, name })(target);
+    },
   { KEY: discoverable.KEY },
 );
 

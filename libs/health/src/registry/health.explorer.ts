@@ -1,5 +1,6 @@
 import { Injectable, Scope, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { getHealthIndicatorMetadata, HealthIndicator } from '../decorators/health-indicator.decorator.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
@@ -23,13 +24,16 @@ export class HealthExplorer implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const problems: string[] = [];
     for (const wrapper of this.discovery.getProviders({ metadataKey: HealthIndicator.KEY })) {
-      const metadata = wrapper.metatype ? getHealthIndicatorMetadata(wrapper.metatype) : undefined;
+      // An alias (useExisting) is the same indicator again, not a second one.
+      if (wrapper.isAlias) continue;
+      // useFactory / useValue providers: the class is the instance's, not the metatype (the factory).
+      const indicatorClass = !wrapper.metatype || wrapper.inject ? (wrapper.instance as object | undefined)?.constructor : wrapper.metatype;
+      const metadata = indicatorClass ? getHealthIndicatorMetadata(indicatorClass) : undefined;
       if (!metadata) continue;
-      const source = wrapper.metatype?.name || String(wrapper.token);
-      if (wrapper.scope === Scope.REQUEST || wrapper.scope === Scope.TRANSIENT || !wrapper.isDependencyTreeStatic()) {
-        problems.push(
-          `${source} (@HealthIndicator(${JSON.stringify(metadata.name)})) is request-scoped or depends on a request-scoped provider; health indicators must be singletons (default scope)`,
-        );
+      const source = indicatorClass?.name || String(wrapper.token);
+      const scopeProblem = singletonProblem(wrapper);
+      if (scopeProblem) {
+        problems.push(`${source} (@HealthIndicator(${JSON.stringify(metadata.name)})) ${scopeProblem}; health indicators must be singletons (default scope)`);
         continue;
       }
       problems.push(...this.registry.register(wrapper.instance as HealthIndicatorCheck, metadata, source));
@@ -39,4 +43,27 @@ export class HealthExplorer implements OnModuleInit {
     }
     if (problems.length > 0) throw new HealthIndicatorDefinitionError(problems);
   }
+}
+
+const providerName = (wrapper: InstanceWrapper): string => wrapper.name || String(wrapper.token);
+
+/** Why a provider is not a singleton, naming the request-scoped provider it depends on; undefined for a singleton. */
+function singletonProblem(wrapper: InstanceWrapper): string | undefined {
+  if (wrapper.scope === Scope.REQUEST) return 'is request-scoped';
+  if (wrapper.scope === Scope.TRANSIENT) return 'is transient-scoped';
+  if (wrapper.isDependencyTreeStatic()) return undefined;
+  const chain: InstanceWrapper[] = [];
+  let current: InstanceWrapper | undefined = wrapper;
+  while (current && current.scope !== Scope.REQUEST && chain.length < 20) {
+    const dependencies: (InstanceWrapper | undefined)[] = [
+      ...(current.getCtorMetadata() ?? []),
+      ...(current.getPropertiesMetadata() ?? []).map((property) => property.wrapper),
+    ];
+    current = dependencies.find((dependency) => dependency && !dependency.isDependencyTreeStatic());
+    if (current) chain.push(current);
+  }
+  const scoped = chain.at(-1);
+  if (!scoped) return 'depends on a request-scoped provider, which makes it request-scoped too';
+  const through = chain.slice(0, -1).map(providerName);
+  return `depends on request-scoped ${providerName(scoped)}${through.length ? ` (through ${through.join(' → ')})` : ''}, which makes it request-scoped too`;
 }
