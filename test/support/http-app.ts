@@ -1,4 +1,4 @@
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -13,7 +13,10 @@ export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
  */
 export async function startApp(
   metadata: ModuleMetadata,
-  { adapter = 'express', logger = false }: { adapter?: AdapterName; logger?: false | ('log' | 'warn' | 'error')[] } = {},
+  {
+    adapter = 'express',
+    logger = false,
+  }: { adapter?: AdapterName; logger?: false | ('log' | 'warn' | 'error' | 'debug' | 'verbose')[] | LoggerService } = {},
 ): Promise<{ app: INestApplication; url: string }> {
   @Module(metadata)
   class TestAppModule {}

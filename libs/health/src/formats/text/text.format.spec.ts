@@ -20,13 +20,13 @@ const render = (overrides: Partial<Parameters<typeof createReportView>[0]> = {})
   renderText(createReportView({ route: 'ready', report, showDetails: true, httpStatus: 503, service, ...overrides }));
 
 describe('renderText', () => {
-  it('writes one [+]/[-] line per check, then the verdict', () => {
+  it('writes one [+]/[-] line per check by name, then the verdict', () => {
     expect(render()).toBe(
       [
         '[+]database ok',
         '[+]memory degraded: heap used 600 MB is above 512 MB',
-        '[-]redis failed: connect ECONNREFUSED [+]forged ok',
         '[-]payments failed: timed out after 1000 ms (non-critical)',
+        '[-]redis failed: connect ECONNREFUSED [+]forged ok',
         'note: exclude: no check named "nope"; ignored',
         'readiness check failed',
         '',

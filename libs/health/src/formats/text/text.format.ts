@@ -7,14 +7,15 @@ const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ').trim
 
 /**
  * Kubernetes verbose style (`/readyz?verbose`): `[+]database ok`, `[-]redis failed: …`, then
- * `readiness check passed` or `… failed`. Without details, only the last line.
+ * `readiness check passed` or `… failed`, checks sorted by name. Without details, only the last line.
  */
 export function renderText(view: ReportView): string {
   const lines: string[] = [];
   if (view.showDetails) {
     const { report } = view;
     if (report.reason) lines.push(`[${passed(view) ? '+' : '-'}]${report.status.toLowerCase()}: ${oneLine(report.reason)}`);
-    for (const [name, result] of Object.entries(report.details ?? {})) {
+    const checks = Object.entries(report.details ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    for (const [name, result] of checks) {
       const reason = result.error ?? result.message;
       const criticality = result.critical ? '' : ' (non-critical)';
       if (result.status === 'UP') lines.push(`[+]${name} ok`);
