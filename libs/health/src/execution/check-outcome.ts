@@ -1,5 +1,6 @@
 import type { CheckStatus } from '../interfaces/health-status.interface.js';
 import { isPlainObject } from '../options/option-rules.js';
+import { redact } from '../redaction/redactor.js';
 
 /** What one run of a check produced, before timing, thresholds and caching are applied. */
 export interface CheckOutcome {
@@ -17,7 +18,9 @@ const STATUS_BY_TERMINUS_STATUS: Record<string, CheckStatus> = {
   down: 'DOWN',
 };
 
-function truncate(text: string): string {
+/** Redacts before cutting: a cut through a URL would leave part of its password where the redactor no longer sees a URL. */
+function truncate(raw: string): string {
+  const text = redact(raw);
   return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH - 3)}...` : text;
 }
 
