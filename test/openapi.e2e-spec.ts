@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { Module, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HealthIndicator, HealthModule } from 'nest-vitals';
@@ -7,32 +6,9 @@ import { HEALTH_CHECK_RESULT_PROPERTIES } from '../libs/health/src/dto/health-ch
 import { HEALTH_REPORT_PROPERTIES, LIVENESS_REPORT_PROPERTIES } from '../libs/health/src/dto/health-report.dto.js';
 import { SERVICE_INFO_PROPERTIES } from '../libs/health/src/dto/service-info.dto.js';
 import { startApp } from './support/http-app.js';
+import { validateOpenApi } from './support/openapi-validator.js';
 
 type Schema = Record<string, any>;
-
-/**
- * Validates with `@apidevtools/swagger-parser` in a plain Node process: the parser is CommonJS that
- * requires an ES module (json-schema-ref-parser), which Node loads natively but Jest's module
- * runtime cannot (before Node 24.9). Resolves with the validator's verdict.
- */
-function validateOpenApi(api: object): Promise<{ valid: boolean; error?: string }> {
-  const script = `
-    const SwaggerParser = require('@apidevtools/swagger-parser');
-    let input = '';
-    process.stdin.on('data', (chunk) => (input += chunk)).on('end', () => {
-      SwaggerParser.validate(JSON.parse(input)).then(
-        () => console.log(JSON.stringify({ valid: true })),
-        (error) => console.log(JSON.stringify({ valid: false, error: String(error && error.message) })),
-      );
-    });`;
-  return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['-e', script], { cwd: process.cwd(), timeout: 20_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`swagger-parser process failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!));
-    });
-    child.stdin!.end(JSON.stringify(api));
-  });
-}
 
 @HealthIndicator('documented')
 class DocumentedIndicator {
