@@ -31,4 +31,10 @@ export type { HttpIndicatorOptions } from './indicators/http/http-indicator.opti
 export type { DiskIndicatorOptions } from './indicators/disk/disk-indicator.options.js';
 export type { MemoryIndicatorOptions, MemoryThreshold } from './indicators/memory/memory-indicator.options.js';
 export type { EventLoopIndicatorOptions } from './indicators/event-loop/event-loop-indicator.options.js';
+export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig } from './indicators/database/database.indicator.js';
+export { RedisHealthIndicator, type RedisHealthIndicatorConfig, type RedisHealthClient } from './indicators/redis/redis.indicator.js';
+export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicators/http/http.indicator.js';
+export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicators/disk/disk.indicator.js';
+export { MemoryHealthIndicator, type MemoryHealthIndicatorConfig } from './indicators/memory/memory.indicator.js';
+export { EventLoopHealthIndicator, type EventLoopHealthIndicatorConfig } from './indicators/event-loop/event-loop.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

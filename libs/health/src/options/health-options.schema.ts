@@ -108,7 +108,13 @@ export const builtinFields: Record<string, OptionRule> = {
         headers: recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`])),
         bodyPredicate: func,
       },
-      (value, path) => (value.url === undefined ? [`"${path}.url" is required`] : []),
+      (value, path) => {
+        if (value.url === undefined) return [`"${path}.url" is required`];
+        const range = typeof value.expectedStatus === 'string' ? value.expectedStatus.split('-').map(Number) : [];
+        return range.length === 2 && range[0]! > range[1]!
+          ? [`"${path}.expectedStatus" must be a range from low to high such as "200-399"; got "${value.expectedStatus}"`]
+          : [];
+      },
     ),
   ),
   disk: enabledOr(

@@ -1,0 +1,108 @@
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import { resolveCheckName } from '../check-name.js';
+import { parseExpectedStatus, type ExpectedStatus } from './http-expected-status.js';
+import { describeFetchFailure } from './http-failure.js';
+import type { HttpIndicatorOptions } from './http-indicator.options.js';
+
+/** What an `HttpHealthIndicator` is built with. @publicApi */
+export interface HttpHealthIndicatorConfig extends Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate'> {
+  /** Check name. @default 'http' */
+  name?: string;
+  /** Abort the request after this long (the check's timeout also aborts it). @default 1000 */
+  timeoutMs?: number;
+}
+
+/** At most this much of the body is read and given to `bodyPredicate`. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Calls an HTTP dependency with Node's `fetch` and an `AbortSignal`, and checks the status (and
+ * optionally the body). Not built on Terminus' `attempt()`: its DOWN result carries only a
+ * message, and this check keeps `statusCode` on a wrong status. Credentials in the URL are sent
+ * as `Authorization: Basic` (fetch refuses URLs with credentials) and never appear in results.
+ *
+ * @publicApi
+ */
+@HealthIndicator('http')
+export class HttpHealthIndicator implements HealthIndicatorCheck {
+  protected readonly key: string;
+  private readonly url: URL;
+  private readonly target: string;
+  private readonly headers: Headers;
+  private readonly expected: ExpectedStatus;
+  private readonly timeoutMs: number;
+
+  constructor(
+    protected readonly health: HealthIndicatorService,
+    protected readonly config: HttpHealthIndicatorConfig,
+  ) {
+    this.key = resolveCheckName(new.target, config.name);
+    const url = new URL(config.url);
+    this.headers = new Headers(config.headers);
+    if ((url.username || url.password) && !this.headers.has('authorization')) {
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      this.headers.set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+    }
+    url.username = '';
+    url.password = '';
+    this.url = url;
+    this.target = `${config.method ?? 'GET'} ${url.origin}${url.pathname}`;
+    this.expected = parseExpectedStatus(config.expectedStatus);
+    this.timeoutMs = config.timeoutMs ?? 1000;
+  }
+
+  async check(context?: HealthCheckContext): Promise<HealthIndicatorResult> {
+    const session = this.health.check(this.key);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = context?.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await fetch(this.url, { method: this.config.method ?? 'GET', headers: this.headers, signal, redirect: 'follow' });
+    } catch (error) {
+      const reason = timeout.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : error;
+      return session.down({ message: describeFetchFailure(reason, this.target, this.url.host, this.timeoutMs) });
+    }
+    const responseTimeMs = Math.round(performance.now() - started);
+    const data = { statusCode: response.status, responseTimeMs };
+    if (!this.expected.matches(response.status)) {
+      await response.body?.cancel().catch(() => undefined);
+      return session.down({ ...data, message: `${this.target} answered ${response.status}; expected ${this.expected.description}` });
+    }
+    const predicate = this.config.bodyPredicate;
+    if (!predicate) {
+      await response.body?.cancel().catch(() => undefined);
+      return session.up(data);
+    }
+    let body: string;
+    try {
+      body = await readBody(response);
+    } catch (error) {
+      return session.down({ ...data, message: describeFetchFailure(error, this.target, this.url.host, this.timeoutMs) });
+    }
+    try {
+      if (!(await predicate(body))) return session.down({ ...data, message: `${this.target} answered ${response.status} but bodyPredicate rejected the body` });
+    } catch (error) {
+      return session.down({ ...data, message: `bodyPredicate threw: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    return session.up(data);
+  }
+}
+
+/** The body as text, at most `MAX_BODY_BYTES` of it. */
+async function readBody(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < MAX_BODY_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
+}

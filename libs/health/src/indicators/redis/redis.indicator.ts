@@ -1,0 +1,209 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { Cluster, Redis } from 'ioredis';
+import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import { resolveCheckName } from '../check-name.js';
+import { BYTES_PER_MB, roundTo2 } from '../threshold-check.js';
+import { parseRedisInfo } from './redis-info.js';
+import type { RedisIndicatorOptions } from './redis-indicator.options.js';
+
+/**
+ * An ioredis client, standalone `Redis` or `Cluster`. Typed by the little the check needs to see,
+ * so that the declarations of this package do not require ioredis to be installed.
+ * @publicApi
+ */
+export interface RedisHealthClient {
+  readonly status: string;
+  on(event: string | symbol, listener: (...args: any[]) => void): unknown;
+}
+
+type IoredisClient = Redis | Cluster;
+
+/** What a `RedisHealthIndicator` is built with: exactly one of `url` and `client`. @publicApi */
+export interface RedisHealthIndicatorConfig extends Pick<RedisIndicatorOptions, 'name' | 'url' | 'maxUsedMemoryMb'> {
+  /** An ioredis client to check; it stays yours (never closed by the indicator). */
+  client?: RedisHealthClient;
+  /** Per-command timeout of the client opened from `url`, and of the check. @default 1000 */
+  timeoutMs?: number;
+}
+
+type RedisClass = typeof import('ioredis').Redis;
+type PingData = Record<string, unknown> & { usedMemoryMb?: number };
+
+const CLUSTER_SLOTS = 16384;
+
+/**
+ * PINGs Redis (standalone: `PING` then `INFO`; Cluster: `CLUSTER INFO` must say `cluster_state:ok`).
+ *
+ * With `url` it opens one client at bootstrap and reuses it for every probe; that client never
+ * queues commands while disconnected (`enableOfflineQueue: false`) and times each command out,
+ * and it is closed at shutdown. With an injected `client`, the check looks at the client's status
+ * first and answers DOWN at once while ioredis reconnects, instead of sending a command that the
+ * offline queue would hold forever; and nothing about the client is changed.
+ *
+ * @publicApi
+ */
+@HealthIndicator('redis')
+export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  protected readonly key: string;
+  protected readonly timeoutMs: number;
+  private client?: IoredisClient;
+  private redisClass?: RedisClass;
+  private lastError?: string;
+
+  constructor(
+    protected readonly health: HealthIndicatorService,
+    protected readonly config: RedisHealthIndicatorConfig,
+  ) {
+    if ((config.url === undefined) === (config.client === undefined)) {
+      throw new Error('RedisHealthIndicator needs exactly one of "url" or "client"');
+    }
+    this.key = resolveCheckName(new.target, config.name);
+    this.timeoutMs = config.timeoutMs ?? 1000;
+    this.client = config.client as IoredisClient | undefined;
+  }
+
+  /** Loads ioredis when a client must be opened from the URL: a missing package stops startup. */
+  async onModuleInit(): Promise<void> {
+    if (this.config.url === undefined || this.redisClass) return;
+    try {
+      const ioredis = await import('ioredis');
+      this.redisClass = ioredis.Redis ?? (ioredis.default as unknown as RedisClass);
+    } catch {
+      throw new Error('the Redis health check needs the "ioredis" package: npm install ioredis');
+    }
+  }
+
+  /** Opens the client of `url` once the app has started (not before: a failed bootstrap leaves nothing open). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.connection();
+  }
+
+  /** Closes the client opened from `url`; an injected client is left alone. */
+  onApplicationShutdown(): void {
+    if (this.config.url !== undefined) this.client?.disconnect();
+  }
+
+  async check(context?: HealthCheckContext): Promise<HealthIndicatorResult> {
+    const session = this.health.check(this.key);
+    const client = await this.connection();
+    const result = await session
+      .attempt(async ({ signal }) => {
+        const aborted = context?.signal ? AbortSignal.any([signal, context.signal]) : signal;
+        await this.whenReady(client, aborted);
+        return isCluster(client) ? this.probeCluster(client) : this.probeStandalone(client);
+      })
+      .withTimeout(this.timeoutMs);
+    const { status, message, responseTime: _attemptTime, ...data } = result[this.key] as PingData & { status: string; message?: string; responseTime?: number };
+    if (status !== 'up') return session.down({ message: message ?? 'Redis check failed' });
+    const max = this.config.maxUsedMemoryMb;
+    if (max !== undefined && typeof data.usedMemoryMb === 'number' && data.usedMemoryMb > max) {
+      return session.degraded({ ...data, message: `used memory ${data.usedMemoryMb} MB is above maxUsedMemoryMb (${max} MB)` });
+    }
+    return session.up(data);
+  }
+
+  private async connection(): Promise<IoredisClient> {
+    if (this.client) return this.client;
+    await this.onModuleInit();
+    const client = new this.redisClass!(this.config.url!, {
+      connectionName: 'nest-vitals-health',
+      enableOfflineQueue: false,
+      commandTimeout: this.timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
+    });
+    client.on('error', (error: Error) => {
+      this.lastError = error.message || (error as { code?: string }).code || error.name;
+    });
+    client.on('ready', () => {
+      this.lastError = undefined;
+    });
+    this.client = client;
+    return client;
+  }
+
+  /** Resolves once the client is ready; rejects at once while it reconnects or is closed. */
+  private async whenReady(client: IoredisClient, signal: AbortSignal): Promise<void> {
+    const since = () => (this.lastError ? `: ${this.lastError}` : '');
+    switch (client.status) {
+      case 'ready':
+        return;
+      case 'reconnecting':
+        throw new Error(`connection to Redis lost, reconnecting${since()}`);
+      case 'close':
+      case 'end':
+        throw new Error(`connection to Redis closed (client status "${client.status}")${since()}`);
+      case 'wait':
+        // A lazyConnect client: any command would connect it; do so, and wait below.
+        client.connect().catch(() => undefined);
+    }
+    await new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error): void => {
+        client.off('ready', onReady);
+        client.off('close', onClose);
+        client.off('end', onClose);
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => finish();
+      const onClose = () => finish(new Error(`could not connect to Redis${since()}`));
+      const onAbort = () => finish(new Error(`Redis not ready (client status "${client.status}")${since()}`));
+      if (signal.aborted) return onAbort();
+      client.once('ready', onReady);
+      client.once('close', onClose);
+      client.once('end', onClose);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private async probeStandalone(client: Redis): Promise<PingData> {
+    const started = performance.now();
+    const pong = await client.ping();
+    const responseTimeMs = Math.round(performance.now() - started);
+    if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
+    const info = parseRedisInfo(await client.info());
+    return {
+      redisVersion: info.redis_version,
+      role: info.role,
+      usedMemoryMb: roundTo2(Number(info.used_memory) / BYTES_PER_MB),
+      responseTimeMs,
+    };
+  }
+
+  private async probeCluster(cluster: Cluster): Promise<PingData> {
+    const masters = cluster.nodes('master');
+    const node = masters.find((candidate) => candidate.status === 'ready') ?? masters.find((candidate) => !isClosed(candidate));
+    if (!node) throw new Error(`no Redis Cluster master is reachable (${masters.length} known)`);
+    const started = performance.now();
+    const state = parseRedisInfo(String(await node.cluster('INFO')));
+    const responseTimeMs = Math.round(performance.now() - started);
+    if (state.cluster_state !== 'ok') {
+      throw new Error(
+        `cluster_state:${state.cluster_state ?? 'unknown'} (${state.cluster_slots_ok ?? '?'} of ${CLUSTER_SLOTS} slots ok, ${state.cluster_known_nodes ?? '?'} known nodes)`,
+      );
+    }
+    const reachable = masters.filter((candidate) => candidate.status === 'ready');
+    const infos = (await Promise.all(reachable.map((master) => master.info()))).map(parseRedisInfo);
+    const usedMemory = Math.max(0, ...infos.map((info) => Number(info.used_memory) || 0));
+    return {
+      clusterState: state.cluster_state,
+      clusterSize: Number(state.cluster_size),
+      clusterKnownNodes: Number(state.cluster_known_nodes),
+      clusterSlotsOk: Number(state.cluster_slots_ok),
+      redisVersion: infos[0]?.redis_version,
+      usedMemoryMb: roundTo2(usedMemory / BYTES_PER_MB),
+      responseTimeMs,
+    };
+  }
+}
+
+function isCluster(client: IoredisClient): client is Cluster {
+  return (client as Cluster).isCluster === true;
+}
+
+function isClosed(client: Redis): boolean {
+  return client.status === 'end' || client.status === 'close' || client.status === 'reconnecting';
+}
