@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { addHealthApiKeyAuth } from 'nest-vitals';
 import { AppModule } from './app.module.js';
 import { readSampleConfig, type SampleConfig } from './sample.config.js';
 import type { INestApplication } from '@nestjs/common';
@@ -11,7 +12,7 @@ export async function createSampleApp(config: SampleConfig = readSampleConfig())
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('nest-vitals sample').setDescription('Notes API with nest-vitals health checks').setVersion('1.0').build(),
+    addHealthApiKeyAuth(new DocumentBuilder().setTitle('nest-vitals sample').setDescription('Notes API with nest-vitals health checks').setVersion('1.0')).build(),
   );
   SwaggerModule.setup('docs', app, document);
   return app;

@@ -9,6 +9,8 @@ export { redact } from './redaction/redactor.js';
 export { HealthCheckResultDto } from './dto/health-check-result.dto.js';
 export { HealthReportDto, LivenessReportDto, HealthErrorDto } from './dto/health-report.dto.js';
 export { ServiceInfoDto } from './dto/service-info.dto.js';
+export { HealthJsonReportDto, HealthJsonCheckDto } from './dto/health-json-report.dto.js';
+export { addHealthApiKeyAuth, HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './openapi/health-api-security.js';
 export type {
   HealthIndicatorCheck,
   HealthCheckContext,

@@ -1,6 +1,8 @@
 import type { Type } from '@nestjs/common';
+import type { HealthRoute } from '../access/health-access.js';
 import { HealthController } from '../controllers/health.controller.js';
 import { HEALTH_CHECK_RESULT_PROPERTIES, HealthCheckResultDto } from '../dto/health-check-result.dto.js';
+import { HEALTH_JSON_CHECK_PROPERTIES, HEALTH_JSON_REPORT_PROPERTIES, HealthJsonCheckDto, HealthJsonReportDto } from '../dto/health-json-report.dto.js';
 import {
   HEALTH_ERROR_PROPERTIES,
   HEALTH_REPORT_PROPERTIES,
@@ -12,9 +14,18 @@ import {
 import { REPORT_EXAMPLES } from '../dto/health-report.examples.js';
 import type { OpenApiProperties } from '../dto/openapi-property.js';
 import { SERVICE_INFO_PROPERTIES, ServiceInfoDto } from '../dto/service-info.dto.js';
+import { renderHealthJson } from '../formats/health-json/health-json.format.js';
+import { renderHtml } from '../formats/html/html.format.js';
+import { renderJson } from '../formats/json/json.format.js';
+import { createReportView, singleCheckReport } from '../formats/report-view.js';
+import { renderText } from '../formats/text/text.format.js';
+import type { HealthCheckResult, HealthReport } from '../interfaces/health-status.interface.js';
+import { HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './health-api-security.js';
 
 type Swagger = typeof import('@nestjs/swagger');
 type RouteName = 'live' | 'ready' | 'startup' | 'report' | 'check';
+type Example = { summary: string; value: HealthReport };
+type MediaContent = Record<string, { schema: Record<string, unknown>; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> }>;
 
 let documented: Promise<void> | undefined;
 
@@ -42,64 +53,148 @@ function documentRoute(route: RouteName, ...decorators: MethodDecorator[]): void
   for (const decorator of decorators) decorator(HealthController.prototype, route, descriptor);
 }
 
+const EXAMPLE_SERVICE = { name: 'orders', version: '1.4.2', environment: 'production' };
+const EXAMPLE_TIME = new Date('2026-11-25T10:30:02.000Z');
+
+/**
+ * Every representation of every example, rendered by the formats themselves, so the documented
+ * examples are exactly what the routes send.
+ */
+function representations(route: HealthRoute, examples: Record<string, Example>, httpStatus: number, checkName?: string) {
+  const render = (report: HealthReport, showDetails: boolean, format: (view: ReturnType<typeof createReportView>) => string) =>
+    format(createReportView({ route, checkName, report, showDetails, httpStatus, service: EXAMPLE_SERVICE, generatedAt: EXAMPLE_TIME }));
+  const each = <T>(format: (view: ReturnType<typeof createReportView>) => string, parse: (text: string) => T) => {
+    const entries = Object.entries(examples).map(([key, example]) => [key, { summary: example.summary, value: parse(render(example.value, route !== 'live', format)) }]);
+    const first = Object.values(examples)[0]!;
+    if (route !== 'live' && route !== 'checks') {
+      entries.push(['statusOnly', { summary: 'A caller not authorized for details gets the status only (same HTTP code)', value: parse(render(first.value, false, format)) }]);
+    }
+    return Object.fromEntries(entries) as Record<string, { summary: string; value: T }>;
+  };
+  const htmlOf = Object.values(examples)[0]!;
+  return {
+    json: each(renderJson, (text) => JSON.parse(text) as unknown),
+    healthJson: each(renderHealthJson, (text) => JSON.parse(text) as unknown),
+    text: each(renderText, (text) => text),
+    html: render(htmlOf.value, route !== 'live', renderHtml),
+  };
+}
+
+function content(swagger: Swagger, jsonDto: Type, route: HealthRoute, examples: Record<string, Example>, httpStatus: number, checkName?: string): MediaContent {
+  const rendered = representations(route, examples, httpStatus, checkName);
+  return {
+    'application/json': { schema: { $ref: swagger.getSchemaPath(jsonDto) }, examples: rendered.json },
+    'application/health+json': { schema: { $ref: swagger.getSchemaPath(HealthJsonReportDto) }, examples: rendered.healthJson },
+    'text/plain': { schema: { type: 'string', description: 'Kubernetes verbose style: `[+]name ok` / `[-]name failed: reason` lines, then `<probe> check passed|failed`.' }, examples: rendered.text },
+    'text/html': { schema: { type: 'string', description: 'A self-contained status page that refreshes itself.' }, example: rendered.html },
+  };
+}
+
+function checkExamples(result: HealthCheckResult, summary: string): Record<string, Example> {
+  return { [result.status.toLowerCase()]: { summary, value: singleCheckReport('database', result) } };
+}
+
+const ACCEPT_NOTE =
+  ' Answers in the representation the `Accept` header asks for: `application/json` (default, also for `*/*` and anything unknown), `application/health+json`, `text/plain` or `text/html`. `HEAD` answers the same status without a body.';
+const DETAILS_NOTE =
+  ' Details (checks, error text, service info) need authorization under the default `details: "when-authorized"`: the `X-Health-Key` header or `Authorization: Bearer <key>`. Without it the answer is the status only, with the same HTTP code.';
+
 function applyDocumentation(swagger: Swagger): void {
   documentDto(swagger, ServiceInfoDto, SERVICE_INFO_PROPERTIES);
   documentDto(swagger, HealthCheckResultDto, HEALTH_CHECK_RESULT_PROPERTIES);
   documentDto(swagger, HealthReportDto, HEALTH_REPORT_PROPERTIES);
   documentDto(swagger, LivenessReportDto, LIVENESS_REPORT_PROPERTIES);
   documentDto(swagger, HealthErrorDto, HEALTH_ERROR_PROPERTIES);
+  documentDto(swagger, HealthJsonCheckDto, HEALTH_JSON_CHECK_PROPERTIES);
+  documentDto(swagger, HealthJsonReportDto, HEALTH_JSON_REPORT_PROPERTIES);
   swagger.ApiTags('Health')(HealthController);
-  swagger.ApiExtraModels(HealthCheckResultDto, ServiceInfoDto)(HealthController);
+  swagger.ApiExtraModels(HealthReportDto, LivenessReportDto, HealthCheckResultDto, ServiceInfoDto, HealthErrorDto, HealthJsonReportDto, HealthJsonCheckDto)(HealthController);
 
   const { up, degraded, down, starting, shuttingDown } = REPORT_EXAMPLES;
-  const ok = (examples: object) => swagger.ApiOkResponse({ type: HealthReportDto, description: 'UP or DEGRADED', examples } as never);
-  const unavailable = (examples: object) =>
-    swagger.ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'DOWN, STARTING or SHUTTING_DOWN', examples } as never);
+  const ok = (route: HealthRoute, examples: Record<string, Example>) =>
+    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) } as never);
+  const unavailable = (route: HealthRoute, examples: Record<string, Example>) =>
+    swagger.ApiServiceUnavailableResponse({ description: 'DOWN, STARTING or SHUTTING_DOWN', content: content(swagger, HealthReportDto, route, examples, 503) } as never);
   const exclude = swagger.ApiQuery({
     name: 'exclude',
     required: false,
     isArray: true,
     type: String,
-    description: 'Check names to leave out (repeatable). Unknown names are ignored with a note.',
+    description: 'Check names to leave out (repeatable, or comma-separated). Unknown names are ignored with a note.',
   });
+  // Either scheme unlocks details; `{}` says the route answers without one too. Made per route:
+  // an ApiSecurity decorator keeps what it applied, so a shared one would accumulate.
+  const optionalKey = () => [swagger.ApiSecurity(HEALTH_API_KEY_SCHEME), swagger.ApiSecurity(HEALTH_BEARER_SCHEME), swagger.ApiSecurity({})];
+  const errorContent = (example: object) => ({ 'application/json': { schema: { $ref: swagger.getSchemaPath(HealthErrorDto) }, example } });
 
   documentRoute(
     'live',
-    swagger.ApiOperation({ summary: 'Liveness probe', description: 'Is the process alive? Runs only liveness indicators (none by default); never touches dependencies, never shows details.' }),
-    swagger.ApiOkResponse({ type: LivenessReportDto, example: { status: 'UP' } } as never),
-    swagger.ApiServiceUnavailableResponse({ type: LivenessReportDto, example: { status: 'DOWN' } } as never),
+    swagger.ApiOperation({
+      summary: 'Liveness probe',
+      description: `Is the process alive? Runs only liveness indicators (none by default); never touches dependencies, never shows details.${ACCEPT_NOTE}`,
+    }),
+    swagger.ApiOkResponse({ description: 'UP', content: content(swagger, LivenessReportDto, 'live', { up: { summary: 'UP', value: { status: 'UP' } } }, 200) } as never),
+    swagger.ApiServiceUnavailableResponse({
+      description: 'DOWN',
+      content: content(swagger, LivenessReportDto, 'live', { down: { summary: 'DOWN: a liveness check failed or liveness was set broken', value: { status: 'DOWN' } } }, 503),
+    } as never),
   );
   documentRoute(
     'ready',
-    swagger.ApiOperation({ summary: 'Readiness probe', description: 'May the instance take traffic? Runs readiness indicators. 503 when a critical check is DOWN, while starting and while draining.' }),
+    swagger.ApiOperation({
+      summary: 'Readiness probe',
+      description: `May the instance take traffic? Runs readiness indicators. 503 when a critical check is DOWN, while starting and while draining.${DETAILS_NOTE}${ACCEPT_NOTE}`,
+    }),
     exclude,
-    ok({ up, degraded }),
-    unavailable({ down, starting, shuttingDown }),
+    ...optionalKey(),
+    ok('ready', { up, degraded }),
+    unavailable('ready', { down, starting, shuttingDown }),
   );
   documentRoute(
     'startup',
-    swagger.ApiOperation({ summary: 'Startup probe', description: 'Has the app finished starting? Runs startup indicators until they pass once, then stays UP.' }),
+    swagger.ApiOperation({
+      summary: 'Startup probe',
+      description: `Has the app finished starting? Runs startup indicators until they pass once, then stays UP.${DETAILS_NOTE}${ACCEPT_NOTE}`,
+    }),
     exclude,
-    ok({ up }),
-    unavailable({ down, starting }),
+    ...optionalKey(),
+    ok('startup', { up }),
+    unavailable('startup', { down, starting }),
   );
   documentRoute(
     'report',
-    swagger.ApiOperation({ summary: 'Full health report', description: 'Runs every indicator and reports each with service info.' }),
+    swagger.ApiOperation({ summary: 'Full health report', description: `Runs every indicator and reports each with service info.${DETAILS_NOTE}${ACCEPT_NOTE}` }),
     exclude,
-    ok({ up, degraded }),
-    unavailable({ down, shuttingDown }),
+    ...optionalKey(),
+    ok('report', { up, degraded }),
+    unavailable('report', { down, shuttingDown }),
   );
+  const healthyDatabase = up.value.details!.database!;
+  const downDatabase = down.value.details!.database!;
   documentRoute(
     'check',
-    swagger.ApiOperation({ summary: 'One check', description: 'Runs one indicator by name.' }),
+    swagger.ApiOperation({
+      summary: 'One check',
+      description: `Runs one indicator by name. Needs authorization (\`X-Health-Key\` or \`Authorization: Bearer\`) unless \`details\` is \`always\`: 401 otherwise, checked before the name.${ACCEPT_NOTE}`,
+    }),
     swagger.ApiParam({ name: 'name', description: 'Check name', example: 'database' }),
-    swagger.ApiOkResponse({ type: HealthCheckResultDto, description: 'The check is UP or DEGRADED' }),
-    swagger.ApiServiceUnavailableResponse({
-      type: HealthCheckResultDto,
-      description: 'The check is DOWN',
-      example: REPORT_EXAMPLES.down.value.details!.database,
+    swagger.ApiSecurity(HEALTH_API_KEY_SCHEME),
+    swagger.ApiSecurity(HEALTH_BEARER_SCHEME),
+    swagger.ApiOkResponse({
+      description: 'The check is UP or DEGRADED',
+      content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(healthyDatabase, 'UP'), 200, 'database'),
     } as never),
-    swagger.ApiNotFoundResponse({ type: HealthErrorDto, description: 'No check has that name' }),
+    swagger.ApiServiceUnavailableResponse({
+      description: 'The check is DOWN',
+      content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(downDatabase, 'DOWN'), 503, 'database'),
+    } as never),
+    swagger.ApiUnauthorizedResponse({
+      description: 'No valid key (and `details` is not `always`)',
+      content: errorContent({ statusCode: 401, message: 'A check needs authorization: send X-Health-Key or Authorization: Bearer', error: 'Unauthorized' }),
+    } as never),
+    swagger.ApiNotFoundResponse({
+      description: 'No check has that name',
+      content: errorContent({ statusCode: 404, message: 'No health check named "paymnts"; known checks: database, memory, payments', error: 'Not Found' }),
+    } as never),
   );
 }
