@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { importsOf, isNodeBuiltin, packageName } from './support/module-imports.js';
@@ -132,11 +132,27 @@ function boot(dir: string, entry: string): Promise<{ url: string; output: () => 
   });
 }
 
+/**
+ * A copy of what `npm pack` needs from the repository (the package folder, the root tsconfig it extends,
+ * README, LICENSE, CHANGELOG), so that packing — whose prepack script rebuilds dist/ — never touches the
+ * working tree that other suites and tools use at the same time.
+ */
+function stageRepository(): string {
+  const stage = join(workDir, 'repository');
+  cpSync(PACKAGE_DIR, join(stage, 'libs/health'), {
+    recursive: true,
+    filter: (source) => !/^(dist|node_modules|README\.md|LICENSE|CHANGELOG\.md)$/.test(relative(PACKAGE_DIR, source).split(sep)[0]!),
+  });
+  for (const file of ['tsconfig.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(ROOT, file), join(stage, file));
+  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
+  return join(stage, 'libs/health');
+}
+
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'nest-vitals-consumer-'));
   // `npm pack` runs the package's prepack script: a clean build with its own checks, then README/LICENSE/CHANGELOG.
   const { stdout } = await execFileAsync('npm', ['pack', '--json', '--pack-destination', workDir, '--loglevel=error'], {
-    cwd: PACKAGE_DIR,
+    cwd: stageRepository(),
     timeout: 120_000,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -152,7 +168,7 @@ afterAll(() => {
 
 describe('the packed nest-vitals tarball', () => {
   it('holds the built package and its documents, and nothing of the monorepo', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'bin/nest-vitals.js']));
     const leaks = packedFiles.filter(
       (file) => /(^|\/)(apps|test|src|node_modules|bench)\//.test(file) || /\.spec\./.test(file) || /tsconfig/.test(file) || /\.tsbuildinfo$/.test(file) || (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)),
     );
@@ -217,6 +233,11 @@ describe.each(Object.keys(APPS) as AppName[])('a fresh %s Nest 12 app with nest-
     const response = await fetch(`${app.url}/health/live`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'UP' });
+  });
+
+  it('has the nest-vitals CLI on its path, and the CLI finds it ready', async () => {
+    const { stdout } = await execFileAsync(join(dir, 'node_modules/.bin/nest-vitals'), ['probe', `${app.url}/health/ready`], { cwd: dir, timeout: 10_000 });
+    expect(stdout).toMatch(/200/);
   });
 
   it('logged no error while booting and answering', () => {

@@ -435,12 +435,12 @@ async function redisPings(indicators: ServerConfig['indicators']): Promise<void>
   });
 }
 
-async function hungDependency(redisUrl: string): Promise<void> {
+async function hungDependency(redisUrl: string, indicators: ServerConfig['indicators']): Promise<void> {
   const hung = await startHungServer();
   const results: Partial<Record<'terminus' | 'vitals', LoadSummary>> = {};
   try {
     for (const variant of ['terminus', 'vitals'] as const) {
-      const server = await startServer(`${variant} hung`, { variant, checks: 'hung', timeoutMs: 500, hungUrl: hung.url, databaseUrl: DATABASE_URL, redisUrl });
+      const server = await startServer(`${variant} hung`, { variant, checks: 'hung', indicators, timeoutMs: 500, hungUrl: hung.url, databaseUrl: DATABASE_URL, redisUrl });
       results[variant] = await load(`${server.url}/health/ready`, { connections: 10, duration: LATENCY_SECONDS });
       await server.stop();
     }
@@ -448,7 +448,7 @@ async function hungDependency(redisUrl: string): Promise<void> {
     hung.stop();
   }
   rows.push({
-    measurement: 'dependency that never answers, `timeoutMs: 500`: p99 latency, 10 connections',
+    measurement: `dependency that never answers (c: ${indicators === 'builtin' ? 'built-in `http` indicator' : 'user-defined indicator'}), \`timeoutMs: 500\`: p99 latency, 10 connections`,
     unit: 'ms',
     terminus: results.terminus?.p99,
     vitals: results.vitals?.p99,
@@ -552,7 +552,7 @@ try {
   log('Redis PING count…');
   if (selected('pings')) await redisPings(indicators);
   log('hung dependency…');
-  if (selected('hung')) await hungDependency(redis.url);
+  if (selected('hung')) await hungDependency(redis.url, indicators);
   log('heap…');
   if (selected('heap')) await heapGrowth(redis.url, indicators);
   log('bootstrap…');

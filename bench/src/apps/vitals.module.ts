@@ -90,6 +90,8 @@ export class VitalsAppModule {
       }
     } else if (config.checks === 'slow5') {
       for (let index = 1; index <= SLOW_CHECK_COUNT; index++) providers.push(slowIndicator(`slow-${index}`));
+    } else if (config.indicators === 'builtin') {
+      options.http = { hung: { url: config.hungUrl! } };
     } else {
       providers.push(hungIndicator(config.hungUrl!));
     }
