@@ -155,7 +155,7 @@ describe.each(ADAPTERS)('exposure on %s', (adapter) => {
   it('answers HEAD on every route with the GET status and headers and no body', async () => {
     const url = await start(adapter, { apiKey: KEY });
     const routes = ['/health/live', '/health/ready', '/health/startup', '/health', '/health/checks/alpha', '/health/checks/broken', '/health/checks/nope', '/health/ready?exclude=broken'];
-    for (const headers of [{}, { 'X-Health-Key': KEY }]) {
+    for (const headers of [{}, { 'X-Health-Key': KEY }] as Record<string, string>[]) {
       for (const route of routes) {
         const [getResponse, head] = await Promise.all([rawRequest(`${url}${route}`, 'GET', headers), rawRequest(`${url}${route}`, 'HEAD', headers)]);
         expect({ route, status: head.statusCode }).toEqual({ route, status: getResponse.statusCode });

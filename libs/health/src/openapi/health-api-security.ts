@@ -3,10 +3,20 @@ export const HEALTH_API_KEY_SCHEME = 'health-api-key';
 /** Name of the `Authorization: Bearer` security scheme in the OpenAPI document. @publicApi */
 export const HEALTH_BEARER_SCHEME = 'health-bearer';
 
+/** A security scheme as `DocumentBuilder` takes it (a subset of OpenAPI's SecuritySchemeObject). */
+export interface HealthSecurityScheme {
+  type: 'apiKey' | 'http';
+  in?: 'header';
+  name?: string;
+  scheme?: 'bearer';
+  description?: string;
+  [extension: `x-${string}`]: unknown;
+}
+
 /** The part of `@nestjs/swagger`'s `DocumentBuilder` this needs (it stays an optional peer). */
 export interface SecuritySchemeBuilder<T> {
-  addApiKey(options: Record<string, unknown>, name: string): T;
-  addBearerAuth(options: Record<string, unknown>, name: string): T;
+  addApiKey(options: HealthSecurityScheme, name: string): T;
+  addBearerAuth(options: HealthSecurityScheme, name: string): T;
 }
 
 /**

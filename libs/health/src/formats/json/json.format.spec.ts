@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import type { HealthCheckResult, HealthReport } from '../../interfaces/health-status.interface.js';
 import { createReportView, singleCheckReport } from '../report-view.js';
 import { renderJson } from './json.format.js';
 
 const service = { name: 'orders', version: '1.4.2', environment: 'test' };
-const database = { status: 'DOWN', critical: true, durationMs: 2, checkedAt: '2026-11-25T10:30:00.000Z', cached: false, error: 'connect failed postgres://app:s3cret@db/x' } as const;
-const report = { status: 'DOWN', details: { database }, notes: ['a note'] } as const;
+const database: HealthCheckResult = { status: 'DOWN', critical: true, durationMs: 2, checkedAt: '2026-11-25T10:30:00.000Z', cached: false, error: 'connect failed postgres://app:s3cret@db/x' };
+const report: HealthReport = { status: 'DOWN', details: { database }, notes: ['a note'] };
 
 describe('renderJson', () => {
   it('shows the status only without details', () => {
