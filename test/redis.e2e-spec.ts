@@ -1,0 +1,226 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication, Provider } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
+import { startApp } from './support/http-app.js';
+import { expectNoSecret, OutputCapture } from './support/output-capture.js';
+import { infoField, RedisServerProcess } from './support/redis-server.js';
+import { eventually, getCheck } from './support/report.js';
+import { requireService, SERVICES } from './support/services.js';
+import { startSilentServer } from './support/tcp-proxy.js';
+
+// Ports of this suite: 17010-17019.
+const TIMEOUT_MS = 500;
+/** The check answers within its timeout; this much more covers the HTTP round trip. */
+const SLACK_MS = 100;
+
+let app: INestApplication | undefined;
+const servers: RedisServerProcess[] = [];
+const clients: Redis[] = [];
+
+function ownRedis(port: number, ...args: string[]): RedisServerProcess {
+  const server = new RedisServerProcess(port, args);
+  servers.push(server);
+  return server;
+}
+
+function userClient(url: string, options: ConstructorParameters<typeof Redis>[1] = {}): Redis {
+  const client = new Redis(url, { lazyConnect: false, ...options });
+  client.on('error', () => undefined);
+  clients.push(client);
+  return client;
+}
+
+async function start(redis: HealthModuleOptions['redis'], providers: Provider[] = [], logger?: OutputCapture['logger']): Promise<string> {
+  const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always', redis })], providers }, logger ? { logger } : {});
+  app = started.app;
+  return started.url;
+}
+
+beforeAll(async () => {
+  await requireService('redis');
+});
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  for (const server of servers) server.resume();
+});
+
+afterAll(async () => {
+  for (const client of clients.splice(0)) client.disconnect();
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+describe('Redis indicator (standalone)', () => {
+  it('is UP with redisVersion, role, usedMemoryMb and responseTimeMs (URL)', async () => {
+    const url = await start({ url: SERVICES.redis.url });
+    const check = await getCheck(url, 'redis');
+    expect(check.status).toBe('UP');
+    expect(check.data).toEqual({
+      redisVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      role: 'master',
+      usedMemoryMb: expect.any(Number),
+      responseTimeMs: expect.any(Number),
+    });
+    expect(check.data!.usedMemoryMb as number).toBeGreaterThan(0);
+  });
+
+  it('checks an injected client (by token) under its own name, and leaves it open at shutdown', async () => {
+    const client = userClient(SERVICES.redis.url);
+    const url = await start({ client: 'CACHE_REDIS', name: 'cache' }, [{ provide: 'CACHE_REDIS', useValue: client }]);
+    expect(await getCheck(url, 'cache')).toMatchObject({ status: 'UP', data: { role: 'master' } });
+    await app!.close();
+    app = undefined;
+    expect(client.status).toBe('ready');
+    expect(await client.ping()).toBe('PONG');
+  });
+
+  it('is DEGRADED above maxUsedMemoryMb', async () => {
+    const url = await start({ url: SERVICES.redis.url, maxUsedMemoryMb: 0.01 });
+    const check = await getCheck(url, 'redis');
+    expect(check.status).toBe('DEGRADED');
+    expect(check.message).toMatch(/^used memory [\d.]+ MB is above maxUsedMemoryMb \(0\.01 MB\)$/);
+    expect(check.data).toHaveProperty('usedMemoryMb');
+  });
+
+  it('opens one connection at bootstrap and reuses it for every probe, and closes it at shutdown', async () => {
+    const server = ownRedis(17011);
+    await server.start();
+    const url = await start({ url: server.url });
+    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+    const before = Number(infoField(await server.cli('INFO', 'stats'), 'total_connections_received'));
+    await Promise.all(Array.from({ length: 20 }, () => getCheck(url, 'redis')));
+    for (let probe = 0; probe < 20; probe++) expect((await getCheck(url, 'redis')).status).toBe('UP');
+    const after = Number(infoField(await server.cli('INFO', 'stats'), 'total_connections_received'));
+    // Only the redis-cli call that reads the counter connects.
+    expect(after - before).toBe(1);
+    expect((await server.cli('CLIENT', 'LIST')).match(/name=nest-vitals-health/g)).toHaveLength(1);
+    await app!.close();
+    app = undefined;
+    await eventually(() => server.cli('CLIENT', 'LIST'), (list) => !list.includes('name=nest-vitals-health'), 3000);
+  });
+
+  it('is DOWN at once when the server stops, and UP again when it comes back, without restarting the app', async () => {
+    const server = ownRedis(17012);
+    await server.start();
+    const url = await start({ url: server.url, timeoutMs: TIMEOUT_MS });
+    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+
+    await server.stop();
+    const down = await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'DOWN', 5000);
+    expect(down.error).toMatch(/reconnecting|ECONNREFUSED|closed/);
+    // While ioredis reconnects, every probe answers at once rather than waiting on a queue.
+    for (let probe = 0; probe < 5; probe++) {
+      const check = await getCheck(url, 'redis');
+      expect(check.status).toBe('DOWN');
+      expect(check.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    }
+
+    await server.start();
+    const up = await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 10_000);
+    expect(up.data).toMatchObject({ role: 'master' });
+  });
+
+  it('does not hang on an injected client whose offline queue would wait forever', async () => {
+    const server = ownRedis(17013);
+    await server.start();
+    // ioredis defaults: offline queue on, so a command sent while reconnecting waits.
+    const client = userClient(server.url);
+    const url = await start({ client: 'REDIS', timeoutMs: TIMEOUT_MS }, [{ provide: 'REDIS', useValue: client }]);
+    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+
+    await server.stop();
+    await eventually(async () => client.status, (status) => status === 'reconnecting', 5000, 20);
+    for (let probe = 0; probe < 3; probe++) {
+      const check = await getCheck(url, 'redis');
+      expect(check).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/reconnecting/) });
+      expect(check.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    }
+
+    await server.start();
+    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 10_000);
+  });
+
+  it('is DOWN within timeoutMs + 100 ms when the server accepts the connection and never answers', async () => {
+    const silent = await startSilentServer(17014);
+    try {
+      const url = await start({ url: 'redis://127.0.0.1:17014', timeoutMs: TIMEOUT_MS });
+      for (let probe = 0; probe < 2; probe++) {
+        const check = await getCheck(url, 'redis');
+        expect(check.status).toBe('DOWN');
+        expect(check.error).toBe(`timed out after ${TIMEOUT_MS} ms`);
+        expect(check.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+      }
+      // One connection, however many probes.
+      expect(silent.connections()).toBe(1);
+    } finally {
+      await app?.close();
+      app = undefined;
+      await silent.close();
+    }
+  });
+
+  it('is DOWN within timeoutMs + 100 ms when a connected server freezes, and UP again when it resumes', async () => {
+    const server = ownRedis(17015);
+    await server.start();
+    const client = userClient(server.url);
+    const url = await start({ url: server.url, timeoutMs: TIMEOUT_MS }, [], undefined);
+    const injectedUrl = await (async () => {
+      const second = await startApp({ imports: [HealthModule.forRoot({ details: 'always', redis: { client: 'R', timeoutMs: TIMEOUT_MS } })], providers: [{ provide: 'R', useValue: client }] });
+      return { app: second.app, url: second.url };
+    })();
+    try {
+      await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+      await eventually(() => getCheck(injectedUrl.url, 'redis'), (check) => check.status === 'UP', 5000);
+
+      server.pause();
+      for (const base of [url, injectedUrl.url]) {
+        const check = await getCheck(base, 'redis');
+        expect(check.status).toBe('DOWN');
+        expect(check.error).toMatch(new RegExp(`timed out after ${TIMEOUT_MS} ms|Command timed out`));
+        expect(check.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+      }
+
+      server.resume();
+      await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+      await eventually(() => getCheck(injectedUrl.url, 'redis'), (check) => check.status === 'UP', 5000);
+    } finally {
+      server.resume();
+      await injectedUrl.app.close();
+    }
+  });
+});
+
+describe('Redis credentials', () => {
+  const PASSWORD = 'R3disPassw0rd-nv';
+  const WRONG_PASSWORD = 'Wr0ngRedisPass-nv';
+
+  it('never shows the password of the URL, right or wrong, in responses or logs', async () => {
+    const server = ownRedis(17016, '--requirepass', PASSWORD);
+    await server.start();
+    const capture = new OutputCapture().start();
+    try {
+      const goodUrl = await start({ url: `redis://:${PASSWORD}@127.0.0.1:17016`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
+      const good = await eventually(() => getCheck(goodUrl, 'redis'), (check) => check.status === 'UP', 5000);
+      const goodReport = await fetch(`${goodUrl}/health`).then(async (response) => `${[...response.headers].join('\n')}\n${await response.text()}`);
+      await app!.close();
+
+      const badUrl = await start({ url: `redis://default:${WRONG_PASSWORD}@127.0.0.1:17016`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
+      const bad = await eventually(() => getCheck(badUrl, 'redis'), (check) => check.status === 'DOWN' && /WRONGPASS|NOAUTH/.test(check.error ?? ''), 5000);
+      const badReport = await fetch(`${badUrl}/health`).then(async (response) => `${[...response.headers].join('\n')}\n${await response.text()}`);
+      await app!.close();
+      app = undefined;
+
+      expect(capture.logger.lines.length).toBeGreaterThan(0);
+      expectNoSecret([PASSWORD, WRONG_PASSWORD], {
+        'UP response': good.raw,
+        'DOWN response': bad.raw,
+        'reports': [goodReport, badReport],
+        'log lines': capture.lines(),
+      });
+    } finally {
+      capture.stop();
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy in front of a real server, that a test switches between forwarding, "stopped"
+ * (listener closed, every connection cut: the port refuses connections) and "hung" (connections
+ * accepted and never answered). Lets tests stop a shared database without touching it.
+ */
+export class TcpProxy {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private mode: 'forward' | 'hang' = 'forward';
+
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
+
+  /** Starts (or restarts, after `stop`) listening, forwarding to the target. */
+  async start(): Promise<void> {
+    this.mode = 'forward';
+    if (this.server) return;
+    const server = createServer((client) => this.accept(client));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+  }
+
+  /** Closes the listener and cuts every connection: the port refuses connections from now on. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.cutAll();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Cuts every connection; new ones are accepted and never answered. */
+  hang(): void {
+    this.mode = 'hang';
+    this.cutAll();
+  }
+
+  /** Forwards again; connections held while hung are cut. */
+  resume(): void {
+    this.mode = 'forward';
+    this.cutAll();
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  private cutAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  }
+
+  private accept(client: Socket): void {
+    this.track(client);
+    if (this.mode === 'hang') return;
+    const upstream = connect(this.target.port, this.target.host);
+    this.track(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  }
+}
+
+/** A server that accepts TCP connections and never sends a byte. */
+export async function startSilentServer(port: number): Promise<{ close: () => Promise<void>; connections: () => number }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    connections: () => sockets.size,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
