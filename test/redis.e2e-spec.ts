@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication, Provider } from '@nestjs/common';
+import { Inject, type INestApplication, type Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
+import { HealthIndicator, HealthIndicatorService, HealthModule, RedisHealthIndicator, type HealthModuleOptions } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { infoField, RedisServerProcess } from './support/redis-server.js';
@@ -74,6 +74,18 @@ describe('Redis indicator (standalone)', () => {
     app = undefined;
     expect(client.status).toBe('ready');
     expect(await client.ping()).toBe('PONG');
+  });
+
+  it('a subclass provided by the user checks its injected client under its own name', async () => {
+    @HealthIndicator('sessions-redis', { critical: false })
+    class SessionsRedisIndicator extends RedisHealthIndicator {
+      constructor(health: HealthIndicatorService, @Inject('SESSIONS_REDIS') client: Redis) {
+        super(health, { client, maxUsedMemoryMb: 0.01 });
+      }
+    }
+    const client = userClient(SERVICES.redis.url);
+    const url = await start(undefined, [{ provide: 'SESSIONS_REDIS', useValue: client }, SessionsRedisIndicator]);
+    expect(await getCheck(url, 'sessions-redis')).toMatchObject({ status: 'DEGRADED', critical: false, data: { role: 'master' } });
   });
 
   it('is DEGRADED above maxUsedMemoryMb', async () => {
