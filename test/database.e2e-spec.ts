@@ -8,9 +8,10 @@ import { startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { eventually, getCheck, getReport } from './support/report.js';
 import { requireService, SERVICES } from './support/services.js';
+import { allocatePort } from './support/ports.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
-// Ports of this suite: 17030-17039.
+// Ports: allocated in 17000-17099 (support/ports.ts).
 const TIMEOUT_MS = 500;
 /** The check answers within its timeout; this much more covers the HTTP round trip. */
 const SLACK_MS = 100;
@@ -38,8 +39,8 @@ async function start(
   return started.url;
 }
 
-async function proxyTo(port: number, target: { host: string; port: number }): Promise<TcpProxy> {
-  const proxy = new TcpProxy(port, target);
+async function proxyTo(target: { host: string; port: number }): Promise<TcpProxy> {
+  const proxy = new TcpProxy(await allocatePort(), target);
   proxies.push(proxy);
   await proxy.start();
   return proxy;
@@ -88,12 +89,12 @@ describe('database indicator: UP with data on each driver', () => {
 });
 
 describe.each([
-  ['PostgreSQL', SERVICES.postgres, (port: number) => postgres(port), 17031, /ECONNREFUSED|terminat|Connection/i],
-  ['MariaDB', SERVICES.mariadb, (port: number) => mariadb(port), 17032, /ECONNREFUSED|closed|PROTOCOL_CONNECTION_LOST|Connection lost/i],
-])('database indicator: %s behind a proxy', (_label, service, options, port, refused) => {
+  ['PostgreSQL', SERVICES.postgres, (port: number) => postgres(port), /ECONNREFUSED|terminat|Connection/i],
+  ['MariaDB', SERVICES.mariadb, (port: number) => mariadb(port), /ECONNREFUSED|closed|PROTOCOL_CONNECTION_LOST|Connection lost/i],
+])('database indicator: %s behind a proxy', (_label, service, options, refused) => {
   it('is DOWN when the server is stopped, and UP again when it is back, without restarting the app', async () => {
-    const proxy = await proxyTo(port, service);
-    const url = await start([options(port)]);
+    const proxy = await proxyTo(service);
+    const url = await start([options(proxy.port)]);
     expect((await getCheck(url, 'database')).status).toBe('UP');
 
     await proxy.stop();
@@ -108,8 +109,8 @@ describe.each([
   });
 
   it('is DOWN within timeoutMs + 100 ms when the server accepts connections and never answers', async () => {
-    const proxy = await proxyTo(port, service);
-    const url = await start([options(port)]);
+    const proxy = await proxyTo(service);
+    const url = await start([options(proxy.port)]);
     expect((await getCheck(url, 'database')).status).toBe('UP');
 
     proxy.hang();
@@ -189,11 +190,11 @@ describe('database indicator: DataSource state and migrations', () => {
 describe('database credentials', () => {
   it('never shows the password of a PostgreSQL URL, in responses or logs, when the port is closed', async () => {
     const PASSWORD = 's3cretpw';
-    const proxy = await proxyTo(17033, SERVICES.postgres);
+    const proxy = await proxyTo(SERVICES.postgres);
     const capture = new OutputCapture().start();
     try {
       // trust auth: the password is accepted and ignored, so the app starts; then the port closes.
-      const url = await start([postgres(17033, { url: `postgres://postgres:${PASSWORD}@127.0.0.1:17033/test` })], { timeoutMs: TIMEOUT_MS }, capture.logger);
+      const url = await start([postgres(proxy.port, { url: `postgres://postgres:${PASSWORD}@127.0.0.1:${proxy.port}/test` })], { timeoutMs: TIMEOUT_MS }, capture.logger);
       const up = await getCheck(url, 'database');
       expect(up.status).toBe('UP');
       await proxy.stop();
@@ -209,7 +210,8 @@ describe('database credentials', () => {
   });
 
   describe('MariaDB user with a password', () => {
-    const USER = 'nv_t3_health';
+    // One user per run: two runs of the suite at once must not change each other's password.
+    const USER = `nv_health_${process.pid}`;
     const PASSWORD = 'Mar1aS3cretPw';
     const admin = () => createConnection({ host: '127.0.0.1', port: SERVICES.mariadb.port, user: 'root', database: 'test' });
 
@@ -228,10 +230,10 @@ describe('database credentials', () => {
     });
 
     it('never shows it when the server starts refusing it (driver error) or the port closes', async () => {
-      const proxy = await proxyTo(17034, SERVICES.mariadb);
+      const proxy = await proxyTo(SERVICES.mariadb);
       const capture = new OutputCapture().start();
       try {
-        const url = await start([mariadb(17034, { url: `mysql://${USER}:${PASSWORD}@127.0.0.1:17034/test` })], { timeoutMs: TIMEOUT_MS }, capture.logger);
+        const url = await start([mariadb(proxy.port, { url: `mysql://${USER}:${PASSWORD}@127.0.0.1:${proxy.port}/test` })], { timeoutMs: TIMEOUT_MS }, capture.logger);
         const up = await getCheck(url, 'database');
         expect(up.status).toBe('UP');
 

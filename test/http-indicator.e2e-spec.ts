@@ -6,14 +6,15 @@ import { HealthModule, type HttpIndicatorOptions } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { eventually, getCheck, getReport } from './support/report.js';
+import { allocatePort } from './support/ports.js';
 import { startSilentServer } from './support/tcp-proxy.js';
 
-// Ports of this suite: 17040-17049 (17049 is kept closed).
+// Ports: allocated in 17000-17099 (support/ports.ts); CLOSED_PORT is one nothing listens on.
 const TIMEOUT_MS = 500;
 /** The check answers within its timeout; this much more covers the HTTP round trip. */
 const SLACK_MS = 100;
-const DEPENDENCY_PORT = 17041;
-const CLOSED_PORT = 17049;
+let DEPENDENCY_PORT: number;
+let CLOSED_PORT: number;
 const BASIC_USER = 'svc';
 const BASIC_PASSWORD = 'HttpS3cretPw';
 const HEADER_SECRET = 'T0kenSecretValue';
@@ -80,7 +81,7 @@ class Dependency {
   }
 }
 
-const dependency = new Dependency(DEPENDENCY_PORT);
+let dependency: Dependency;
 let app: INestApplication | undefined;
 
 async function start(http: Record<string, HttpIndicatorOptions>, logger?: OutputCapture['logger']): Promise<string> {
@@ -90,6 +91,9 @@ async function start(http: Record<string, HttpIndicatorOptions>, logger?: Output
 }
 
 beforeAll(async () => {
+  DEPENDENCY_PORT = await allocatePort();
+  CLOSED_PORT = await allocatePort();
+  dependency = new Dependency(DEPENDENCY_PORT);
   await dependency.start();
 });
 
@@ -99,7 +103,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await dependency.stop();
+  await dependency?.stop();
 });
 
 describe('HTTP indicator: UP', () => {
@@ -172,13 +176,14 @@ describe('HTTP indicator: DOWN, each with a clear reason', () => {
     const report = await getReport(url);
     expect(report.details['refused']).toMatchObject({ status: 'DOWN', error: `connection refused by 127.0.0.1:${CLOSED_PORT}` });
     expect(report.details['dns']!.error).toMatch(/^DNS lookup failed for nest-vitals-no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/);
-    expect(report.details['reset']).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/^connection (reset|closed) by 127\.0\.0\.1:17041/) });
+    expect(report.details['reset']).toMatchObject({ status: 'DOWN', error: expect.stringMatching(new RegExp(`^connection (reset|closed) by 127\\.0\\.0\\.1:${DEPENDENCY_PORT}`)) });
   });
 
   it('within timeoutMs + 100 ms when the peer accepts the connection and never answers', async () => {
-    const silent = await startSilentServer(17042);
+    const silentPort = await allocatePort();
+    const silent = await startSilentServer(silentPort);
     try {
-      const url = await start({ silent: { url: 'http://127.0.0.1:17042/health' }, hanging: { url: `${dependency.url}/hang` } });
+      const url = await start({ silent: { url: `http://127.0.0.1:${silentPort}/health` }, hanging: { url: `${dependency.url}/hang` } });
       for (const name of ['silent', 'hanging']) {
         const check = await getCheck(url, name);
         expect(check).toMatchObject({ status: 'DOWN', error: `timed out after ${TIMEOUT_MS} ms` });
@@ -192,14 +197,14 @@ describe('HTTP indicator: DOWN, each with a clear reason', () => {
   });
 
   it('when the dependency stops, and UP again once it is back, without restarting the app', async () => {
-    const flaky = new Dependency(17043);
+    const flaky = new Dependency(await allocatePort());
     await flaky.start();
     try {
       const url = await start({ flaky: { url: `${flaky.url}/ok` } });
       expect((await getCheck(url, 'flaky')).status).toBe('UP');
       await flaky.stop();
       const down = await getCheck(url, 'flaky');
-      expect(down).toMatchObject({ status: 'DOWN', error: 'connection refused by 127.0.0.1:17043' });
+      expect(down).toMatchObject({ status: 'DOWN', error: `connection refused by 127.0.0.1:${flaky.port}` });
       expect(down.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
       await flaky.start();
       await eventually(() => getCheck(url, 'flaky'), (check) => check.status === 'UP', 5000);

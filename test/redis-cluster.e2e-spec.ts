@@ -9,10 +9,11 @@ import { Cluster } from 'ioredis';
 import { HealthModule, type RedisIndicatorOptions } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
 import { infoField, RedisServerProcess } from './support/redis-server.js';
+import { allocatePort } from './support/ports.js';
 import { eventually, getCheck } from './support/report.js';
 
-// Ports of this suite: 17021-17023 (clients), 17024-17026 (cluster bus).
-const PORTS = [17021, 17022, 17023];
+// Ports: allocated in 17000-17099 (support/ports.ts), three for clients and three for the cluster bus.
+let PORTS: number[] = [];
 const TIMEOUT_MS = 500;
 /** The check answers within its timeout; this much more covers the HTTP round trip. */
 const SLACK_MS = 100;
@@ -38,11 +39,13 @@ async function start(options: Partial<RedisIndicatorOptions> = {}): Promise<stri
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nest-vitals-cluster-'));
+  for (let node = 0; node < 3; node++) PORTS.push(await allocatePort());
+  const busPorts = [await allocatePort(), await allocatePort(), await allocatePort()];
   nodes = PORTS.map(
     (port, index) =>
       new RedisServerProcess(
         port,
-        ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${index}.conf`, '--cluster-node-timeout', '1000', '--cluster-port', String(port + 3), '--dir', dir],
+        ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${index}.conf`, '--cluster-node-timeout', '1000', '--cluster-port', String(busPorts[index]), '--dir', dir],
         dir,
       ),
   );

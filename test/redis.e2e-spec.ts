@@ -7,9 +7,10 @@ import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { infoField, RedisServerProcess } from './support/redis-server.js';
 import { eventually, getCheck } from './support/report.js';
 import { requireService, SERVICES } from './support/services.js';
+import { allocatePort } from './support/ports.js';
 import { startSilentServer } from './support/tcp-proxy.js';
 
-// Ports of this suite: 17010-17019.
+// Ports: allocated in 17000-17099 (support/ports.ts).
 const TIMEOUT_MS = 500;
 /** The check answers within its timeout; this much more covers the HTTP round trip. */
 const SLACK_MS = 100;
@@ -18,8 +19,8 @@ let app: INestApplication | undefined;
 const servers: RedisServerProcess[] = [];
 const clients: Redis[] = [];
 
-function ownRedis(port: number, ...args: string[]): RedisServerProcess {
-  const server = new RedisServerProcess(port, args);
+async function ownRedis(...args: string[]): Promise<RedisServerProcess> {
+  const server = new RedisServerProcess(await allocatePort(), args);
   servers.push(server);
   return server;
 }
@@ -97,7 +98,7 @@ describe('Redis indicator (standalone)', () => {
   });
 
   it('opens one connection at bootstrap and reuses it for every probe, and closes it at shutdown', async () => {
-    const server = ownRedis(17011);
+    const server = await ownRedis();
     await server.start();
     const url = await start({ url: server.url });
     await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
@@ -114,7 +115,7 @@ describe('Redis indicator (standalone)', () => {
   });
 
   it('is DOWN at once when the server stops, and UP again when it comes back, without restarting the app', async () => {
-    const server = ownRedis(17012);
+    const server = await ownRedis();
     await server.start();
     const url = await start({ url: server.url, timeoutMs: TIMEOUT_MS });
     await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
@@ -135,7 +136,7 @@ describe('Redis indicator (standalone)', () => {
   });
 
   it('does not hang on an injected client whose offline queue would wait forever', async () => {
-    const server = ownRedis(17013);
+    const server = await ownRedis();
     await server.start();
     // ioredis defaults: offline queue on, so a command sent while reconnecting waits.
     const client = userClient(server.url);
@@ -155,9 +156,10 @@ describe('Redis indicator (standalone)', () => {
   });
 
   it('is DOWN within timeoutMs + 100 ms when the server accepts the connection and never answers', async () => {
-    const silent = await startSilentServer(17014);
+    const silentPort = await allocatePort();
+    const silent = await startSilentServer(silentPort);
     try {
-      const url = await start({ url: 'redis://127.0.0.1:17014', timeoutMs: TIMEOUT_MS });
+      const url = await start({ url: `redis://127.0.0.1:${silentPort}`, timeoutMs: TIMEOUT_MS });
       for (let probe = 0; probe < 2; probe++) {
         const check = await getCheck(url, 'redis');
         expect(check.status).toBe('DOWN');
@@ -174,7 +176,7 @@ describe('Redis indicator (standalone)', () => {
   });
 
   it('is DOWN within timeoutMs + 100 ms when a connected server freezes, and UP again when it resumes', async () => {
-    const server = ownRedis(17015);
+    const server = await ownRedis();
     await server.start();
     const client = userClient(server.url);
     const url = await start({ url: server.url, timeoutMs: TIMEOUT_MS }, [], undefined);
@@ -209,16 +211,16 @@ describe('Redis credentials', () => {
   const WRONG_PASSWORD = 'Wr0ngRedisPass-nv';
 
   it('never shows the password of the URL, right or wrong, in responses or logs', async () => {
-    const server = ownRedis(17016, '--requirepass', PASSWORD);
+    const server = await ownRedis('--requirepass', PASSWORD);
     await server.start();
     const capture = new OutputCapture().start();
     try {
-      const goodUrl = await start({ url: `redis://:${PASSWORD}@127.0.0.1:17016`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
+      const goodUrl = await start({ url: `redis://:${PASSWORD}@127.0.0.1:${server.port}`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
       const good = await eventually(() => getCheck(goodUrl, 'redis'), (check) => check.status === 'UP', 5000);
       const goodReport = await fetch(`${goodUrl}/health`).then(async (response) => `${[...response.headers].join('\n')}\n${await response.text()}`);
       await app!.close();
 
-      const badUrl = await start({ url: `redis://default:${WRONG_PASSWORD}@127.0.0.1:17016`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
+      const badUrl = await start({ url: `redis://default:${WRONG_PASSWORD}@127.0.0.1:${server.port}`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
       const bad = await eventually(() => getCheck(badUrl, 'redis'), (check) => check.status === 'DOWN' && /WRONGPASS|NOAUTH/.test(check.error ?? ''), 5000);
       const badReport = await fetch(`${badUrl}/health`).then(async (response) => `${[...response.headers].join('\n')}\n${await response.text()}`);
       await app!.close();
