@@ -32,6 +32,13 @@ function fields(line: string): Record<string, string> {
   return result;
 }
 
+/** `kind:name:from->to` of a transition line. */
+function described(line: { message: string }): string {
+  const parsed = fields(line.message);
+  const kind = parsed.check === undefined ? 'probe' : 'check';
+  return `${kind}:${parsed[kind]}:${parsed.from}->${parsed.to}`;
+}
+
 let app: INestApplication | undefined;
 afterEach(async () => {
   await app?.close();
@@ -79,7 +86,12 @@ async function probeUnderLoad(options: HealthModuleOptions, phaseMs: number) {
   return { logger, changes, requests, statuses, flakyRuns: flaky.runs, steadyRuns: steady.runs };
 }
 
-function assertOneLinePerTransition({ logger, changes }: Awaited<ReturnType<typeof probeUnderLoad>>) {
+/**
+ * `exactProbes`: probes follow the script exactly. Not with background refresh: on a loaded machine a
+ * refresh can fall behind by more than 3 intervals, and a stale result is DOWN by design (`steady`
+ * is critical), which is a real probe transition and logged as one.
+ */
+function assertOneLinePerTransition({ logger, changes }: Awaited<ReturnType<typeof probeUnderLoad>>, { exactProbes }: { exactProbes: boolean }) {
   const transitionLines = logger.lines.filter((line) => line.message.startsWith('health '));
   // Every line comes from the module's logger context, through the app's logger.
   expect(new Set(transitionLines.map((line) => line.context))).toEqual(new Set(['HealthModule']));
@@ -99,7 +111,17 @@ function assertOneLinePerTransition({ logger, changes }: Awaited<ReturnType<type
 
   for (const probe of ['readiness', 'all']) {
     const probeLines = transitionLines.filter((line) => fields(line.message).probe === probe);
-    expect(probeLines.map((line) => `${fields(line.message).from}->${fields(line.message).to}`)).toEqual(EXPECTED_PROBE_TRANSITIONS);
+    const sequence = probeLines.map((line) => `${fields(line.message).from}->${fields(line.message).to}`);
+    if (exactProbes) expect(sequence).toEqual(EXPECTED_PROBE_TRANSITIONS);
+    else expect(sequence.length).toBeGreaterThanOrEqual(EXPECTED_PROBE_TRANSITIONS.length);
+  }
+  // Per check and per probe, the lines form one chain: each starts where the previous ended, none repeats a status.
+  for (const key of new Set(transitionLines.map((line) => described(line).split(':').slice(0, 2).join(':')))) {
+    const chain = transitionLines.map(described).filter((entry) => entry.startsWith(`${key}:`)).map((entry) => entry.slice(key.length + 1).split('->'));
+    chain.forEach(([from, to], index) => {
+      expect(from).not.toBe(to);
+      if (index > 0) expect(from).toBe(chain[index - 1]![1]);
+    });
   }
   // Liveness has no indicators here: always UP, never logged.
   expect(transitionLines.filter((line) => fields(line.message).probe === 'liveness')).toEqual([]);
@@ -107,11 +129,6 @@ function assertOneLinePerTransition({ logger, changes }: Awaited<ReturnType<type
   // And in general: one line per notable change the module emitted, no more, no fewer.
   const notable = changes.filter((change) => !(change.from === undefined && change.to === 'UP'));
   expect(transitionLines).toHaveLength(notable.length);
-  const described = (line: { message: string }) => {
-    const parsed = fields(line.message);
-    const kind = parsed.check === undefined ? 'probe' : 'check';
-    return `${kind}:${parsed[kind]}:${parsed.from}->${parsed.to}`;
-  };
   expect(transitionLines.map(described)).toEqual(notable.map((change) => `${change.kind}:${change.name}:${change.from ?? 'NONE'}->${change.to}`));
 }
 
@@ -122,15 +139,15 @@ describe('transition logs under sustained probing', () => {
     expect(result.flakyRuns).toBeGreaterThan(50);
     // 503 only from /checks/flaky while flaky is DOWN; never a 500.
     expect([...result.statuses].sort()).toEqual([200, 503]);
-    assertOneLinePerTransition(result);
+    assertOneLinePerTransition(result, { exactProbes: true });
   });
 
   it('logs exactly one line per transition when probes answer from the background refresh', async () => {
-    const result = await probeUnderLoad({ refreshIntervalMs: 40 }, 300);
+    const result = await probeUnderLoad({ refreshIntervalMs: 100 }, 400);
     expect(result.requests).toBeGreaterThan(300);
     // The refresh runs the check, not the requests: far fewer runs than requests.
     expect(result.flakyRuns).toBeLessThan(result.requests / 4);
-    assertOneLinePerTransition(result);
+    assertOneLinePerTransition(result, { exactProbes: false });
   });
 
   it('logs a check that starts unhealthy once, with from=NONE', async () => {
