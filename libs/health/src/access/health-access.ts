@@ -12,7 +12,7 @@ export type HealthRoute = 'live' | DetailsRoute;
 /** What one request may see on one route. */
 export interface RouteAccess {
   policy: DetailsPolicy;
-  /** The caller passed `apiKey` or `authorize`. */
+  /** The caller passed `apiKey` or `authorize`; evaluated only where the policy depends on it, else false. */
   authorized: boolean;
   /** The response may carry details, error text and service info. */
   showDetails: boolean;
@@ -58,10 +58,15 @@ export class HealthAccess implements OnModuleInit {
     }
   }
 
+  /**
+   * What the request may see on the route. Authorization is evaluated only where it changes the
+   * answer, so a user's `authorize()` is not called for every kubelet probe under `always` or `never`.
+   */
   async resolve(route: HealthRoute, request: unknown): Promise<RouteAccess> {
     const policy = this.policyFor(route);
-    if (route === 'live') return { policy, authorized: false, showDetails: false };
+    const matters = policy === 'when-authorized' || (route === 'checks' && policy === 'never');
+    if (route === 'live' || !matters) return { policy, authorized: false, showDetails: policy === 'always' && route !== 'live' };
     const authorized = await this.isAuthorized(request);
-    return { policy, authorized, showDetails: policy === 'always' || (policy === 'when-authorized' && authorized) };
+    return { policy, authorized, showDetails: policy === 'when-authorized' && authorized };
   }
 }
