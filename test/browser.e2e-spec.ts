@@ -116,7 +116,9 @@ describe('in a browser (headless Chromium) against the running sample app', () =
       }
       const banner = page.locator('header.banner');
       await expect(banner.locator('.status').innerText()).resolves.toBe(expected.status);
-      const colour = await banner.evaluate((element) => getComputedStyle(element).backgroundColor);
+      // Runs in the page; the test's TypeScript has no DOM lib.
+      type PageWindow = { getComputedStyle(element: unknown): { backgroundColor: string } };
+      const colour = await banner.evaluate((element) => (globalThis as unknown as PageWindow).getComputedStyle(element).backgroundColor);
       expect(colour).toBe(expected.status === 'UP' ? 'rgb(26, 127, 55)' : 'rgb(154, 103, 0)');
       await expect(page.locator('dl').innerText()).resolves.toContain('nest-vitals-sample');
       expect(requested.filter((url) => url !== `${base}/health`)).toEqual([]);
