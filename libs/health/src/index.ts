@@ -33,7 +33,7 @@ export type { HttpIndicatorOptions } from './indicators/http/http-indicator.opti
 export type { DiskIndicatorOptions } from './indicators/disk/disk-indicator.options.js';
 export type { MemoryIndicatorOptions, MemoryThreshold } from './indicators/memory/memory-indicator.options.js';
 export type { EventLoopIndicatorOptions } from './indicators/event-loop/event-loop-indicator.options.js';
-export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig } from './indicators/database/database.indicator.js';
+export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig, type TypeOrmDataSource } from './indicators/database/database.indicator.js';
 export { RedisHealthIndicator, type RedisHealthIndicatorConfig, type RedisHealthClient } from './indicators/redis/redis.indicator.js';
 export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicators/http/http.indicator.js';
 export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicators/disk/disk.indicator.js';

@@ -1,10 +1,10 @@
 import { DiscoveryService, type ModuleRef } from '@nestjs/core';
-import type { DataSource } from 'typeorm';
+import type { TypeOrmDataSource } from './database.indicator.js';
 
 /** A DataSource found among the app's providers, with the name it is known by. */
 export interface NamedDataSource {
   name: string;
-  dataSource: DataSource;
+  dataSource: TypeOrmDataSource;
 }
 
 const DEFAULT_NAME = 'default';
@@ -19,10 +19,10 @@ const DEFAULT_NAME = 'default';
 export async function findDataSources(moduleRef: ModuleRef): Promise<NamedDataSource[]> {
   const { DataSource: DataSourceClass } = await import('typeorm');
   const discovery = moduleRef.get(DiscoveryService, { strict: false });
-  const found = new Map<DataSource, string>();
+  const found = new Map<TypeOrmDataSource, string>();
   for (const wrapper of discovery.getProviders()) {
     if (!wrapper.isDependencyTreeStatic() || !(wrapper.instance instanceof DataSourceClass)) continue;
-    const dataSource = wrapper.instance as DataSource;
+    const dataSource = wrapper.instance as TypeOrmDataSource;
     const name = nameOf(dataSource, wrapper.token, DataSourceClass);
     const known = found.get(dataSource);
     if (known === undefined || known === DEFAULT_NAME) found.set(dataSource, name);
@@ -33,7 +33,7 @@ export async function findDataSources(moduleRef: ModuleRef): Promise<NamedDataSo
 }
 
 /** `name` of the TypeORM options (set by `TypeOrmModule.forRoot({ name })`), else what the token says. */
-function nameOf(dataSource: DataSource, token: unknown, dataSourceClass: Function): string {
+function nameOf(dataSource: TypeOrmDataSource, token: unknown, dataSourceClass: Function): string {
   const configured = (dataSource.options as { name?: unknown }).name;
   if (typeof configured === 'string' && configured) return configured;
   if (typeof token === 'string') return token.endsWith('DataSource') && token !== 'DataSource' ? token.slice(0, -'DataSource'.length) : token;
