@@ -15,6 +15,11 @@ describe('redact', () => {
     expect(redact(input)).not.toMatch(/s3cr3t|hunter2|abc123|p4ss|eyJhbGciOi/);
   });
 
+  it('keeps MySQL\'s "(using password: YES)" readable', () => {
+    const message = "Access denied for user 'app'@'localhost' (using password: YES)";
+    expect(redact(message)).toBe(message);
+  });
+
   it('leaves ordinary text alone', () => {
     expect(redact('timed out after 1000 ms')).toBe('timed out after 1000 ms');
     expect(redact('http://payments:8080/health')).toBe('http://payments:8080/health');
