@@ -8,6 +8,8 @@ import { StatusDamper } from './status-damper.js';
 
 interface LatestResult {
   result: HealthCheckResult;
+  /** `result` marked `cached`, made once per run and shared by every request it answers. */
+  cachedResult: HealthCheckResult;
   finishedAt: number;
 }
 
@@ -34,18 +36,21 @@ export class CheckRunner {
 
   /** The result a request gets: fresh, shared with a run in flight, cached, or from the background refresh. */
   result(): Promise<HealthCheckResult> {
-    const { cacheTtlMs, refreshIntervalMs } = this.indicator;
+    const reusable = this.reusableResult();
+    return reusable ? Promise.resolve(reusable) : this.run();
+  }
+
+  /**
+   * The cached or background-refreshed result, when a request may have it without a run; else
+   * `undefined`. Synchronous, so that answering from the cache costs no promise per check.
+   */
+  reusableResult(): HealthCheckResult | undefined {
     const latest = this.latest;
-    if (latest) {
-      const ageMs = Date.now() - latest.finishedAt;
-      if (refreshIntervalMs > 0) {
-        return Promise.resolve(
-          ageMs > STALE_AFTER_INTERVALS * refreshIntervalMs ? this.stale(latest, ageMs) : { ...latest.result, cached: true },
-        );
-      }
-      if (cacheTtlMs > 0 && ageMs < cacheTtlMs) return Promise.resolve({ ...latest.result, cached: true });
-    }
-    return this.run();
+    if (!latest) return undefined;
+    const { cacheTtlMs, refreshIntervalMs } = this.indicator;
+    const ageMs = Date.now() - latest.finishedAt;
+    if (refreshIntervalMs > 0) return ageMs > STALE_AFTER_INTERVALS * refreshIntervalMs ? this.stale(latest, ageMs) : latest.cachedResult;
+    return cacheTtlMs > 0 && ageMs < cacheTtlMs ? latest.cachedResult : undefined;
   }
 
   /** Runs the check now, or joins the run already in flight. */
@@ -115,7 +120,7 @@ export class CheckRunner {
     const reason = this.reasonFor(outcome, status);
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = redact(reason);
 
-    this.latest = { result, finishedAt: Date.now() };
+    this.latest = { result, cachedResult: { ...result, cached: true }, finishedAt: Date.now() };
     this.events.runs$.next({ name, result });
     if (previous !== status) {
       this.events.changes$.next({

@@ -21,9 +21,23 @@ export class HealthExecutor implements BeforeApplicationShutdown {
   }
 
   /** Results of the given indicators, all run concurrently, keyed by name in the given order. */
-  async results(indicators: RegisteredIndicator[]): Promise<Record<string, HealthCheckResult>> {
-    const results = await Promise.all(indicators.map((indicator) => this.runner(indicator).result()));
-    return Object.fromEntries(indicators.map((indicator, index) => [indicator.name, results[index]!]));
+  results(indicators: RegisteredIndicator[]): Promise<Record<string, HealthCheckResult>> {
+    const results: Record<string, HealthCheckResult> = {};
+    let runs: Promise<void>[] | undefined;
+    for (const indicator of indicators) {
+      const runner = this.runner(indicator);
+      const reusable = runner.reusableResult();
+      // Assigned now even when pending, so that the keys keep the given order.
+      results[indicator.name] = reusable!;
+      if (!reusable) {
+        (runs ??= []).push(
+          runner.run().then((result) => {
+            results[indicator.name] = result;
+          }),
+        );
+      }
+    }
+    return runs ? Promise.all(runs).then(() => results) : Promise.resolve(results);
   }
 
   /** Starts background refresh for every indicator that has a refresh interval. */
