@@ -6,6 +6,8 @@ export interface ServerConfig {
   checks: 'ready' | 'slow5' | 'hung';
   /** nest-vitals: the built-in indicators (`database: true, redis, memory`) or user-defined `@HealthIndicator` classes doing the same. */
   indicators?: 'builtin' | 'user';
+  /** nest-vitals `details`: 'always' serialises the full report (as Terminus does); 'default' leaves the module default. */
+  details?: 'always' | 'default';
   cacheTtlMs?: number;
   refreshIntervalMs?: number;
   timeoutMs?: number;
@@ -16,9 +18,13 @@ export interface ServerConfig {
 }
 
 /** Messages a benchmark server sends to the harness over IPC. */
-export type ServerMessage = { type: 'ready'; port: number } | { type: 'heap'; heapUsed: number } | { type: 'error'; message: string };
+export type ServerMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'heap'; heapUsed: number }
+  | { type: 'cpu'; micros: number }
+  | { type: 'error'; message: string };
 /** Messages the harness sends to a benchmark server. */
-export type HarnessMessage = { type: 'heap' } | { type: 'stop' };
+export type HarnessMessage = { type: 'heap' } | { type: 'cpu' } | { type: 'stop' };
 
 export const HEAP_THRESHOLD_BYTES = 1024 * 1024 * 1024;
 export const SLOW_CHECK_MS = 50;

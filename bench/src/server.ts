@@ -33,6 +33,9 @@ try {
     if (message.type === 'heap') {
       collectGarbage();
       send({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
+    } else if (message.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu', micros: user + system });
     } else if (message.type === 'stop') {
       void app.close().finally(() => process.exit(0));
     }

@@ -74,7 +74,7 @@ export class VitalsAppModule {
   static register(config: ServerConfig): DynamicModule {
     const options: HealthModuleOptions = {
       service: { name: 'bench', version: '1.0.0', environment: 'bench' },
-      details: 'always',
+      details: config.details === 'default' ? undefined : 'always',
       cacheTtlMs: config.cacheTtlMs,
       refreshIntervalMs: config.refreshIntervalMs,
       timeoutMs: config.timeoutMs,
