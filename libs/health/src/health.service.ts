@@ -23,6 +23,7 @@ export interface HealthCheckRequest {
 export class HealthService {
   /** Status transitions of every check and every probe. */
   readonly changes$: Observable<HealthStatusChange>;
+  private clock = { ms: 0, iso: '' };
 
   constructor(
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
@@ -63,10 +64,13 @@ export class HealthService {
   }
 
   serviceInfo(): ServiceInfo {
+    const now = Date.now();
+    // Every report carries a timestamp; probes arriving in the same millisecond share one string.
+    if (now !== this.clock.ms) this.clock = { ms: now, iso: new Date(now).toISOString() };
     return {
       ...this.options.service,
-      uptimeSeconds: Math.floor(process.uptime()),
-      timestamp: new Date().toISOString(),
+      uptimeSeconds: Math.floor(performance.now() / 1000),
+      timestamp: this.clock.iso,
     };
   }
 
