@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import { HealthEvents } from './health-events.js';
+import { HealthExecutor } from './health-executor.js';
+
+/** An indicator whose runs are counted and, when `gate` is set, wait for it. */
+function indicator(name: string, settings: Partial<RegisteredIndicator> = {}) {
+  const state = { runs: 0, gate: undefined as Promise<void> | undefined };
+  const registered: RegisteredIndicator = {
+    name,
+    source: name,
+    probes: ['readiness'],
+    critical: true,
+    timeoutMs: 1000,
+    cacheTtlMs: 0,
+    refreshIntervalMs: 0,
+    failureThreshold: 1,
+    successThreshold: 1,
+    ...settings,
+    instance: {
+      async check() {
+        state.runs++;
+        await state.gate;
+        return { [name]: { status: 'up', run: state.runs } };
+      },
+    },
+  };
+  return { registered, state };
+}
+
+describe('HealthExecutor.results', () => {
+  it('answers from the cache without running the check again, with one shared cached copy per run', async () => {
+    const cached = indicator('cached', { cacheTtlMs: 60_000 });
+    const executor = new HealthExecutor(new HealthEvents());
+
+    const first = await executor.results([cached.registered]);
+    const second = await executor.results([cached.registered]);
+    const third = await executor.results([cached.registered]);
+
+    expect(cached.state.runs).toBe(1);
+    expect(first.cached).toMatchObject({ status: 'UP', cached: false, data: { run: 1 } });
+    expect(second.cached).toMatchObject({ status: 'UP', cached: true, data: { run: 1 } });
+    expect(third.cached).toBe(second.cached);
+  });
+
+  it('keeps the given order of names when some results come from the cache and others from a run', async () => {
+    const fresh = indicator('fresh');
+    const cached = indicator('cached', { cacheTtlMs: 60_000 });
+    const slow = indicator('slow');
+    const executor = new HealthExecutor(new HealthEvents());
+    await executor.results([cached.registered]);
+
+    let open!: () => void;
+    slow.state.gate = new Promise((resolve) => (open = resolve));
+    const pending = executor.results([slow.registered, cached.registered, fresh.registered]);
+    open();
+    const results = await pending;
+
+    expect(Object.keys(results)).toEqual(['slow', 'cached', 'fresh']);
+    expect(results).toMatchObject({ slow: { cached: false }, cached: { cached: true }, fresh: { cached: false } });
+    expect([slow.state.runs, cached.state.runs, fresh.state.runs]).toEqual([1, 1, 1]);
+  });
+
+  it('shares one run among concurrent callers of an uncached check', async () => {
+    const shared = indicator('shared');
+    const executor = new HealthExecutor(new HealthEvents());
+    let open!: () => void;
+    shared.state.gate = new Promise((resolve) => (open = resolve));
+
+    const callers = [executor.results([shared.registered]), executor.results([shared.registered]), executor.results([shared.registered])];
+    open();
+    const results = await Promise.all(callers);
+
+    expect(shared.state.runs).toBe(1);
+    expect(new Set(results.map((result) => result.shared))).toEqual(new Set([results[0]!.shared]));
+  });
+});
