@@ -51,7 +51,14 @@ HealthIndicator('queue', { timeoutMs: 500 })(QueueIndicator);
 
 class AppModule {}
 Module({
-  imports: [HealthModule.forRoot({ service: { name: 'consumer' }, details: 'always' })],
+  imports: [
+    HealthModule.forRoot({
+      service: { name: 'consumer' },
+      details: 'always',
+      // Switched on only by the test that checks what happens without the optional peer installed.
+      redis: process.env.CONSUMER_REDIS_URL ? { url: process.env.CONSUMER_REDIS_URL } : undefined,
+    }),
+  ],
   providers: [QueueIndicator],
 })(AppModule);
 
@@ -238,6 +245,28 @@ describe.each(Object.keys(APPS) as AppName[])('a fresh %s Nest 12 app with nest-
   it('has the nest-vitals CLI on its path, and the CLI finds it ready', async () => {
     const { stdout } = await execFileAsync(join(dir, 'node_modules/.bin/nest-vitals'), ['probe', `${app.url}/health/ready`], { cwd: dir, timeout: 10_000 });
     expect(stdout).toMatch(/200/);
+  });
+
+  it('switching on the Redis indicator without ioredis installed stops startup with an error that says what to install', async () => {
+    const child = spawn(process.execPath, [APPS[name].entry], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '', CONSUMER_REDIS_URL: 'redis://127.0.0.1:6379' },
+    });
+    running.add(child);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((done) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', (exitCode) => {
+        clearTimeout(timer);
+        done(exitCode);
+      });
+    });
+    expect(output).not.toMatch(/LISTENING/);
+    expect(code).not.toBe(0);
+    expect(output).toContain('npm install ioredis');
   });
 
   it('logged no error while booting and answering', () => {
