@@ -67,6 +67,8 @@ describe('bad options stop startup with an error naming the option and what is a
     [{ shutdown: { drainDelayMs: -1 } }, '"shutdown.drainDelayMs" must be an integer from 0 to 2147483647 (milliseconds); got number -1'],
     [{ shutdown: { signals: 'SIGTERM' } }, '"shutdown.signals" must be a non-empty array; got "SIGTERM"'],
     [{ shutdown: { signals: ['sigterm'] } }, '"shutdown.signals[0]" must be a signal name such as "SIGTERM"; got "sigterm"'],
+    // openapi
+    [{ openapi: 'no' }, '"openapi" must be true or false; got "no"'],
   ])('%p', async (options, problem) => {
     const error = await optionsError(options);
     expect(error.problems).toEqual([problem]);

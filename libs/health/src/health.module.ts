@@ -70,7 +70,7 @@ function withRoutes(definition: DynamicModule): DynamicModule {
     provide: HEALTH_CONTROLLER_CLASS,
     useFactory: async (options: ResolvedHealthOptions): Promise<Type> => {
       Reflect.defineMetadata(PATH_METADATA, options.path, controller);
-      await documentHealthApi();
+      if (options.openapi !== false) await documentHealthApi();
       return controller;
     },
     inject: [RESOLVED_HEALTH_OPTIONS],

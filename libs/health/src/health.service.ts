@@ -74,9 +74,18 @@ export class HealthService {
     };
   }
 
+  /** Liveness never shows details nor touches dependencies: no service info, and no work at all without liveness indicators. */
+  private async liveness(): Promise<HealthReport> {
+    const indicators = this.registry.forProbe('liveness');
+    if (indicators.length === 0) return { status: 'UP' };
+    const details = await this.executor.results(indicators);
+    return { status: aggregateStatus(Object.values(details)), details };
+  }
+
   private async evaluate(selector: ProbeSelector, request: HealthCheckRequest): Promise<HealthReport> {
     const gate = this.lifecycle.gate(selector);
     if (gate && selector !== 'all') return { status: gate.status, reason: gate.reason };
+    if (selector === 'liveness') return this.liveness();
     if (selector === 'startup' && this.lifecycle.started) return { status: 'UP' };
 
     const exclude = new Set(request.exclude ?? []);

@@ -1,5 +1,5 @@
 import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { HealthAccess, type HealthRoute } from '../access/health-access.js';
+import { HealthAccess, type HealthRoute, type RouteAccess } from '../access/health-access.js';
 import { describeError } from '../execution/check-outcome.js';
 import { HealthResponder } from '../formats/health-responder.js';
 import { createReportView, singleCheckReport } from '../formats/report-view.js';
@@ -15,6 +15,8 @@ function toList(value: ExcludeQuery): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).flatMap((entry) => String(entry).split(',')).map((entry) => entry.trim()).filter(Boolean);
 }
+
+const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
 
 const PROBE_OF_ROUTE: Record<Exclude<HealthRoute, 'checks'>, ProbeSelector> = {
   live: 'liveness',
@@ -94,7 +96,11 @@ export class HealthController {
   }
 
   private async answer(route: Exclude<HealthRoute, 'checks'>, request: unknown, response: unknown, exclude: string[]): Promise<void> {
-    const [report, access] = await Promise.all([this.evaluate(PROBE_OF_ROUTE[route], exclude), this.access.resolve(route, request)]);
+    // Liveness never shows details: no authorization to evaluate.
+    const [report, access] =
+      route === 'live'
+        ? [await this.evaluate('liveness', exclude), LIVENESS_ACCESS]
+        : await Promise.all([this.evaluate(PROBE_OF_ROUTE[route], exclude), this.access.resolve(route, request)]);
     const view = createReportView({
       route,
       report,

@@ -1,6 +1,6 @@
 import type { HealthRoute } from '../access/health-access.js';
 import type { HealthCheckResult, HealthReport, HealthStatus } from '../interfaces/health-status.interface.js';
-import { redact, redactDeep } from '../redaction/redactor.js';
+import { redact } from '../redaction/redactor.js';
 
 /**
  * What every representation renders: one report, already reduced to what the caller may see
@@ -41,23 +41,15 @@ export function passed(view: Pick<ReportView, 'httpStatus'>): boolean {
   return view.httpStatus < 400;
 }
 
-function redactResult(result: HealthCheckResult): HealthCheckResult {
-  const copy: HealthCheckResult = { ...result };
-  if (copy.error !== undefined) copy.error = redact(String(copy.error));
-  if (copy.message !== undefined) copy.message = redact(String(copy.message));
-  if (copy.data !== undefined) copy.data = redactDeep(copy.data);
-  return copy;
-}
-
 /**
- * Redacts every string of a report. Checks are redacted when they run; this catches what reaches
- * the representation by other ways (lifecycle reasons given by the app, notes, service info).
+ * Redacts what reaches a report other than through a check run: lifecycle reasons given by the
+ * app and notes echoing the query string. Check results are redacted once, when they run
+ * (`CheckRunner`), and service info once, when the options are resolved; redacting them again on
+ * every response was the largest cost of a cached probe.
  */
 export function redactReport(report: HealthReport): HealthReport {
-  const copy: HealthReport = { status: report.status };
+  const copy: HealthReport = { ...report };
   if (report.reason !== undefined) copy.reason = redact(String(report.reason));
-  if (report.details) copy.details = Object.fromEntries(Object.entries(report.details).map(([name, result]) => [name, redactResult(result)]));
-  if (report.serviceInfo) copy.serviceInfo = redactDeep(report.serviceInfo);
   if (report.notes) copy.notes = report.notes.map((note) => redact(String(note)));
   return copy;
 }
@@ -76,7 +68,7 @@ export interface ReportViewInput {
 export function createReportView(input: ReportViewInput): ReportView {
   const base = { route: input.route, checkName: input.checkName, httpStatus: input.httpStatus, generatedAt: input.generatedAt ?? new Date() };
   if (!input.showDetails) return { ...base, report: { status: input.report.status }, showDetails: false };
-  return { ...base, report: redactReport(input.report), showDetails: true, service: redactDeep(input.service) };
+  return { ...base, report: redactReport(input.report), showDetails: true, service: input.service };
 }
 
 /** A one-check answer (`/checks/:name`) as a report, so every format renders it the same way. */

@@ -87,4 +87,10 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * @default on, in prom-client's default registry, when prom-client is installed
    */
   metrics?: boolean | MetricsOptions;
+  /**
+   * Document the routes and DTOs for Swagger. `@nestjs/swagger` is imported only when it is installed;
+   * `false` skips it (an app that has it installed but builds no document saves its import time at bootstrap).
+   * @default true
+   */
+  openapi?: boolean;
 }

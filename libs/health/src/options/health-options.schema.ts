@@ -169,6 +169,7 @@ export const healthModuleOptionsSchema: OptionRule = shape({
   }),
   metrics: (value, path) =>
     typeof value === 'boolean' ? [] : isPlainObject(value) ? shape({ registry: promRegistry })(value, path) : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
+  openapi: boolean,
   isGlobal: boolean,
 });
 

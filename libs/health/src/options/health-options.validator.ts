@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { HealthModuleOptions, DetailsPolicy } from '../interfaces/health-module-options.interface.js';
 import type { HealthStatus } from '../interfaces/health-status.interface.js';
 import { healthModuleOptionsSchema } from './health-options.schema.js';
+import { redactDeep } from '../redaction/redactor.js';
 import { describeValue, isPlainObject } from './option-rules.js';
 
 /** Module options after validation, with every default filled in. */
@@ -59,11 +60,12 @@ export function resolveHealthOptions(options: HealthModuleOptions | undefined): 
   return {
     ...input,
     path: (input.path ?? 'health').replace(/^\/+/, ''),
-    service: {
+    // Shown in every detailed report and label: redacted once, here.
+    service: redactDeep({
       name: input.service?.name ?? process.env.npm_package_name ?? appPackage.name ?? 'app',
       version: input.service?.version ?? process.env.npm_package_version ?? appPackage.version ?? '0.0.0',
       environment: input.service?.environment ?? process.env.NODE_ENV ?? 'development',
-    },
+    }),
     httpStatus: { ...DEFAULT_HTTP_STATUS, ...input.httpStatus },
     details: input.details ?? 'when-authorized',
     timeoutMs: input.timeoutMs ?? 1000,

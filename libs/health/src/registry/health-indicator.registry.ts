@@ -22,6 +22,7 @@ export class HealthIndicatorDefinitionError extends Error {
 @Injectable()
 export class HealthIndicatorRegistry {
   private readonly indicators = new Map<string, RegisteredIndicator>();
+  private readonly probeMembers = new Map<ProbeSelector, RegisteredIndicator[]>();
 
   constructor(@InjectHealthOptions() private readonly options: ResolvedHealthOptions) {}
 
@@ -44,6 +45,7 @@ export class HealthIndicatorRegistry {
     if (problems.length > 0) return problems;
 
     const defaults = this.options;
+    this.probeMembers.clear();
     this.indicators.set(name, {
       name,
       instance,
@@ -67,8 +69,13 @@ export class HealthIndicatorRegistry {
     return [...this.indicators.values()];
   }
 
-  /** The indicators a probe runs; `all` is every indicator. */
+  /** The indicators a probe runs; `all` is every indicator. Computed once per probe: the registry is fixed after bootstrap. */
   forProbe(selector: ProbeSelector): RegisteredIndicator[] {
-    return selector === 'all' ? this.all() : this.all().filter((indicator) => indicator.probes.includes(selector));
+    let members = this.probeMembers.get(selector);
+    if (!members) {
+      members = selector === 'all' ? this.all() : this.all().filter((indicator) => indicator.probes.includes(selector));
+      this.probeMembers.set(selector, members);
+    }
+    return members;
   }
 }

@@ -4,7 +4,7 @@ import { createReportView, singleCheckReport } from '../report-view.js';
 import { renderJson } from './json.format.js';
 
 const service = { name: 'orders', version: '1.4.2', environment: 'test' };
-const database: HealthCheckResult = { status: 'DOWN', critical: true, durationMs: 2, checkedAt: '2026-11-25T10:30:00.000Z', cached: false, error: 'connect failed postgres://app:s3cret@db/x' };
+const database: HealthCheckResult = { status: 'DOWN', critical: true, durationMs: 2, checkedAt: '2026-11-25T10:30:00.000Z', cached: false, error: 'connect failed postgres://app:***@db/x' };
 const report: HealthReport = { status: 'DOWN', details: { database }, notes: ['a note'] };
 
 describe('renderJson', () => {
@@ -13,9 +13,16 @@ describe('renderJson', () => {
     expect(JSON.parse(renderJson(view))).toEqual({ status: 'DOWN' });
   });
 
-  it('shows the redacted report with details', () => {
-    const body = renderJson(createReportView({ route: 'ready', report, showDetails: true, httpStatus: 503, service }));
-    expect(JSON.parse(body)).toMatchObject({ status: 'DOWN', details: { database: { error: 'connect failed postgres://app:***@db/x' } }, notes: ['a note'] });
+  it('shows the report with details, redacting what did not come from a check run', () => {
+    // Check results arrive redacted from the CheckRunner; the reason and notes may come from the app or the query.
+    const withReason: HealthReport = { ...report, reason: 'maintenance: postgres://app:s3cret@db/x', notes: ['exclude: no check named "token=s3cret"; ignored'] };
+    const body = renderJson(createReportView({ route: 'ready', report: withReason, showDetails: true, httpStatus: 503, service }));
+    expect(JSON.parse(body)).toMatchObject({
+      status: 'DOWN',
+      reason: 'maintenance: postgres://app:***@db/x',
+      details: { database: { error: 'connect failed postgres://app:***@db/x' } },
+      notes: ['exclude: no check named "token=***"; ignored'],
+    });
     expect(body).not.toContain('s3cret');
   });
 
