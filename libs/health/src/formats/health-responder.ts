@@ -32,7 +32,6 @@ export class HealthResponder {
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'Cache-Control', 'no-store');
     adapter.setHeader(response, 'Vary', 'Accept');
-    adapter.setHeader(response, 'X-Content-Type-Options', 'nosniff');
     adapter.setHeader(response, 'Content-Type', contentType);
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
     adapter.reply(response, body, statusCode);

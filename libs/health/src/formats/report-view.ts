@@ -17,7 +17,8 @@ export interface ReportView {
   httpStatus: number;
   /** Set only with details. */
   service?: { name: string; version: string; environment: string };
-  generatedAt: Date;
+  /** When the view was made; only the HTML page shows it (`now` when absent). */
+  generatedAt?: Date;
 }
 
 /** The probe or check a view answers for, in words: `readiness`, `liveness`, `startup`, `health` or the check name. */
@@ -66,7 +67,7 @@ export interface ReportViewInput {
 
 /** Builds the view of a report for a caller: everything but the status is dropped unless details are shown. */
 export function createReportView(input: ReportViewInput): ReportView {
-  const base = { route: input.route, checkName: input.checkName, httpStatus: input.httpStatus, generatedAt: input.generatedAt ?? new Date() };
+  const base = { route: input.route, checkName: input.checkName, httpStatus: input.httpStatus, generatedAt: input.generatedAt };
   if (!input.showDetails) return { ...base, report: { status: input.report.status }, showDetails: false };
   return { ...base, report: redactReport(input.report), showDetails: true, service: input.service };
 }

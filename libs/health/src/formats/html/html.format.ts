@@ -60,7 +60,7 @@ function checkRow(name: string, result: HealthCheckResult, now: Date): string {
   ].join('');
 }
 
-function checksSection(view: ReportView): string {
+function checksSection(view: ReportView, generatedAt: Date): string {
   const entries = Object.entries(view.report.details ?? {}).sort(
     ([nameA, a], [nameB, b]) => SEVERITY[a.status] - SEVERITY[b.status] || nameA.localeCompare(nameB),
   );
@@ -68,7 +68,7 @@ function checksSection(view: ReportView): string {
   return [
     '<table>',
     '<thead><tr><th scope="col">Check</th><th scope="col">Status</th><th scope="col">Critical</th><th scope="col">Duration</th><th scope="col">Last checked</th><th scope="col">Message</th></tr></thead>',
-    `<tbody>${entries.map(([name, result]) => checkRow(name, result, view.generatedAt)).join('')}</tbody>`,
+    `<tbody>${entries.map(([name, result]) => checkRow(name, result, generatedAt)).join('')}</tbody>`,
     '</table>',
   ].join('');
 }
@@ -116,6 +116,7 @@ footer{margin-top:24px;font-size:13px;color:#57606a}
 /** A status page a person reads at a glance: a coloured banner, one row per check, service info. */
 export function renderHtml(view: ReportView): string {
   const { report } = view;
+  const generatedAt = view.generatedAt ?? new Date();
   const subject = subjectOf(view);
   const serviceName = view.service?.name;
   const title = `${report.status} · ${subject}${serviceName ? ` · ${serviceName}` : ''}`;
@@ -126,7 +127,7 @@ export function renderHtml(view: ReportView): string {
   const body = view.showDetails
     ? [
         report.reason ? `<p class="reason">${escapeHtml(report.reason)}</p>` : '',
-        checksSection(view),
+        checksSection(view, generatedAt),
         report.notes?.length ? `<section><h2>Notes</h2><ul>${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul></section>` : '',
         serviceSection(view),
       ].join('')
@@ -146,7 +147,7 @@ export function renderHtml(view: ReportView): string {
     `<span class="code">HTTP ${escapeHtml(view.httpStatus)}</span>`,
     '</header><main>',
     body,
-    `<footer>Generated ${escapeHtml(view.generatedAt.toISOString())}; refreshes every ${HTML_REFRESH_SECONDS} s.</footer>`,
+    `<footer>Generated ${escapeHtml(generatedAt.toISOString())}; refreshes every ${HTML_REFRESH_SECONDS} s.</footer>`,
     '</main></body></html>',
   ].join('\n');
 }
