@@ -305,6 +305,7 @@ async function throughput(redisUrl: string, indicators: ServerConfig['indicators
     bare: [servers.bare, '/health/ready'],
     terminusLive: [servers.terminus, '/health/live'],
     vitalsLive: [servers.vitalsTtl, '/health/live'],
+    vitalsInAppBare: [servers.vitalsTtl, '/bare-in-app'],
     terminusReady: [servers.terminus, '/health/ready'],
     terminusReadyCached: [servers.terminusCached, '/health/ready'],
     vitalsReady: [servers.vitals, '/health/ready'],
@@ -366,6 +367,19 @@ async function throughput(redisUrl: string, indicators: ServerConfig['indicators
     note: cpuNote(c),
   });
   rows.push(row('`/health/live` throughput', 'terminusLive', 'vitalsLive', 0.95));
+  // The same comparison inside c's own process: what the route costs, apart from what the app around it costs.
+  const inApp = median(rps.vitalsLive.map((value, index) => value / rps.vitalsInAppBare[index]!));
+  const inAppCpu = median(cpu.vitalsLive.map((value, index) => cpu.vitalsInAppBare[index]! / value));
+  rows.push({
+    measurement: "`/health/live` vs a bare route in c's own app (same process, modules and middleware)",
+    unit: 'req/s',
+    bare: m('vitalsInAppBare'),
+    vitals: m('vitalsLive'),
+    ratios: { vitals: inApp },
+    target: '≥ 0.95 × the in-app bare route',
+    met: inApp >= 0.95,
+    note: `server CPU ${median(cpu.vitalsLive).toFixed(0)} µs/request vs ${median(cpu.vitalsInAppBare).toFixed(0)} µs: ${inAppCpu.toFixed(2)}×`,
+  });
   rows.push(row('`/health/ready` throughput, database + Redis + memory, uncached (c: single-flight)', 'terminusReady', 'vitalsReady'));
   rows.push(row("`/health/ready`, cached 1 s (b: `cacheFor(1000)`, c: `cacheTtlMs: 1000`), full report (c: `details: 'always'`)", 'terminusReadyCached', 'vitalsReadyTtl', 0.85));
   rows.push(row("`/health/ready`, c: `cacheTtlMs: 1000`, default `details` (no key: body `{\"status\":\"UP\"}`, what a kubelet gets)", undefined, 'vitalsReadyTtlDefault', 0.85));

@@ -1,4 +1,4 @@
-import { Inject, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { Controller, Get, Inject, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { HealthIndicator, HealthIndicatorService, HealthModule, type HealthCheckContext, type HealthIndicatorCheck, type HealthModuleOptions } from 'nest-vitals';
@@ -68,6 +68,15 @@ function hungIndicator(url: string): Type<HealthIndicatorCheck> {
   return HungIndicator;
 }
 
+/** A bare route inside the nest-vitals app: the framework's limit for this very process (same modules, middleware, heap). */
+@Controller('bare-in-app')
+class InAppBareController {
+  @Get()
+  up(): { status: string } {
+    return { status: 'UP' };
+  }
+}
+
 /** (c) nest-vitals, as a user configures it. */
 @Module({})
 export class VitalsAppModule {
@@ -95,6 +104,6 @@ export class VitalsAppModule {
     } else {
       providers.push(hungIndicator(config.hungUrl!));
     }
-    return { module: VitalsAppModule, imports: [...imports, HealthModule.forRoot(options)], providers };
+    return { module: VitalsAppModule, imports: [...imports, HealthModule.forRoot(options)], providers, controllers: [InAppBareController] };
   }
 }
