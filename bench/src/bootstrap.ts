@@ -25,7 +25,7 @@ class NotesController {
 }
 
 const withHealth = process.argv[2] === 'with';
-const swagger = process.argv[3] as 'used' | 'unused' | 'absent';
+const swagger = process.argv[3] as 'used' | 'unused' | 'unused-openapi-off' | 'absent';
 const config = JSON.parse(process.argv[4] ?? '{}') as BootstrapConfig;
 if (swagger === 'used') await import('@nestjs/swagger');
 const imports: DynamicModule[] = [
@@ -43,6 +43,7 @@ if (withHealth) {
       disk: { path: '/' },
       memory: { heapUsedMb: { warn: 512, down: 1024 } },
       eventLoop: true,
+      ...(swagger === 'unused-openapi-off' && { openapi: false }),
     }),
   );
 }

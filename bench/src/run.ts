@@ -499,7 +499,7 @@ async function heapGrowth(redisUrl: string, indicators: ServerConfig['indicators
   }
 }
 
-type Swagger = 'used' | 'unused' | 'absent';
+type Swagger = 'used' | 'unused' | 'unused-openapi-off' | 'absent';
 interface BootstrapTiming {
   createInitMs: number;
   sinceProcessStartMs: number;
@@ -517,12 +517,13 @@ const SWAGGER_SETUPS: Record<Swagger, string> = {
   absent: 'app without `@nestjs/swagger` installed',
   used: 'app that uses `@nestjs/swagger` (imported by its main)',
   unused: '`@nestjs/swagger` installed but not used by the app',
+  'unused-openapi-off': '`@nestjs/swagger` installed but not used by the app, `openapi: false`',
 };
 
 async function bootstrapTime(redisUrl: string, hungUrl: string): Promise<void> {
   const config: BootstrapConfig = { databaseUrl: DATABASE_URL, redisUrl, httpUrl: hungUrl };
   await bootstrapRun('with', 'unused', config); // warms the file system cache
-  for (const swagger of ['absent', 'used', 'unused'] as const) {
+  for (const swagger of ['absent', 'used', 'unused', 'unused-openapi-off'] as const) {
     const runs = { with: [] as BootstrapTiming[], without: [] as BootstrapTiming[] };
     for (let run = 0; run < BOOTSTRAP_RUNS; run++) {
       runs.without.push(await bootstrapRun('without', swagger, config));
