@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthModule } from 'nest-vitals';
+import { CapturingLogger } from './support/capturing-logger.js';
 import { startApp } from './support/http-app.js';
 import { scriptedIndicator } from './support/indicators.js';
 
@@ -107,6 +108,18 @@ describe('probe engine', () => {
     expect(body.details.stalling.error).toMatch(/^stale: last result is \d+ ms old \(refresh interval 100 ms\)$/);
   });
 
+  it('warns at bootstrap when a timeout leaves room for a passing run to read as stale', async () => {
+    const logger = new CapturingLogger();
+    const tight = scriptedIndicator('tight', { refreshIntervalMs: 100, timeoutMs: 500 });
+    const roomy = scriptedIndicator('roomy', { refreshIntervalMs: 1000, timeoutMs: 500 });
+    const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [tight, roomy] }, { logger });
+    app = started.app;
+
+    const warnings = logger.lines.filter((line) => line.startsWith('WARN') && line.includes('stale'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('check "tight": timeoutMs 500 is above 2 x refreshIntervalMs 100');
+  });
+
   it('with failureThreshold: 3, a flapping check stays UP through two failures and goes DOWN on the third', async () => {
     const flapping = scriptedIndicator('flapping', { failureThreshold: 3 });
     const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [flapping] });
@@ -145,7 +158,7 @@ describe('probe engine', () => {
     expect(second.status).toBe(200);
   });
 
-  it('keeps other checks and the app unharmed by a check that throws, hangs or leaves a rejection unhandled', async () => {
+  it('keeps other checks and the app unharmed by a check that throws or hangs (stray rejections: see lifecycle.e2e-spec)', async () => {
     const thrower = scriptedIndicator('thrower');
     thrower.answer = 'throw';
     const hanger = scriptedIndicator('hanger', { timeoutMs: 200, critical: false });

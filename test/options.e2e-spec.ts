@@ -146,6 +146,8 @@ describe('forRootAsync', () => {
     ['an empty path', { path: '' }, [`"path" must be ${PATH}; got ""`]],
     ['a string', 'health', [`HealthModule options must be an object such as { path: 'health', timeoutMs: 1000 }; got "health"`]],
     ['an array', [{ path: 'health' }], [expect.stringMatching(/^HealthModule options must be an object such as .*; got an array/)]],
+    ['nothing (a forgotten return)', undefined, ['HealthModule.forRootAsync: the factory returned undefined; return an options object ({} for the defaults)']],
+    ['null', null, ['HealthModule.forRootAsync: the factory returned null; return an options object ({} for the defaults)']],
   ])('stops startup when the factory returns %s', async (_label, result, problems) => {
     const error = await bootstrapError({ imports: [HealthModule.forRootAsync({ useFactory: () => result as HealthModuleOptions })] });
     expect(error).toBeInstanceOf(HealthOptionsError);

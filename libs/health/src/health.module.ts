@@ -16,7 +16,7 @@ import { HealthLifecycle } from './lifecycle/health-lifecycle.js';
 import { TransitionLogger } from './lifecycle/transition-logger.js';
 import { HealthMetrics } from './metrics/health-metrics.js';
 import { documentHealthApi } from './openapi/health-openapi.js';
-import { resolveHealthOptions, type ResolvedHealthOptions } from './options/health-options.validator.js';
+import { HealthOptionsError, resolveHealthOptions, type ResolvedHealthOptions } from './options/health-options.validator.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
 
@@ -32,7 +32,15 @@ import { HealthExplorer } from './registry/health.explorer.js';
   providers: [
     {
       provide: RESOLVED_HEALTH_OPTIONS,
-      useFactory: (options: HealthModuleOptions) => resolveHealthOptions(options),
+      useFactory: (options: HealthModuleOptions | null | undefined) => {
+        // forRoot() passes {}; only a forRootAsync factory can yield nothing, usually a forgotten `return`.
+        if (options === undefined || options === null) {
+          throw new HealthOptionsError([
+            `HealthModule.forRootAsync: the factory returned ${String(options)}; return an options object ({} for the defaults)`,
+          ]);
+        }
+        return resolveHealthOptions(options);
+      },
       inject: [MODULE_OPTIONS_TOKEN],
     },
     HealthEvents,

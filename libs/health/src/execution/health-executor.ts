@@ -1,13 +1,14 @@
-import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
 import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
-import { CheckRunner } from './check-runner.js';
+import { CheckRunner, STALE_AFTER_INTERVALS } from './check-runner.js';
 import { HealthEvents } from './health-events.js';
 
 /** Runs indicators concurrently, each through its own `CheckRunner`. */
 @Injectable()
 export class HealthExecutor implements BeforeApplicationShutdown {
   private readonly runners = new Map<RegisteredIndicator, CheckRunner>();
+  private readonly logger = new Logger('HealthModule');
 
   constructor(private readonly events: HealthEvents) {}
 
@@ -42,7 +43,16 @@ export class HealthExecutor implements BeforeApplicationShutdown {
 
   /** Starts background refresh for every indicator that has a refresh interval. */
   startRefresh(indicators: RegisteredIndicator[]): void {
-    for (const indicator of indicators) this.runner(indicator).startRefresh();
+    for (const indicator of indicators) {
+      const { name, refreshIntervalMs, timeoutMs } = indicator;
+      // A run starts refreshIntervalMs after the last one and may take timeoutMs: past 3 intervals a result reads stale.
+      if (refreshIntervalMs > 0 && timeoutMs > (STALE_AFTER_INTERVALS - 1) * refreshIntervalMs) {
+        this.logger.warn(
+          `check ${JSON.stringify(name)}: timeoutMs ${timeoutMs} is above ${STALE_AFTER_INTERVALS - 1} x refreshIntervalMs ${refreshIntervalMs}; a slow but passing run can leave its last result stale (DOWN). Raise refreshIntervalMs or lower timeoutMs.`,
+        );
+      }
+      this.runner(indicator).startRefresh();
+    }
   }
 
   beforeApplicationShutdown(): void {
