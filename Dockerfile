@@ -3,6 +3,8 @@
 # Run:   docker run -p 3000:3000 nest-vitals-sample:0.1.0   (docker ps shows "healthy" once /health/ready answers)
 
 FROM node:20-bookworm-slim AS build
+# better-sqlite3 builds from source when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
