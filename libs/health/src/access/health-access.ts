@@ -18,7 +18,8 @@ export interface RouteAccess {
   showDetails: boolean;
 }
 
-type RequestWithHeaders = { headers?: Record<string, string | string[] | undefined> };
+/** The part of an Express or Fastify request the module reads. */
+export type RequestWithHeaders = { headers?: Record<string, string | string[] | undefined> };
 
 /**
  * Decides, per request and route, whether details are shown: the route's policy (`routes.<route>.details`,

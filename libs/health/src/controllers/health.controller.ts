@@ -2,7 +2,7 @@ import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common'
 import { HealthAccess, type HealthRoute, type RouteAccess } from '../access/health-access.js';
 import { describeError } from '../execution/check-outcome.js';
 import { HealthResponder } from '../formats/health-responder.js';
-import { createReportView, singleCheckReport } from '../formats/report-view.js';
+import { createReportView, singleCheckReport, type ReportView } from '../formats/report-view.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import { HealthService } from '../health.service.js';
 import type { HealthReport, ProbeSelector } from '../interfaces/health-status.interface.js';
@@ -84,15 +84,7 @@ export class HealthController {
       });
       return;
     }
-    const view = createReportView({
-      route: 'checks',
-      checkName: name,
-      report: singleCheckReport(name, result),
-      showDetails: access.showDetails,
-      httpStatus: this.options.httpStatus[result.status],
-      service: this.options.service,
-    });
-    this.responder.represent(request, response, view);
+    this.responder.represent(request, response, this.view('checks', singleCheckReport(name, result), access, name));
   }
 
   private async answer(route: Exclude<HealthRoute, 'checks'>, request: unknown, response: unknown, exclude: string[]): Promise<void> {
@@ -101,14 +93,19 @@ export class HealthController {
       route === 'live'
         ? [await this.evaluate('liveness', exclude), LIVENESS_ACCESS]
         : await Promise.all([this.evaluate(PROBE_OF_ROUTE[route], exclude), this.access.resolve(route, request)]);
-    const view = createReportView({
+    this.responder.represent(request, response, this.view(route, report, access));
+  }
+
+  /** What the caller may see of a report, with the HTTP status its status maps to. */
+  private view(route: HealthRoute, report: HealthReport, access: RouteAccess, checkName?: string): ReportView {
+    return createReportView({
       route,
+      checkName,
       report,
       showDetails: access.showDetails,
       httpStatus: this.options.httpStatus[report.status],
       service: this.options.service,
     });
-    this.responder.represent(request, response, view);
   }
 
   private async evaluate(selector: ProbeSelector, exclude: string[]): Promise<HealthReport> {

@@ -5,8 +5,11 @@ import { redact } from '../redaction/redactor.js';
 /** What one run of a check produced, before timing, thresholds and caching are applied. */
 export interface CheckOutcome {
   status: CheckStatus;
+  /** As the check returned it: not redacted yet. */
   data?: Record<string, unknown>;
+  /** Redacted and cut to length where it is made (`describeError`, `normalizeResult`). */
   message?: string;
+  /** Redacted and cut to length where it is made (`describeError`, `normalizeResult`). */
   error?: string;
 }
 
@@ -39,7 +42,7 @@ export function describeError(error: unknown): string {
     // JSON.stringify gives undefined for symbols and functions.
     return truncate(`rejected with ${JSON.stringify(error) ?? String(error)}`);
   } catch {
-    return `rejected with ${String(error)}`;
+    return truncate(`rejected with ${String(error)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
 import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
-import { redact, redactDeep } from '../redaction/redactor.js';
+import { redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
 import { runIsolated } from './check-isolation.js';
 import type { HealthEvents } from './health-events.js';
@@ -118,7 +118,8 @@ export class CheckRunner {
     };
     if (outcome.data) result.data = redactDeep(outcome.data);
     const reason = this.reasonFor(outcome, status);
-    if (reason) result[status === 'DOWN' ? 'error' : 'message'] = redact(reason);
+    // Built from outcome texts that are redacted where they are made (check-outcome.ts).
+    if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
 
     this.latest = { result, cachedResult: { ...result, cached: true }, finishedAt: Date.now() };
     this.events.runs$.next({ name, result });

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { RequestWithHeaders } from '../access/health-access.js';
 import { negotiateFormat } from './content-negotiation.js';
 import { HEALTH_REPRESENTATIONS } from './health-formats.js';
 import { JSON_CONTENT_TYPE } from './json/json.format.js';
 import type { ReportView } from './report-view.js';
 
 export { JSON_CONTENT_TYPE };
-
-type RequestWithHeaders = { headers?: Record<string, string | string[] | undefined> };
 
 /**
  * Writes a response through Nest's HTTP adapter, so Express and Fastify answer alike (HEAD
