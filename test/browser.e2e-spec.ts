@@ -98,7 +98,10 @@ describe('in a browser (headless Chromium) against the running sample app', () =
   }, 60_000);
 
   it('the HTML status page: one row per check, a coloured banner, nothing loaded from elsewhere', async () => {
-    const expected = (await (await fetch(`${base}/health`, { headers: { 'X-Health-Key': API_KEY } })).json()) as { status: string; details: Record<string, unknown> };
+    const expected = (await (await fetch(`${base}/health`, { headers: { 'X-Health-Key': API_KEY } })).json()) as {
+      status: string;
+      details: Record<string, unknown>;
+    };
     const context = await browser!.newContext({ extraHTTPHeaders: { 'X-Health-Key': API_KEY }, viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -109,7 +112,9 @@ describe('in a browser (headless Chromium) against the running sample app', () =
       expect(response!.status()).toBe(200);
       expect(response!.headers()['content-type']).toBe('text/html; charset=utf-8');
       const rows = page.locator('tbody tr[data-check]');
-      expect((await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-check')))).sort()).toEqual(Object.keys(expected.details).sort());
+      expect((await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-check')))).sort()).toEqual(
+        Object.keys(expected.details).sort(),
+      );
       for (const name of Object.keys(expected.details)) {
         const cells = await page.locator(`tr[data-check="${name}"] > *`).allInnerTexts();
         expect(cells).toHaveLength(6);

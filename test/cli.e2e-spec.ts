@@ -116,7 +116,9 @@ describe('nest-vitals probe', () => {
     const result = await cli('probe', `http://127.0.0.1:${port}/health/ready`);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      new RegExp(`^nest-vitals probe: DOWN http://127\\.0\\.0\\.1:${port}/health/ready unreachable: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(\\d+ ms\\)\\n$`),
+      new RegExp(
+        `^nest-vitals probe: DOWN http://127\\.0\\.0\\.1:${port}/health/ready unreachable: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(\\d+ ms\\)\\n$`,
+      ),
     );
   });
 
@@ -156,7 +158,10 @@ describe('nest-vitals probe', () => {
     [['probe', 'http://a', '--timeout', 'soon'], /^nest-vitals probe: --timeout must be an integer from 1 to 2147483647 \(milliseconds\); got "soon"/],
     [['probe', 'http://a', '--timeout', '0'], /^nest-vitals probe: --timeout must be an integer from 1/],
     [['probe', 'http://a', '--timeout'], /^nest-vitals probe: --timeout needs a value/],
-    [['probe', 'http://a', '--expect', '2xx'], /^nest-vitals probe: --expect must be a status code \(100-599\), a range such as 200-399, or a comma-separated list of them; got "2xx"/],
+    [
+      ['probe', 'http://a', '--expect', '2xx'],
+      /^nest-vitals probe: --expect must be a status code \(100-599\), a range such as 200-399, or a comma-separated list of them; got "2xx"/,
+    ],
     [['probe', 'http://a', '--expect', '399-200'], /^nest-vitals probe: --expect range 399-200 is empty/],
     [['probe', 'http://a', '--retries', '3'], /^nest-vitals probe: unknown option "--retries"; accepted: --timeout <ms>, --expect <codes>, --help/],
     [['probe', 'http://a', 'http://b'], /^nest-vitals probe: one URL expected; got a second argument "http:\/\/b"/],
@@ -190,7 +195,7 @@ describe('nest-vitals probe against the sample app', () => {
       await waitForOutput(app, /listening on/);
       const ready = `http://127.0.0.1:${port}/health/ready`;
       let healthy = await cli('probe', ready);
-      for (let deadline = performance.now() + 10_000; healthy.code !== 0 && performance.now() < deadline; ) {
+      for (let deadline = performance.now() + 10_000; healthy.code !== 0 && performance.now() < deadline;) {
         await sleep(100);
         healthy = await cli('probe', ready);
       }

@@ -26,7 +26,7 @@ const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf
 
 /** The peers an app with no database, Redis, Swagger or metrics needs — at the versions this repository tests. */
 const APP_PEERS = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs'];
-const OPTIONAL_PEERS = Object.keys(manifest.peerDependenciesMeta).filter((name) => manifest.peerDependenciesMeta[name]!.optional);
+const OPTIONAL_PEERS = Object.keys(manifest.peerDependenciesMeta).filter((name) => manifest.peerDependenciesMeta[name].optional);
 
 function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -109,7 +109,10 @@ async function createApp(name: AppName): Promise<string> {
   const dir = join(workDir, `${name}-app`);
   mkdirSync(dir);
   const dependencies = Object.fromEntries([[manifest.name, `file:${tarball}`], ...APP_PEERS.map((peer) => [peer, installedVersion(peer)])]);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `nest-vitals-${name}-consumer`, version: '1.0.0', private: true, ...app.packageJson, dependencies }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `nest-vitals-${name}-consumer`, version: '1.0.0', private: true, ...app.packageJson, dependencies }, null, 2),
+  );
   writeFileSync(join(dir, app.entry), app.source);
   await execFileAsync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeout: 240_000 });
   return dir;
@@ -130,8 +133,8 @@ function boot(dir: string, entry: string): Promise<{ url: string; output: () => 
         resolveBoot({ url: `http://127.0.0.1:${port}`, output: () => output });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`app in ${dir} exited with ${code}:\n${output}`));
@@ -148,7 +151,7 @@ function stageRepository(): string {
   const stage = join(workDir, 'repository');
   cpSync(PACKAGE_DIR, join(stage, 'libs/health'), {
     recursive: true,
-    filter: (source) => !/^(dist|node_modules|README\.md|LICENSE|CHANGELOG\.md)$/.test(relative(PACKAGE_DIR, source).split(sep)[0]!),
+    filter: (source) => !/^(dist|node_modules|README\.md|LICENSE|CHANGELOG\.md)$/.test(relative(PACKAGE_DIR, source).split(sep)[0]),
   });
   for (const file of ['tsconfig.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(ROOT, file), join(stage, file));
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
@@ -175,9 +178,25 @@ afterAll(() => {
 
 describe('the packed nest-vitals tarball', () => {
   it('holds the built package and its documents, and nothing of the monorepo', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'bin/nest-vitals.js']));
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/index.js.map',
+        'bin/nest-vitals.js',
+      ]),
+    );
     const leaks = packedFiles.filter(
-      (file) => /(^|\/)(apps|test|src|node_modules|bench)\//.test(file) || /\.spec\./.test(file) || /tsconfig/.test(file) || /\.tsbuildinfo$/.test(file) || (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)),
+      (file) =>
+        /(^|\/)(apps|test|src|node_modules|bench)\//.test(file) ||
+        /\.spec\./.test(file) ||
+        /tsconfig/.test(file) ||
+        /\.tsbuildinfo$/.test(file) ||
+        (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)),
     );
     expect(leaks).toEqual([]);
     for (const file of packedFiles.filter((path) => path.startsWith('dist/') && path.endsWith('.js'))) {
@@ -205,7 +224,8 @@ describe('the packed nest-vitals tarball', () => {
         if (name === manifest.name) problems.push(`${where}: its own name (a path alias leaked)`);
         else if (!declared.has(name)) problems.push(`${where}: not a dependency or peer`);
         // Loaded with the module, an optional peer would break every app that does not install it.
-        else if (OPTIONAL_PEERS.includes(name) && site.kind === 'static' && file.endsWith('.js')) problems.push(`${where}: an optional peer, imported statically`);
+        else if (OPTIONAL_PEERS.includes(name) && site.kind === 'static' && file.endsWith('.js'))
+          problems.push(`${where}: an optional peer, imported statically`);
       }
     }
     expect(problems).toEqual([]);
@@ -255,8 +275,8 @@ describe.each(Object.keys(APPS) as AppName[])('a fresh %s Nest 12 app with nest-
     });
     running.add(child);
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((done) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       child.once('exit', (exitCode) => {

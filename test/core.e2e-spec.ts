@@ -102,7 +102,11 @@ function steerable(name: string, critical: boolean) {
     check() {
       const session = this.health.check(name);
       const answer = answers[name] ?? 'up';
-      return answer === 'up' ? session.up() : answer === 'degraded' ? session.degraded({ message: `${name} is slow` }) : session.down({ message: `${name} is gone` });
+      return answer === 'up'
+        ? session.up()
+        : answer === 'degraded'
+          ? session.degraded({ message: `${name} is slow` })
+          : session.down({ message: `${name} is gone` });
     }
   }
   return Steerable;
@@ -225,10 +229,7 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
 
   describe('status model and HTTP mapping', () => {
     it('UP → 200, DEGRADED (non-critical DOWN) → 200, DEGRADED check → 200, critical DOWN → 503', async () => {
-      ({ app } = await startApp(
-        { imports: [HealthModule.forRoot({ details: 'always' })], providers: [CriticalDependency, OptionalDependency] },
-        { adapter },
-      ));
+      ({ app } = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [CriticalDependency, OptionalDependency] }, { adapter }));
 
       answers['critical-dep'] = 'up';
       answers['optional-dep'] = 'up';
@@ -264,7 +265,10 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
 
     it('uses a configured httpStatus mapping', async () => {
       ({ app } = await startApp(
-        { imports: [HealthModule.forRoot({ details: 'always', httpStatus: { DEGRADED: 207, DOWN: 500 } })], providers: [CriticalDependency, OptionalDependency] },
+        {
+          imports: [HealthModule.forRoot({ details: 'always', httpStatus: { DEGRADED: 207, DOWN: 500 } })],
+          providers: [CriticalDependency, OptionalDependency],
+        },
         { adapter },
       ));
       answers['critical-dep'] = 'up';
@@ -284,11 +288,19 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
       ));
       answers['critical-dep'] = 'up';
       answers['optional-dep'] = 'degraded';
-      const response = await http().get('/health').expect(200).expect('Content-Type', /^application\/json/);
+      const response = await http()
+        .get('/health')
+        .expect(200)
+        .expect('Content-Type', /^application\/json/);
       expect(Object.keys(response.body).sort()).toEqual(['details', 'serviceInfo', 'status']);
       expect(response.body.status).toBe('DEGRADED');
       for (const result of Object.values(response.body.details) as Record<string, unknown>[]) {
-        expect(result).toMatchObject({ critical: expect.any(Boolean), durationMs: expect.any(Number), checkedAt: expect.stringMatching(ISO_DATE), cached: false });
+        expect(result).toMatchObject({
+          critical: expect.any(Boolean),
+          durationMs: expect.any(Number),
+          checkedAt: expect.stringMatching(ISO_DATE),
+          cached: false,
+        });
         expect(Number.isInteger(result.durationMs)).toBe(true);
       }
       expect(response.body.details['optional-dep']).toMatchObject({ status: 'DEGRADED', critical: false, message: 'optional-dep is slow' });
@@ -391,7 +403,10 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
       const response = await http().get(path).expect(503);
       expect(response.headers['cache-control']).toBe('no-store');
     }
-    const missing = await http().get('/health/checks/nope').expect(404).expect('Content-Type', /^application\/json/);
+    const missing = await http()
+      .get('/health/checks/nope')
+      .expect(404)
+      .expect('Content-Type', /^application\/json/);
     expect(missing.headers['cache-control']).toBe('no-store');
     expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'No health check named "nope"; known checks: critical-dep' });
   });

@@ -75,16 +75,16 @@ describe('database indicator: UP with data on each driver', () => {
     const all = await start([sqlite(), postgres(undefined, { name: 'reports' }), mariadb(undefined, { name: 'Legacy Orders' })]);
     const report = await getReport(all);
     expect(Object.keys(report.details).sort()).toEqual(['database', 'database-legacy-orders', 'database-reports']);
-    expect(report.details['database']!.data).toMatchObject({ driver: 'better-sqlite3' });
-    expect(report.details['database-reports']!.data).toMatchObject({ driver: 'postgres', database: 'test' });
-    expect(report.details['database-legacy-orders']!.data).toMatchObject({ driver: 'mariadb' });
+    expect(report.details['database'].data).toMatchObject({ driver: 'better-sqlite3' });
+    expect(report.details['database-reports'].data).toMatchObject({ driver: 'postgres', database: 'test' });
+    expect(report.details['database-legacy-orders'].data).toMatchObject({ driver: 'mariadb' });
     expect(report.status).toBe('UP');
     await app!.close();
 
     const some = await start([sqlite(), postgres(undefined, { name: 'reports' })], { dataSources: ['reports'], critical: false });
     const partial = await getReport(some);
     expect(Object.keys(partial.details)).toEqual(['database-reports']);
-    expect(partial.details['database-reports']!.critical).toBe(false);
+    expect(partial.details['database-reports'].critical).toBe(false);
   });
 });
 
@@ -98,13 +98,25 @@ describe.each([
     expect((await getCheck(url, 'database')).status).toBe('UP');
 
     await proxy.stop();
-    const down = await eventually(() => getCheck(url, 'database'), (check) => check.status === 'DOWN', 5000);
+    const down = await eventually(
+      () => getCheck(url, 'database'),
+      (check) => check.status === 'DOWN',
+      5000,
+    );
     expect(down.error).toMatch(refused);
     expect(down.data).toMatchObject({ database: 'test' });
-    await eventually(() => getCheck(url, 'database'), (check) => check.status === 'DOWN' && /ECONNREFUSED/.test(check.error ?? ''), 5000);
+    await eventually(
+      () => getCheck(url, 'database'),
+      (check) => check.status === 'DOWN' && /ECONNREFUSED/.test(check.error ?? ''),
+      5000,
+    );
 
     await proxy.start();
-    const up = await eventually(() => getCheck(url, 'database'), (check) => check.status === 'UP', 10_000);
+    const up = await eventually(
+      () => getCheck(url, 'database'),
+      (check) => check.status === 'UP',
+      10_000,
+    );
     expect(up.data).toMatchObject({ database: 'test', responseTimeMs: expect.any(Number) });
   });
 
@@ -124,14 +136,22 @@ describe.each([
     }
 
     proxy.resume();
-    await eventually(() => getCheck(url, 'database'), (check) => check.status === 'UP', 15_000);
+    await eventually(
+      () => getCheck(url, 'database'),
+      (check) => check.status === 'UP',
+      15_000,
+    );
   });
 });
 
 describe('database indicator: DataSource state and migrations', () => {
   it('is DOWN when the DataSource is not initialized, or has been destroyed', async () => {
     const url = await start([sqlite({ manualInitialization: true })]);
-    expect(await getCheck(url, 'database')).toMatchObject({ status: 'DOWN', error: 'DataSource "default" is not initialized', data: { driver: 'better-sqlite3' } });
+    expect(await getCheck(url, 'database')).toMatchObject({
+      status: 'DOWN',
+      error: 'DataSource "default" is not initialized',
+      data: { driver: 'better-sqlite3' },
+    });
     await app!.close();
 
     const destroyedUrl = await start([sqlite(), sqlite({ name: 'second' })]);
@@ -194,11 +214,19 @@ describe('database credentials', () => {
     const capture = new OutputCapture().start();
     try {
       // trust auth: the password is accepted and ignored, so the app starts; then the port closes.
-      const url = await start([postgres(proxy.port, { url: `postgres://postgres:${PASSWORD}@127.0.0.1:${proxy.port}/test` })], { timeoutMs: TIMEOUT_MS }, capture.logger);
+      const url = await start(
+        [postgres(proxy.port, { url: `postgres://postgres:${PASSWORD}@127.0.0.1:${proxy.port}/test` })],
+        { timeoutMs: TIMEOUT_MS },
+        capture.logger,
+      );
       const up = await getCheck(url, 'database');
       expect(up.status).toBe('UP');
       await proxy.stop();
-      const down = await eventually(() => getCheck(url, 'database'), (check) => check.status === 'DOWN' && /ECONNREFUSED/.test(check.error ?? ''), 5000);
+      const down = await eventually(
+        () => getCheck(url, 'database'),
+        (check) => check.status === 'DOWN' && /ECONNREFUSED/.test(check.error ?? ''),
+        5000,
+      );
       const report = await getReport(url);
       await app!.close();
       app = undefined;
@@ -233,7 +261,11 @@ describe('database credentials', () => {
       const proxy = await proxyTo(SERVICES.mariadb);
       const capture = new OutputCapture().start();
       try {
-        const url = await start([mariadb(proxy.port, { url: `mysql://${USER}:${PASSWORD}@127.0.0.1:${proxy.port}/test` })], { timeoutMs: TIMEOUT_MS }, capture.logger);
+        const url = await start(
+          [mariadb(proxy.port, { url: `mysql://${USER}:${PASSWORD}@127.0.0.1:${proxy.port}/test` })],
+          { timeoutMs: TIMEOUT_MS },
+          capture.logger,
+        );
         const up = await getCheck(url, 'database');
         expect(up.status).toBe('UP');
 
@@ -242,14 +274,28 @@ describe('database credentials', () => {
         await connection.query(`ALTER USER '${USER}'@'%' IDENTIFIED BY 'another-Pw-9'`);
         await connection.end();
         proxy.resume();
-        const denied = await eventually(() => getCheck(url, 'database'), (check) => check.status === 'DOWN' && /Access denied/.test(check.error ?? ''), 5000);
+        const denied = await eventually(
+          () => getCheck(url, 'database'),
+          (check) => check.status === 'DOWN' && /Access denied/.test(check.error ?? ''),
+          5000,
+        );
 
         await proxy.stop();
-        const refused = await eventually(() => getCheck(url, 'database'), (check) => check.status === 'DOWN' && /ECONNREFUSED/.test(check.error ?? ''), 5000);
+        const refused = await eventually(
+          () => getCheck(url, 'database'),
+          (check) => check.status === 'DOWN' && /ECONNREFUSED/.test(check.error ?? ''),
+          5000,
+        );
         const report = await getReport(url);
         await app!.close();
         app = undefined;
-        expectNoSecret([PASSWORD], { 'UP response': up.raw, 'denied response': denied.raw, 'refused response': refused.raw, report: report.raw, 'log lines': capture.lines() });
+        expectNoSecret([PASSWORD], {
+          'UP response': up.raw,
+          'denied response': denied.raw,
+          'refused response': refused.raw,
+          report: report.raw,
+          'log lines': capture.lines(),
+        });
       } finally {
         capture.stop();
       }

@@ -70,7 +70,10 @@ describe.each(ADAPTERS)('exposure on %s', (adapter) => {
         // Same code for everyone: a kubelet sends no key and must still see 503.
         expect(response.status).toBe(503);
         if (showsDetails) {
-          expect(response.body).toMatchObject({ status: 'DOWN', details: { alpha: { status: 'UP' }, broken: { status: 'DOWN', error: 'broken dependency answered 500' } } });
+          expect(response.body).toMatchObject({
+            status: 'DOWN',
+            details: { alpha: { status: 'UP' }, broken: { status: 'DOWN', error: 'broken dependency answered 500' } },
+          });
           expect(response.body).toHaveProperty('serviceInfo');
         } else {
           expect(response.body).toEqual({ status: 'DOWN' });
@@ -154,7 +157,16 @@ describe.each(ADAPTERS)('exposure on %s', (adapter) => {
 
   it('answers HEAD on every route with the GET status and headers and no body', async () => {
     const url = await start(adapter, { apiKey: KEY });
-    const routes = ['/health/live', '/health/ready', '/health/startup', '/health', '/health/checks/alpha', '/health/checks/broken', '/health/checks/nope', '/health/ready?exclude=broken'];
+    const routes = [
+      '/health/live',
+      '/health/ready',
+      '/health/startup',
+      '/health',
+      '/health/checks/alpha',
+      '/health/checks/broken',
+      '/health/checks/nope',
+      '/health/ready?exclude=broken',
+    ];
     for (const headers of [{}, { 'X-Health-Key': KEY }] as Record<string, string>[]) {
       for (const route of routes) {
         const [getResponse, head] = await Promise.all([rawRequest(`${url}${route}`, 'GET', headers), rawRequest(`${url}${route}`, 'HEAD', headers)]);

@@ -112,7 +112,7 @@ describe('HTTP indicator: UP', () => {
     const report = await getReport(url);
     expect(report.details['payments']).toMatchObject({ status: 'UP', critical: true, data: { statusCode: 200, responseTimeMs: expect.any(Number) } });
     expect(report.details['search']).toMatchObject({ status: 'UP', critical: false });
-    expect(Object.keys(report.details['payments']!.data!).sort()).toEqual(['responseTimeMs', 'statusCode']);
+    expect(Object.keys(report.details['payments'].data!).sort()).toEqual(['responseTimeMs', 'statusCode']);
   });
 
   it('uses the method given (HEAD) and follows redirects', async () => {
@@ -150,7 +150,11 @@ describe('HTTP indicator: DOWN, each with a clear reason', () => {
   it('on a wrong status, keeping the status code', async () => {
     const url = await start({ dep: { url: `${dependency.url}/status/503` }, strict: { url: `${dependency.url}/ok`, expectedStatus: [201, 202] } });
     const report = await getReport(url);
-    expect(report.details['dep']).toMatchObject({ status: 'DOWN', error: `GET ${dependency.url}/status/503 answered 503; expected 2xx`, data: { statusCode: 503 } });
+    expect(report.details['dep']).toMatchObject({
+      status: 'DOWN',
+      error: `GET ${dependency.url}/status/503 answered 503; expected 2xx`,
+      data: { statusCode: 503 },
+    });
     expect(report.details['strict']).toMatchObject({ status: 'DOWN', error: `GET ${dependency.url}/ok answered 200; expected 201 or 202` });
   });
 
@@ -163,7 +167,11 @@ describe('HTTP indicator: DOWN, each with a clear reason', () => {
     });
     const report = await getReport(url);
     expect(report.details['good']).toMatchObject({ status: 'UP' });
-    expect(report.details['bad']).toMatchObject({ status: 'DOWN', error: `GET ${dependency.url}/json-failing answered 200 but bodyPredicate rejected the body`, data: { statusCode: 200 } });
+    expect(report.details['bad']).toMatchObject({
+      status: 'DOWN',
+      error: `GET ${dependency.url}/json-failing answered 200 but bodyPredicate rejected the body`,
+      data: { statusCode: 200 },
+    });
     expect(report.details['broken']).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/^bodyPredicate threw: .*JSON/) });
   });
 
@@ -175,8 +183,11 @@ describe('HTTP indicator: DOWN, each with a clear reason', () => {
     });
     const report = await getReport(url);
     expect(report.details['refused']).toMatchObject({ status: 'DOWN', error: `connection refused by 127.0.0.1:${CLOSED_PORT}` });
-    expect(report.details['dns']!.error).toMatch(/^DNS lookup failed for nest-vitals-no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/);
-    expect(report.details['reset']).toMatchObject({ status: 'DOWN', error: expect.stringMatching(new RegExp(`^connection (reset|closed) by 127\\.0\\.0\\.1:${DEPENDENCY_PORT}`)) });
+    expect(report.details['dns'].error).toMatch(/^DNS lookup failed for nest-vitals-no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/);
+    expect(report.details['reset']).toMatchObject({
+      status: 'DOWN',
+      error: expect.stringMatching(new RegExp(`^connection (reset|closed) by 127\\.0\\.0\\.1:${DEPENDENCY_PORT}`)),
+    });
   });
 
   it('within timeoutMs + 100 ms when the peer accepts the connection and never answers', async () => {
@@ -207,7 +218,11 @@ describe('HTTP indicator: DOWN, each with a clear reason', () => {
       expect(down).toMatchObject({ status: 'DOWN', error: `connection refused by 127.0.0.1:${flaky.port}` });
       expect(down.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
       await flaky.start();
-      await eventually(() => getCheck(url, 'flaky'), (check) => check.status === 'UP', 5000);
+      await eventually(
+        () => getCheck(url, 'flaky'),
+        (check) => check.status === 'UP',
+        5000,
+      );
     } finally {
       await flaky.stop();
     }
@@ -227,9 +242,9 @@ describe('HTTP credentials', () => {
         capture.logger,
       );
       const report = await getReport(url);
-      expect(report.details['basic']!.status).toBe('UP');
+      expect(report.details['basic'].status).toBe('UP');
       expect(report.details['closed']).toMatchObject({ status: 'DOWN', error: `connection refused by 127.0.0.1:${CLOSED_PORT}` });
-      expect(report.details['keyed']!.status).toBe('DOWN');
+      expect(report.details['keyed'].status).toBe('DOWN');
       const single = await getCheck(url, 'closed');
       await app!.close();
       app = undefined;

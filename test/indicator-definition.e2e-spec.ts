@@ -76,7 +76,9 @@ describe('check() method', () => {
       check = 'yes';
     }
     const error = await definitionError([CheckPropertyIndicator]);
-    expect(error.problems).toEqual(['CheckPropertyIndicator (@HealthIndicator("check-property")) has no check() method; a health indicator must implement check()']);
+    expect(error.problems).toEqual([
+      'CheckPropertyIndicator (@HealthIndicator("check-property")) has no check() method; a health indicator must implement check()',
+    ]);
   });
 
   it('accepts an inherited check()', async () => {
@@ -192,7 +194,9 @@ describe('scope', () => {
     }
     const error = await definitionError([TenantIndicator]);
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatch(/^TenantIndicator \(@HealthIndicator\("tenant"\)\) depends on request-scoped REQUEST, which makes it request-scoped too; /);
+    expect(error.problems[0]).toMatch(
+      /^TenantIndicator \(@HealthIndicator\("tenant"\)\) depends on request-scoped REQUEST, which makes it request-scoped too; /,
+    );
   });
 });
 
@@ -264,7 +268,13 @@ describe('how an indicator is provided', () => {
   it('discovers an indicator provided through useFactory', async () => {
     ({ app } = await startApp({
       imports: [HealthModule.forRoot({ details: 'always' })],
-      providers: [{ provide: ConfiguredIndicator, useFactory: (health: HealthIndicatorService) => new ConfiguredIndicator(health, 'from a factory'), inject: [HealthIndicatorService] }],
+      providers: [
+        {
+          provide: ConfiguredIndicator,
+          useFactory: (health: HealthIndicatorService) => new ConfiguredIndicator(health, 'from a factory'),
+          inject: [HealthIndicatorService],
+        },
+      ],
     }));
     const response = await request(app.getHttpServer()).get('/health/checks/configured').expect(200);
     expect(response.body.data).toEqual({ label: 'from a factory' });

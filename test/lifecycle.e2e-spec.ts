@@ -100,13 +100,7 @@ describe('HealthService', () => {
     subscription.unsubscribe();
 
     const probeChanges = changes.filter((c) => c.kind === 'probe').map((c) => `${c.name}:${c.from}->${c.to}`);
-    expect(probeChanges).toEqual([
-      'readiness:undefined->UP',
-      'readiness:UP->DOWN',
-      'readiness:DOWN->UP',
-      'readiness:UP->DOWN',
-      'readiness:DOWN->UP',
-    ]);
+    expect(probeChanges).toEqual(['readiness:undefined->UP', 'readiness:UP->DOWN', 'readiness:DOWN->UP', 'readiness:UP->DOWN', 'readiness:DOWN->UP']);
     const checkChanges = changes.filter((c) => c.kind === 'check').map((c) => `${c.name}:${c.from}->${c.to}`);
     expect(checkChanges).toEqual(['dependency:undefined->UP', 'dependency:UP->DOWN', 'dependency:DOWN->UP']);
 

@@ -173,7 +173,7 @@ describe('metrics in-process', () => {
   const seriesValue = async (registry: Registry, name: string, labels: Record<string, string>) => {
     const metric = (await registry.getMetricsAsJSON()).find((entry) => entry.name === name);
     const matches = (metric?.values ?? []).filter((value) => Object.entries(labels).every(([key, expected]) => value.labels[key] === expected));
-    return matches.length === 1 ? matches[0]!.value : undefined;
+    return matches.length === 1 ? matches[0].value : undefined;
   };
 
   it('counts real runs only: a cache hit changes nothing, a background refresh does', async () => {
@@ -228,7 +228,9 @@ describe('metrics in-process', () => {
 
   it('stops startup with a clear message for a registry that is not one, or holds a clashing metric', async () => {
     const notARegistry = await bootstrapError({ imports: [HealthModule.forRoot({ metrics: { registry: { metrics: 'nope' } } })] });
-    expect(notARegistry.message).toContain(`"metrics.registry" must be a prom-client Registry (such as new Registry() or register from 'prom-client'); got an object`);
+    expect(notARegistry.message).toContain(
+      `"metrics.registry" must be a prom-client Registry (such as new Registry() or register from 'prom-client'); got an object`,
+    );
     const wrongShape = await bootstrapError({ imports: [HealthModule.forRoot({ metrics: 'yes' as never })] });
     expect(wrongShape.message).toContain('"metrics" must be true, false or { registry }; got "yes"');
 

@@ -22,14 +22,17 @@ let url: string;
 let document: OpenAPIObject;
 
 beforeAll(async () => {
-  ({ app, url } = await startApp({ imports: [HealthModule.forRoot({ apiKey: KEY, service: { name: 'orders', version: '1.4.2' } })], providers: [DatabaseIndicator] }));
+  ({ app, url } = await startApp({
+    imports: [HealthModule.forRoot({ apiKey: KEY, service: { name: 'orders', version: '1.4.2' } })],
+    providers: [DatabaseIndicator],
+  }));
   document = SwaggerModule.createDocument(app, addHealthApiKeyAuth(new DocumentBuilder().setTitle('exposure').setVersion('1.0')).build());
 });
 afterAll(async () => {
   await app.close();
 });
 
-const operation = (path: string) => document.paths[path]!.get! as Schema;
+const operation = (path: string) => document.paths[path].get! as Schema;
 const schemas = () => document.components!.schemas as Record<string, Schema>;
 
 describe('OpenAPI: representations and security', () => {
@@ -54,13 +57,20 @@ describe('OpenAPI: representations and security', () => {
     const ok = operation('/health/ready').responses['200'].content;
     const unavailable = operation('/health/ready').responses['503'].content;
     expect(ok['application/health+json'].schema).toEqual({ $ref: '#/components/schemas/HealthJsonReportDto' });
-    expect(Object.values(ok['application/health+json'].examples as Record<string, { value: { status: string } }>).map((example) => example.value.status)).toEqual([
-      'pass',
-      'warn',
-      'pass',
-    ]);
-    expect(Object.values(unavailable['application/health+json'].examples as Record<string, { value: { status: string } }>).every((example) => example.value.status === 'fail')).toBe(true);
-    expect(ok['application/health+json'].examples.up.value).toMatchObject({ version: '1', releaseId: '1.4.2', serviceId: 'orders', checks: { 'database:responseTime': [expect.objectContaining({ status: 'pass' })] } });
+    expect(
+      Object.values(ok['application/health+json'].examples as Record<string, { value: { status: string } }>).map((example) => example.value.status),
+    ).toEqual(['pass', 'warn', 'pass']);
+    expect(
+      Object.values(unavailable['application/health+json'].examples as Record<string, { value: { status: string } }>).every(
+        (example) => example.value.status === 'fail',
+      ),
+    ).toBe(true);
+    expect(ok['application/health+json'].examples.up.value).toMatchObject({
+      version: '1',
+      releaseId: '1.4.2',
+      serviceId: 'orders',
+      checks: { 'database:responseTime': [expect.objectContaining({ status: 'pass' })] },
+    });
     expect(ok['text/plain'].examples.up.value).toBe('[+]database ok\nreadiness check passed\n');
     expect(unavailable['text/plain'].examples.down.value).toBe('[-]database failed: connect ECONNREFUSED 127.0.0.1:5432\nreadiness check failed\n');
     expect(unavailable['text/plain'].examples.shuttingDown.value).toBe('[-]shutting_down: received SIGTERM; draining\nreadiness check failed\n');
@@ -71,13 +81,22 @@ describe('OpenAPI: representations and security', () => {
   });
 
   it('documents the health+json DTOs', () => {
-    expect(Object.keys(schemas().HealthJsonReportDto!.properties).sort()).toEqual(['checks', 'description', 'notes', 'output', 'releaseId', 'serviceId', 'status', 'version']);
-    expect(schemas().HealthJsonReportDto!.properties.checks).toMatchObject({
+    expect(Object.keys(schemas().HealthJsonReportDto.properties).sort()).toEqual([
+      'checks',
+      'description',
+      'notes',
+      'output',
+      'releaseId',
+      'serviceId',
+      'status',
+      'version',
+    ]);
+    expect(schemas().HealthJsonReportDto.properties.checks).toMatchObject({
       type: 'object',
       additionalProperties: { type: 'array', items: { $ref: '#/components/schemas/HealthJsonCheckDto' } },
     });
-    expect(schemas().HealthJsonReportDto!.required).toEqual(['status']);
-    expect(Object.keys(schemas().HealthJsonCheckDto!.properties).sort()).toEqual(['componentType', 'observedUnit', 'observedValue', 'output', 'status', 'time']);
+    expect(schemas().HealthJsonReportDto.required).toEqual(['status']);
+    expect(Object.keys(schemas().HealthJsonCheckDto.properties).sort()).toEqual(['componentType', 'observedUnit', 'observedValue', 'output', 'status', 'time']);
   });
 
   it('marks the key as optional on the probes, required on /checks/:name, absent on liveness', () => {
@@ -91,9 +110,9 @@ describe('OpenAPI: representations and security', () => {
   it('documents what the routes really send: every field of a live health+json answer is in the schema', async () => {
     const response = await fetch(`${url}/health/ready`, { headers: { Accept: 'application/health+json', 'X-Health-Key': KEY } });
     const body = (await response.json()) as Record<string, unknown> & { checks: Record<string, Record<string, unknown>[]> };
-    expect(Object.keys(schemas().HealthJsonReportDto!.properties)).toEqual(expect.arrayContaining(Object.keys(body)));
+    expect(Object.keys(schemas().HealthJsonReportDto.properties)).toEqual(expect.arrayContaining(Object.keys(body)));
     for (const entry of Object.values(body.checks).flat()) {
-      expect(Object.keys(schemas().HealthJsonCheckDto!.properties)).toEqual(expect.arrayContaining(Object.keys(entry)));
+      expect(Object.keys(schemas().HealthJsonCheckDto.properties)).toEqual(expect.arrayContaining(Object.keys(entry)));
     }
   });
 });

@@ -78,7 +78,9 @@ describe('bad options stop startup with an error naming the option and what is a
   it('names an unknown key and lists the accepted keys', async () => {
     const error = await optionsError({ timeout: 1000 });
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatch(/^unknown option "timeout"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, path, service, httpStatus, details, /);
+    expect(error.problems[0]).toMatch(
+      /^unknown option "timeout"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, path, service, httpStatus, details, /,
+    );
     for (const key of ['apiKey', 'authorize', 'shutdown', 'metrics', 'database', 'redis', 'http', 'disk', 'memory', 'eventLoop']) {
       expect(error.problems[0]).toContain(key);
     }
@@ -129,7 +131,12 @@ describe('forRootAsync', () => {
         HealthModule.forRootAsync({
           imports: [HealthConfigModule],
           inject: [HEALTH_CONFIG],
-          useFactory: async (config: { path: string; name: string }) => ({ path: config.path, service: { name: config.name }, details: 'always', timeoutMs: 250 }),
+          useFactory: async (config: { path: string; name: string }) => ({
+            path: config.path,
+            service: { name: config.name },
+            details: 'always',
+            timeoutMs: 250,
+          }),
         }),
       ],
       providers: [ProbeMeIndicator],

@@ -59,7 +59,9 @@ describe('libs/health/package.json declares what libs/health imports', () => {
 
   it('nothing imports the package by its own name (a path alias) or reaches outside the package', () => {
     const selfImports = sites.filter((site) => packageName(site.specifier) === manifest.name);
-    const escaping = sites.filter((site) => site.specifier.startsWith('.') && relative(PACKAGE_DIR, resolve(dirname(site.file), site.specifier)).startsWith('..'));
+    const escaping = sites.filter(
+      (site) => site.specifier.startsWith('.') && relative(PACKAGE_DIR, resolve(dirname(site.file), site.specifier)).startsWith('..'),
+    );
     expect([...selfImports, ...escaping].map(where)).toEqual([]);
   });
 

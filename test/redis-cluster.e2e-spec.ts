@@ -13,7 +13,7 @@ import { allocatePort } from './support/ports.js';
 import { eventually, getCheck } from './support/report.js';
 
 // Ports: allocated in 17000-17099 (support/ports.ts), three for clients and three for the cluster bus.
-let PORTS: number[] = [];
+const PORTS: number[] = [];
 const TIMEOUT_MS = 500;
 /** The check answers within its timeout; this much more covers the HTTP round trip. */
 const SLACK_MS = 100;
@@ -45,16 +45,38 @@ beforeAll(async () => {
     (port, index) =>
       new RedisServerProcess(
         port,
-        ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${index}.conf`, '--cluster-node-timeout', '1000', '--cluster-port', String(busPorts[index]), '--dir', dir],
+        [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${index}.conf`,
+          '--cluster-node-timeout',
+          '1000',
+          '--cluster-port',
+          String(busPorts[index]),
+          '--dir',
+          dir,
+        ],
         dir,
       ),
   );
   await Promise.all(nodes.map((node) => node.start()));
   await run('redis-cli', ['--cluster', 'create', ...PORTS.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 20_000 });
-  for (const node of nodes) await eventually(() => clusterState(node), (state) => state === 'ok', 20_000, 200);
-  cluster = new Cluster([{ host: '127.0.0.1', port: PORTS[0]! }]);
+  for (const node of nodes)
+    await eventually(
+      () => clusterState(node),
+      (state) => state === 'ok',
+      20_000,
+      200,
+    );
+  cluster = new Cluster([{ host: '127.0.0.1', port: PORTS[0] }]);
   cluster.on('error', () => undefined);
-  await eventually(async () => cluster.status, (status) => status === 'ready', 10_000, 50);
+  await eventually(
+    async () => cluster.status,
+    (status) => status === 'ready',
+    10_000,
+    50,
+  );
 }, 60_000);
 
 afterEach(async () => {
@@ -87,7 +109,10 @@ describe('Redis indicator (Cluster client)', () => {
 
   it('is DEGRADED when a master uses more than maxUsedMemoryMb', async () => {
     const url = await start({ maxUsedMemoryMb: 0.01 });
-    expect(await getCheck(url, 'redis')).toMatchObject({ status: 'DEGRADED', message: expect.stringMatching(/^used memory [\d.]+ MB is above maxUsedMemoryMb/) });
+    expect(await getCheck(url, 'redis')).toMatchObject({
+      status: 'DEGRADED',
+      message: expect.stringMatching(/^used memory [\d.]+ MB is above maxUsedMemoryMb/),
+    });
   });
 
   it('is DOWN within timeoutMs + 100 ms while every node is frozen, and UP again when they resume', async () => {
@@ -100,21 +125,41 @@ describe('Redis indicator (Cluster client)', () => {
       expect(check.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
     }
     for (const node of nodes) node.resume();
-    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 20_000, 200);
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      20_000,
+      200,
+    );
   });
 
   it('is DOWN when a master stops (cluster_state:fail), and UP again once it is back, without restarting the app', async () => {
     const url = await start();
     expect((await getCheck(url, 'redis')).status).toBe('UP');
-    const stopped = nodes[2]!;
+    const stopped = nodes[2];
     await stopped.stop();
-    const down = await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'DOWN', 15_000, 200);
+    const down = await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'DOWN',
+      15_000,
+      200,
+    );
     expect(down.error).toMatch(/cluster_state:fail|timed out|no Redis Cluster master/);
     expect(down.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
-    await eventually(() => getCheck(url, 'redis'), (check) => /cluster_state:fail \(\d+ of 16384 slots ok, 3 known nodes\)/.test(check.error ?? ''), 15_000, 200);
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => /cluster_state:fail \(\d+ of 16384 slots ok, 3 known nodes\)/.test(check.error ?? ''),
+      15_000,
+      200,
+    );
 
     await stopped.start();
-    const up = await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 30_000, 250);
+    const up = await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      30_000,
+      250,
+    );
     expect(up.data).toMatchObject({ clusterState: 'ok', clusterSlotsOk: 16384 });
   });
 });

@@ -101,7 +101,11 @@ describe('Redis indicator (standalone)', () => {
     const server = await ownRedis();
     await server.start();
     const url = await start({ url: server.url });
-    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      5000,
+    );
     const before = Number(infoField(await server.cli('INFO', 'stats'), 'total_connections_received'));
     await Promise.all(Array.from({ length: 20 }, () => getCheck(url, 'redis')));
     for (let probe = 0; probe < 20; probe++) expect((await getCheck(url, 'redis')).status).toBe('UP');
@@ -111,17 +115,29 @@ describe('Redis indicator (standalone)', () => {
     expect((await server.cli('CLIENT', 'LIST')).match(/name=nest-vitals-health/g)).toHaveLength(1);
     await app!.close();
     app = undefined;
-    await eventually(() => server.cli('CLIENT', 'LIST'), (list) => !list.includes('name=nest-vitals-health'), 3000);
+    await eventually(
+      () => server.cli('CLIENT', 'LIST'),
+      (list) => !list.includes('name=nest-vitals-health'),
+      3000,
+    );
   });
 
   it('is DOWN at once when the server stops, and UP again when it comes back, without restarting the app', async () => {
     const server = await ownRedis();
     await server.start();
     const url = await start({ url: server.url, timeoutMs: TIMEOUT_MS });
-    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      5000,
+    );
 
     await server.stop();
-    const down = await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'DOWN', 5000);
+    const down = await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'DOWN',
+      5000,
+    );
     expect(down.error).toMatch(/reconnecting|ECONNREFUSED|closed/);
     // While ioredis reconnects, every probe answers at once rather than waiting on a queue.
     for (let probe = 0; probe < 5; probe++) {
@@ -131,7 +147,11 @@ describe('Redis indicator (standalone)', () => {
     }
 
     await server.start();
-    const up = await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 10_000);
+    const up = await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      10_000,
+    );
     expect(up.data).toMatchObject({ role: 'master' });
   });
 
@@ -141,10 +161,19 @@ describe('Redis indicator (standalone)', () => {
     // ioredis defaults: offline queue on, so a command sent while reconnecting waits.
     const client = userClient(server.url);
     const url = await start({ client: 'REDIS', timeoutMs: TIMEOUT_MS }, [{ provide: 'REDIS', useValue: client }]);
-    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      5000,
+    );
 
     await server.stop();
-    await eventually(async () => client.status, (status) => status === 'reconnecting', 5000, 20);
+    await eventually(
+      async () => client.status,
+      (status) => status === 'reconnecting',
+      5000,
+      20,
+    );
     for (let probe = 0; probe < 3; probe++) {
       const check = await getCheck(url, 'redis');
       expect(check).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/reconnecting/) });
@@ -152,7 +181,11 @@ describe('Redis indicator (standalone)', () => {
     }
 
     await server.start();
-    await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 10_000);
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      10_000,
+    );
   });
 
   it('is DOWN within timeoutMs + 100 ms when the server accepts the connection and never answers', async () => {
@@ -181,12 +214,23 @@ describe('Redis indicator (standalone)', () => {
     const client = userClient(server.url);
     const url = await start({ url: server.url, timeoutMs: TIMEOUT_MS }, [], undefined);
     const injectedUrl = await (async () => {
-      const second = await startApp({ imports: [HealthModule.forRoot({ details: 'always', redis: { client: 'R', timeoutMs: TIMEOUT_MS } })], providers: [{ provide: 'R', useValue: client }] });
+      const second = await startApp({
+        imports: [HealthModule.forRoot({ details: 'always', redis: { client: 'R', timeoutMs: TIMEOUT_MS } })],
+        providers: [{ provide: 'R', useValue: client }],
+      });
       return { app: second.app, url: second.url };
     })();
     try {
-      await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
-      await eventually(() => getCheck(injectedUrl.url, 'redis'), (check) => check.status === 'UP', 5000);
+      await eventually(
+        () => getCheck(url, 'redis'),
+        (check) => check.status === 'UP',
+        5000,
+      );
+      await eventually(
+        () => getCheck(injectedUrl.url, 'redis'),
+        (check) => check.status === 'UP',
+        5000,
+      );
 
       server.pause();
       for (const base of [url, injectedUrl.url]) {
@@ -197,8 +241,16 @@ describe('Redis indicator (standalone)', () => {
       }
 
       server.resume();
-      await eventually(() => getCheck(url, 'redis'), (check) => check.status === 'UP', 5000);
-      await eventually(() => getCheck(injectedUrl.url, 'redis'), (check) => check.status === 'UP', 5000);
+      await eventually(
+        () => getCheck(url, 'redis'),
+        (check) => check.status === 'UP',
+        5000,
+      );
+      await eventually(
+        () => getCheck(injectedUrl.url, 'redis'),
+        (check) => check.status === 'UP',
+        5000,
+      );
     } finally {
       server.resume();
       await injectedUrl.app.close();
@@ -216,12 +268,20 @@ describe('Redis credentials', () => {
     const capture = new OutputCapture().start();
     try {
       const goodUrl = await start({ url: `redis://:${PASSWORD}@127.0.0.1:${server.port}`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
-      const good = await eventually(() => getCheck(goodUrl, 'redis'), (check) => check.status === 'UP', 5000);
+      const good = await eventually(
+        () => getCheck(goodUrl, 'redis'),
+        (check) => check.status === 'UP',
+        5000,
+      );
       const goodReport = await fetch(`${goodUrl}/health`).then(async (response) => `${[...response.headers].join('\n')}\n${await response.text()}`);
       await app!.close();
 
       const badUrl = await start({ url: `redis://default:${WRONG_PASSWORD}@127.0.0.1:${server.port}`, timeoutMs: TIMEOUT_MS }, [], capture.logger);
-      const bad = await eventually(() => getCheck(badUrl, 'redis'), (check) => check.status === 'DOWN' && /WRONGPASS|NOAUTH/.test(check.error ?? ''), 5000);
+      const bad = await eventually(
+        () => getCheck(badUrl, 'redis'),
+        (check) => check.status === 'DOWN' && /WRONGPASS|NOAUTH/.test(check.error ?? ''),
+        5000,
+      );
       const badReport = await fetch(`${badUrl}/health`).then(async (response) => `${[...response.headers].join('\n')}\n${await response.text()}`);
       await app!.close();
       app = undefined;
@@ -230,7 +290,7 @@ describe('Redis credentials', () => {
       expectNoSecret([PASSWORD, WRONG_PASSWORD], {
         'UP response': good.raw,
         'DOWN response': bad.raw,
-        'reports': [goodReport, badReport],
+        reports: [goodReport, badReport],
         'log lines': capture.lines(),
       });
     } finally {

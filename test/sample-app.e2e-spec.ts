@@ -67,8 +67,12 @@ function sampleAppSuite(database: 'sqlite' | 'postgres') {
       expect(ui.text).toContain('swagger-ui');
       const document = await http().get('/docs-json').expect(200);
       expect(document.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/notes', '/notes/{id}', '/health/live', '/health/ready', '/health/startup', '/health']));
-      expect(Object.keys(document.body.components.schemas)).toEqual(expect.arrayContaining(['HealthReportDto', 'HealthCheckResultDto', 'ServiceInfoDto', 'NoteDto']));
+      expect(Object.keys(document.body.paths)).toEqual(
+        expect.arrayContaining(['/notes', '/notes/{id}', '/health/live', '/health/ready', '/health/startup', '/health']),
+      );
+      expect(Object.keys(document.body.components.schemas)).toEqual(
+        expect.arrayContaining(['HealthReportDto', 'HealthCheckResultDto', 'ServiceInfoDto', 'NoteDto']),
+      );
       await expect(validateOpenApi(document.body)).resolves.toEqual({ valid: true });
     });
 

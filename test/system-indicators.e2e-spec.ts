@@ -125,7 +125,12 @@ describe('event loop', () => {
     expect(down.status).toBe('DOWN');
     expect(down.error).toMatch(/reached the down threshold of 40 ms/);
     // Two quiet windows later the slow spell has rolled out of the measurement.
-    await eventually(() => getCheck(downUrl, 'event-loop'), (check) => check.status === 'UP', 5000, 200);
+    await eventually(
+      () => getCheck(downUrl, 'event-loop'),
+      (check) => check.status === 'UP',
+      5000,
+      200,
+    );
   });
 });
 
@@ -134,13 +139,17 @@ describe('built-ins switched on with `true`, and provided by the user', () => {
     const url = await start({ disk: true, memory: true, eventLoop: true });
     const report = await getReport(url);
     expect(Object.keys(report.details).sort()).toEqual(['disk', 'event-loop', 'memory']);
-    expect(report.details['disk']!.data).toMatchObject({ path: '/' });
-    expect(report.details['event-loop']!.data).toMatchObject({ windowMs: 10_000 });
+    expect(report.details['disk'].data).toMatchObject({ path: '/' });
+    expect(report.details['event-loop'].data).toMatchObject({ windowMs: 10_000 });
   });
 
   it('takes probes, critical and timeoutMs from each section', async () => {
     const url = await start({ disk: { path: tmpdir(), downPercent: 0, critical: false, probes: ['readiness'] }, memory: { probes: ['startup'] } });
-    const ready = await eventually(() => getReport(url, '/health/ready'), (report) => report.status !== 'STARTING', 5000);
+    const ready = await eventually(
+      () => getReport(url, '/health/ready'),
+      (report) => report.status !== 'STARTING',
+      5000,
+    );
     // A non-critical DOWN check makes the probe DEGRADED (200), not DOWN.
     expect(ready.details['disk']).toMatchObject({ status: 'DOWN', critical: false });
     expect(ready).toMatchObject({ status: 'DEGRADED', httpStatus: 200 });

@@ -27,7 +27,7 @@ class RecordingLogger implements LoggerService {
 function fields(line: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [, key, value] of line.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
-    result[key!] = value!.startsWith('"') ? (JSON.parse(value!) as string) : value!;
+    result[key] = value.startsWith('"') ? (JSON.parse(value) as string) : value;
   }
   return result;
 }
@@ -56,10 +56,7 @@ async function probeUnderLoad(options: HealthModuleOptions, phaseMs: number) {
   const logger = new RecordingLogger();
   const flaky = scriptedIndicator('flaky', { critical: false });
   const steady = scriptedIndicator('steady');
-  const started = await startApp(
-    { imports: [HealthModule.forRoot({ details: 'always', ...options })], providers: [flaky, steady] },
-    { logger },
-  );
+  const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always', ...options })], providers: [flaky, steady] }, { logger });
   app = started.app;
   const changes: HealthStatusChange[] = [];
   const subscription = app.get(HealthService).changes$.subscribe((change) => changes.push(change));
@@ -117,10 +114,13 @@ function assertOneLinePerTransition({ logger, changes }: Awaited<ReturnType<type
   }
   // Per check and per probe, the lines form one chain: each starts where the previous ended, none repeats a status.
   for (const key of new Set(transitionLines.map((line) => described(line).split(':').slice(0, 2).join(':')))) {
-    const chain = transitionLines.map(described).filter((entry) => entry.startsWith(`${key}:`)).map((entry) => entry.slice(key.length + 1).split('->'));
+    const chain = transitionLines
+      .map(described)
+      .filter((entry) => entry.startsWith(`${key}:`))
+      .map((entry) => entry.slice(key.length + 1).split('->'));
     chain.forEach(([from, to], index) => {
       expect(from).not.toBe(to);
-      if (index > 0) expect(from).toBe(chain[index - 1]![1]);
+      if (index > 0) expect(from).toBe(chain[index - 1][1]);
     });
   }
   // Liveness has no indicators here: always UP, never logged.

@@ -28,9 +28,7 @@ const withHealth = process.argv[2] === 'with';
 const swagger = process.argv[3] as 'used' | 'unused' | 'unused-openapi-off' | 'absent';
 const config = JSON.parse(process.argv[4] ?? '{}') as BootstrapConfig;
 if (swagger === 'used') await import('@nestjs/swagger');
-const imports: DynamicModule[] = [
-  TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [], synchronize: false, retryAttempts: 1 }),
-];
+const imports: DynamicModule[] = [TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [], synchronize: false, retryAttempts: 1 })];
 const importedAt = performance.now();
 if (withHealth) {
   // Imported here so that the app without HealthModule does not pay for loading it either.

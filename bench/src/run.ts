@@ -16,7 +16,10 @@ const DIST = dirname(fileURLToPath(import.meta.url));
 const argv = new Set(process.argv.slice(2));
 const QUICK = argv.has('--quick');
 const FORCED_INDICATORS = [...argv].find((arg) => arg.startsWith('--indicators='))?.split('=')[1] as ServerConfig['indicators'] | undefined;
-const ONLY = [...argv].find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const ONLY = [...argv]
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PORT_RANGE = [17370, 17399] as const;
 
@@ -212,7 +215,7 @@ async function load(url: string, options: { connections: number; duration?: numb
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -244,10 +247,7 @@ const format = (value: number | undefined, unit: string): string => {
 const ratio = (value: number | undefined): string => (value === undefined ? '' : ` (${value.toFixed(2)}×)`);
 
 function renderTable(): string {
-  const lines = [
-    '| measurement | (a) bare Nest route | (b) plain Terminus | (c) nest-vitals | target for (c) | met? |',
-    '|---|---|---|---|---|---|',
-  ];
+  const lines = ['| measurement | (a) bare Nest route | (b) plain Terminus | (c) nest-vitals | target for (c) | met? |', '|---|---|---|---|---|---|'];
   for (const row of rows) {
     lines.push(
       `| ${row.measurement} | ${format(row.bare, row.unit)} | ${format(row.terminus, row.unit)}${ratio(row.ratios?.terminus)} | ${format(row.vitals, row.unit)}${ratio(row.ratios?.vitals)} | ${row.target} | ${[row.met === undefined ? '' : row.met ? 'yes' : '**no**', row.note ?? ''].filter(Boolean).join(' — ') || '—'} |`,
@@ -348,13 +348,16 @@ async function throughput(redisUrl: string, indicators: ServerConfig['indicators
       cpu[name].push(roundCpu[name]);
       cpuRatios[name].push(roundCpu.bare / roundCpu[name]);
     }
-    log(`throughput round ${round}/${ROUNDS}: ${names.map((name) => `${name} ${Math.round(roundRps[name])} req/s ${roundCpu[name].toFixed(0)} µs`).join(', ')}`);
+    log(
+      `throughput round ${round}/${ROUNDS}: ${names.map((name) => `${name} ${Math.round(roundRps[name])} req/s ${roundCpu[name].toFixed(0)} µs`).join(', ')}`,
+    );
   }
   for (const server of Object.values(servers)) await server.stop();
 
   const m = (name: Target) => median(rps[name]);
   const r = (name: Target) => median(ratios[name]);
-  const cpuNote = (name: Target) => `server CPU ${median(cpu[name]).toFixed(0)} µs/request vs (a) ${median(cpu.bare).toFixed(0)} µs: ${median(cpuRatios[name]).toFixed(2)}×`;
+  const cpuNote = (name: Target) =>
+    `server CPU ${median(cpu[name]).toFixed(0)} µs/request vs (a) ${median(cpu.bare).toFixed(0)} µs: ${median(cpuRatios[name]).toFixed(2)}×`;
   const row = (measurement: string, b: Target | undefined, c: Target, target?: number): Row => ({
     measurement,
     unit: 'req/s',
@@ -368,8 +371,8 @@ async function throughput(redisUrl: string, indicators: ServerConfig['indicators
   });
   rows.push(row('`/health/live` throughput', 'terminusLive', 'vitalsLive', 0.95));
   // The same comparison inside c's own process: what the route costs, apart from what the app around it costs.
-  const inApp = median(rps.vitalsLive.map((value, index) => value / rps.vitalsInAppBare[index]!));
-  const inAppCpu = median(cpu.vitalsLive.map((value, index) => cpu.vitalsInAppBare[index]! / value));
+  const inApp = median(rps.vitalsLive.map((value, index) => value / rps.vitalsInAppBare[index]));
+  const inAppCpu = median(cpu.vitalsLive.map((value, index) => cpu.vitalsInAppBare[index] / value));
   rows.push({
     measurement: "`/health/live` vs a bare route in c's own app (same process, modules and middleware)",
     unit: 'req/s',
@@ -381,9 +384,23 @@ async function throughput(redisUrl: string, indicators: ServerConfig['indicators
     note: `server CPU ${median(cpu.vitalsLive).toFixed(0)} µs/request vs ${median(cpu.vitalsInAppBare).toFixed(0)} µs: ${inAppCpu.toFixed(2)}×`,
   });
   rows.push(row('`/health/ready` throughput, database + Redis + memory, uncached (c: single-flight)', 'terminusReady', 'vitalsReady'));
-  rows.push(row("`/health/ready`, cached 1 s (b: `cacheFor(1000)`, c: `cacheTtlMs: 1000`), full report (c: `details: 'always'`)", 'terminusReadyCached', 'vitalsReadyTtl', 0.85));
-  rows.push(row("`/health/ready`, c: `cacheTtlMs: 1000`, default `details` (no key: body `{\"status\":\"UP\"}`, what a kubelet gets)", undefined, 'vitalsReadyTtlDefault', 0.85));
-  rows.push(row("`/health/ready`, c: `refreshIntervalMs: 1000`, full report", undefined, 'vitalsReadyRefresh', 0.85));
+  rows.push(
+    row(
+      "`/health/ready`, cached 1 s (b: `cacheFor(1000)`, c: `cacheTtlMs: 1000`), full report (c: `details: 'always'`)",
+      'terminusReadyCached',
+      'vitalsReadyTtl',
+      0.85,
+    ),
+  );
+  rows.push(
+    row(
+      '`/health/ready`, c: `cacheTtlMs: 1000`, default `details` (no key: body `{"status":"UP"}`, what a kubelet gets)',
+      undefined,
+      'vitalsReadyTtlDefault',
+      0.85,
+    ),
+  );
+  rows.push(row('`/health/ready`, c: `refreshIntervalMs: 1000`, full report', undefined, 'vitalsReadyRefresh', 0.85));
 }
 
 async function slowChecks(redisUrl: string): Promise<void> {
@@ -459,7 +476,15 @@ async function hungDependency(redisUrl: string, indicators: ServerConfig['indica
   const results: Partial<Record<'terminus' | 'vitals', LoadSummary>> = {};
   try {
     for (const variant of ['terminus', 'vitals'] as const) {
-      const server = await startServer(`${variant} hung`, { variant, checks: 'hung', indicators, timeoutMs: 500, hungUrl: hung.url, databaseUrl: DATABASE_URL, redisUrl });
+      const server = await startServer(`${variant} hung`, {
+        variant,
+        checks: 'hung',
+        indicators,
+        timeoutMs: 500,
+        hungUrl: hung.url,
+        databaseUrl: DATABASE_URL,
+        redisUrl,
+      });
       results[variant] = await load(`${server.url}/health/ready`, { connections: 10, duration: LATENCY_SECONDS });
       await server.stop();
     }
@@ -564,7 +589,9 @@ const redis = await startRedis();
 log(`redis-server on port ${redis.port}`);
 try {
   const indicators = await chooseIndicators(redis.url);
-  log(`nest-vitals readiness checks: ${indicators === 'builtin' ? 'built-in indicators (database: true, redis, memory)' : 'user-defined @HealthIndicator classes'}`);
+  log(
+    `nest-vitals readiness checks: ${indicators === 'builtin' ? 'built-in indicators (database: true, redis, memory)' : 'user-defined @HealthIndicator classes'}`,
+  );
   log('throughput…');
   if (selected('throughput')) await throughput(redis.url, indicators);
   log('five 50 ms checks…');
@@ -583,7 +610,9 @@ try {
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     loadAverageBefore: loadBefore.map((value) => value.toFixed(2)).join(' '),
-    loadAverageAfter: loadavg().map((value) => value.toFixed(2)).join(' '),
+    loadAverageAfter: loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' '),
   };
   const table = renderTable();
   const summary = [

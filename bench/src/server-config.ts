@@ -19,10 +19,7 @@ export interface ServerConfig {
 
 /** Messages a benchmark server sends to the harness over IPC. */
 export type ServerMessage =
-  | { type: 'ready'; port: number }
-  | { type: 'heap'; heapUsed: number }
-  | { type: 'cpu'; micros: number }
-  | { type: 'error'; message: string };
+  { type: 'ready'; port: number } | { type: 'heap'; heapUsed: number } | { type: 'cpu'; micros: number } | { type: 'error'; message: string };
 /** Messages the harness sends to a benchmark server. */
 export type HarnessMessage = { type: 'heap' } | { type: 'cpu' } | { type: 'stop' };
 

@@ -5,7 +5,9 @@ export class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
 
   private keep(level: string, message: unknown, params: unknown[]): void {
-    const text = [message, ...params].map((part) => (part instanceof Error ? `${part.message}\n${part.stack ?? ''}` : typeof part === 'string' ? part : JSON.stringify(part)));
+    const text = [message, ...params].map((part) =>
+      part instanceof Error ? `${part.message}\n${part.stack ?? ''}` : typeof part === 'string' ? part : JSON.stringify(part),
+    );
     this.lines.push(`${level} ${text.join(' ')}`);
   }
 

@@ -13,10 +13,7 @@ export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
  */
 export async function startApp(
   metadata: ModuleMetadata,
-  {
-    adapter = 'express',
-    logger = false,
-  }: { adapter?: AdapterName; logger?: false | ('log' | 'warn' | 'error' | 'debug' | 'verbose')[] | LoggerService } = {},
+  { adapter = 'express', logger = false }: { adapter?: AdapterName; logger?: false | ('log' | 'warn' | 'error' | 'debug' | 'verbose')[] | LoggerService } = {},
 ): Promise<{ app: INestApplication; url: string }> {
   @Module(metadata)
   class TestAppModule {}

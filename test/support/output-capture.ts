@@ -20,10 +20,10 @@ export class OutputCapture {
     }
     for (const stream of [process.stdout, process.stderr]) {
       const original = stream.write;
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      stream.write = (chunk: unknown, ...rest: unknown[]) => {
         this.written.push(String(chunk));
         return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
-      }) as typeof stream.write;
+      };
       this.restorers.push(() => (stream.write = original));
     }
     return this;
@@ -44,7 +44,8 @@ export function expectNoSecret(secrets: string[], sources: Record<string, string
   for (const [where, value] of Object.entries(sources)) {
     for (const text of Array.isArray(value) ? value : [value]) {
       for (const secret of secrets) {
-        if (text.includes(secret)) throw new Error(`secret ${JSON.stringify(secret.slice(0, 2))}… leaked in ${where}: ${text.replaceAll(secret, '<SECRET>').slice(0, 300)}`);
+        if (text.includes(secret))
+          throw new Error(`secret ${JSON.stringify(secret.slice(0, 2))}… leaked in ${where}: ${text.replaceAll(secret, '<SECRET>').slice(0, 300)}`);
       }
     }
   }

@@ -12,7 +12,9 @@ export async function createSampleApp(config: SampleConfig = readSampleConfig())
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
-    addHealthApiKeyAuth(new DocumentBuilder().setTitle('nest-vitals sample').setDescription('Notes API with nest-vitals health checks').setVersion('1.0')).build(),
+    addHealthApiKeyAuth(
+      new DocumentBuilder().setTitle('nest-vitals sample').setDescription('Notes API with nest-vitals health checks').setVersion('1.0'),
+    ).build(),
   );
   SwaggerModule.setup('docs', app, document);
   return app;

@@ -65,18 +65,23 @@ class TerminusHealthController {
     const ttl = config.cacheTtlMs ?? 0;
     const cached = <T extends { cacheFor(ms: number): T }>(attempt: T): T => (ttl > 0 ? attempt.cacheFor(ttl) : attempt);
     if (config.checks === 'slow5') {
-      return Array.from({ length: SLOW_CHECK_COUNT }, (_, index) => () =>
-        cached(this.indicators.check(`slow-${index + 1}`).attempt(() => sleep(SLOW_CHECK_MS).then(() => undefined))),
+      return Array.from(
+        { length: SLOW_CHECK_COUNT },
+        (_, index) => () => cached(this.indicators.check(`slow-${index + 1}`).attempt(() => sleep(SLOW_CHECK_MS).then(() => undefined))),
       );
     }
     if (config.checks === 'hung') {
-      return [() => cached(this.indicators.check('hung').attempt(({ signal }) => waitForFirstByte(config.hungUrl!, signal)).withTimeout(config.timeoutMs ?? 1000))];
+      return [
+        () =>
+          cached(
+            this.indicators
+              .check('hung')
+              .attempt(({ signal }) => waitForFirstByte(config.hungUrl!, signal))
+              .withTimeout(config.timeoutMs ?? 1000),
+          ),
+      ];
     }
-    return [
-      () => cached(this.database.pingCheck('database')),
-      () => this.redis.ping(ttl),
-      () => this.memory.checkHeap('memory_heap', HEAP_THRESHOLD_BYTES),
-    ];
+    return [() => cached(this.database.pingCheck('database')), () => this.redis.ping(ttl), () => this.memory.checkHeap('memory_heap', HEAP_THRESHOLD_BYTES)];
   }
 }
 

@@ -1,7 +1,14 @@
 import { Controller, Get, Inject, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
-import { HealthIndicator, HealthIndicatorService, HealthModule, type HealthCheckContext, type HealthIndicatorCheck, type HealthModuleOptions } from 'nest-vitals';
+import {
+  HealthIndicator,
+  HealthIndicatorService,
+  HealthModule,
+  type HealthCheckContext,
+  type HealthIndicatorCheck,
+  type HealthModuleOptions,
+} from 'nest-vitals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { HEAP_THRESHOLD_BYTES, SLOW_CHECK_COUNT, SLOW_CHECK_MS, type ServerConfig } from '../server-config.js';

@@ -16,9 +16,7 @@ const compiled = spawnSync(process.execPath, [tsc, '-p', join(packageDir, 'tscon
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 
 function filesUnder(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
 const problems = [];

@@ -35,9 +35,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
       useFactory: (options: HealthModuleOptions | null | undefined) => {
         // forRoot() passes {}; only a forRootAsync factory can yield nothing, usually a forgotten `return`.
         if (options === undefined || options === null) {
-          throw new HealthOptionsError([
-            `HealthModule.forRootAsync: the factory returned ${String(options)}; return an options object ({} for the defaults)`,
-          ]);
+          throw new HealthOptionsError([`HealthModule.forRootAsync: the factory returned ${String(options)}; return an options object ({} for the defaults)`]);
         }
         return resolveHealthOptions(options);
       },

@@ -90,8 +90,7 @@ export class HealthService {
 
     const exclude = new Set(request.exclude ?? []);
     const indicators = this.registry.forProbe(selector).filter((indicator) => !exclude.has(indicator.name));
-    const details =
-      selector === 'startup' && exclude.size === 0 ? await this.lifecycle.runStartupChecks() : await this.executor.results(indicators);
+    const details = selector === 'startup' && exclude.size === 0 ? await this.lifecycle.runStartupChecks() : await this.executor.results(indicators);
     const report: HealthReport = { status: aggregateStatus(Object.values(details)), details, serviceInfo: this.serviceInfo() };
     const unknown = [...exclude].filter((name) => !this.registry.get(name));
     if (unknown.length > 0) report.notes = unknown.map((name) => `exclude: no check named ${JSON.stringify(name)}; ignored`);

@@ -37,8 +37,14 @@ describe('HealthAccess', () => {
     await access({ details: 'never', apiKeys: [], authorize }).resolve('ready', { route: 'never ready' });
     await access({ details: 'always', apiKeys: [], authorize }).resolve('live', { route: 'live' });
     expect(calls).toEqual([]);
-    expect(await access({ details: 'never', apiKeys: [], authorize }).resolve('checks', { route: 'never checks' })).toMatchObject({ authorized: true, showDetails: false });
-    expect(await access({ apiKeys: [], authorize }).resolve('ready', { route: 'when-authorized ready' })).toMatchObject({ authorized: true, showDetails: true });
+    expect(await access({ details: 'never', apiKeys: [], authorize }).resolve('checks', { route: 'never checks' })).toMatchObject({
+      authorized: true,
+      showDetails: false,
+    });
+    expect(await access({ apiKeys: [], authorize }).resolve('ready', { route: 'when-authorized ready' })).toMatchObject({
+      authorized: true,
+      showDetails: true,
+    });
     expect(calls).toEqual(['never checks', 'when-authorized ready']);
   });
 
@@ -47,7 +53,13 @@ describe('HealthAccess', () => {
     const counting = access({ authorize: () => ++asked > 0 });
     expect(await counting.isAuthorized(withKey)).toBe(true);
     expect(asked).toBe(0);
-    expect(await access({ authorize: () => { throw new Error('down'); } }).isAuthorized(anonymous)).toBe(false);
+    expect(
+      await access({
+        authorize: () => {
+          throw new Error('down');
+        },
+      }).isAuthorized(anonymous),
+    ).toBe(false);
     expect(await access({ authorize: async () => 'yes' as unknown as boolean }).isAuthorized(anonymous)).toBe(false);
     expect(await access({ authorize: async () => true }).isAuthorized(undefined)).toBe(true);
   });

@@ -26,6 +26,11 @@ export const HEALTH_CHECK_RESULT_PROPERTIES: OpenApiProperties<HealthCheckResult
     description: 'What the indicator measured.',
     example: { driver: 'postgres', database: 'orders', responseTimeMs: 2 },
   },
-  message: { type: String, required: false, description: 'Why a check is DEGRADED, or why a failure has not yet made it DOWN.', example: 'heap used 600 MB is above 512 MB' },
+  message: {
+    type: String,
+    required: false,
+    description: 'Why a check is DEGRADED, or why a failure has not yet made it DOWN.',
+    example: 'heap used 600 MB is above 512 MB',
+  },
   error: { type: String, required: false, description: 'Why the check is DOWN. Credentials are redacted.', example: 'timed out after 1000 ms' },
 };

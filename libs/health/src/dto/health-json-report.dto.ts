@@ -16,10 +16,20 @@ export class HealthJsonCheckDto implements HealthJsonCheck {
 export const HEALTH_JSON_CHECK_PROPERTIES: OpenApiProperties<HealthJsonCheckDto> = {
   componentType: { type: String, description: '`datastore` (databases, caches), `system` (disk, memory, event loop) or `component`.', example: 'datastore' },
   observedValue: { type: Number, description: 'The measured value: the response time, or a numeric field of the check data.', example: 2 },
-  observedUnit: { type: String, required: false, description: 'Unit of observedValue, from the data field suffix (`ms`, `s`, `MB`, `bytes`, `%`).', example: 'ms' },
+  observedUnit: {
+    type: String,
+    required: false,
+    description: 'Unit of observedValue, from the data field suffix (`ms`, `s`, `MB`, `bytes`, `%`).',
+    example: 'ms',
+  },
   status: { enum: HEALTH_JSON_STATUSES, enumName: 'HealthJsonStatus', description: 'pass (UP), warn (DEGRADED) or fail (DOWN).', example: 'pass' },
   time: { type: String, format: 'date-time', description: 'When the check ran.', example: '2026-11-25T10:30:00.000Z' },
-  output: { type: String, required: false, description: 'Why the check warns or fails; absent on pass. Credentials are redacted.', example: 'timed out after 1000 ms' },
+  output: {
+    type: String,
+    required: false,
+    description: 'Why the check warns or fails; absent on pass. Credentials are redacted.',
+    example: 'timed out after 1000 ms',
+  },
 };
 
 /** The `application/health+json` representation (IETF draft-inadarei-api-health-check). @publicApi */

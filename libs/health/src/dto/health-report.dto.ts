@@ -16,7 +16,8 @@ export const HEALTH_REPORT_PROPERTIES: OpenApiProperties<HealthReportDto> = {
   status: {
     enum: [...HEALTH_STATUSES],
     enumName: 'HealthStatus',
-    description: 'DOWN if a critical check is DOWN; DEGRADED if a check is DEGRADED or a non-critical one DOWN; else UP. Readiness is STARTING before startup completes and SHUTTING_DOWN while draining.',
+    description:
+      'DOWN if a critical check is DOWN; DEGRADED if a check is DEGRADED or a non-critical one DOWN; else UP. Readiness is STARTING before startup completes and SHUTTING_DOWN while draining.',
     example: 'UP',
   },
   reason: { type: String, required: false, description: 'Why the status is what it is when no check explains it.', example: 'received SIGTERM; draining' },
@@ -37,7 +38,12 @@ export class LivenessReportDto {
 }
 
 export const LIVENESS_REPORT_PROPERTIES: OpenApiProperties<LivenessReportDto> = {
-  status: { enum: [...HEALTH_STATUSES], enumName: 'HealthStatus', description: 'UP unless a liveness check is DOWN or liveness was set broken.', example: 'UP' },
+  status: {
+    enum: [...HEALTH_STATUSES],
+    enumName: 'HealthStatus',
+    description: 'UP unless a liveness check is DOWN or liveness was set broken.',
+    example: 'UP',
+  },
   reason: { type: String, required: false, description: 'Why liveness is DOWN when set broken by the app.', example: 'deadlock detected in worker pool' },
 };
 

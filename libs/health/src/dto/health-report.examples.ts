@@ -3,7 +3,14 @@ import type { HealthReport } from '../interfaces/health-status.interface.js';
 const serviceInfo = { name: 'orders', version: '1.4.2', environment: 'production', uptimeSeconds: 3600, timestamp: '2026-11-25T10:30:00.000Z' };
 const checkedAt = '2026-11-25T10:30:00.000Z';
 
-const database = { status: 'UP', critical: true, durationMs: 3, checkedAt, cached: false, data: { driver: 'postgres', database: 'orders', responseTimeMs: 2 } } as const;
+const database = {
+  status: 'UP',
+  critical: true,
+  durationMs: 3,
+  checkedAt,
+  cached: false,
+  data: { driver: 'postgres', database: 'orders', responseTimeMs: 2 },
+} as const;
 
 /** Example reports for the OpenAPI document, one per status. */
 export const REPORT_EXAMPLES: Record<'up' | 'degraded' | 'down' | 'starting' | 'shuttingDown', { summary: string; value: HealthReport }> = {

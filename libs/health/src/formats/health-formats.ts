@@ -16,5 +16,9 @@ export const HEALTH_REPRESENTATIONS: Record<HealthFormat, HealthRepresentation> 
   json: { contentType: JSON_CONTENT_TYPE, render: renderJson },
   'health-json': { contentType: HEALTH_JSON_CONTENT_TYPE, render: renderHealthJson },
   text: { contentType: TEXT_CONTENT_TYPE, headers: { 'X-Content-Type-Options': 'nosniff' }, render: renderText },
-  html: { contentType: HTML_CONTENT_TYPE, headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' }, render: renderHtml },
+  html: {
+    contentType: HTML_CONTENT_TYPE,
+    headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' },
+    render: renderHtml,
+  },
 };

@@ -59,8 +59,16 @@ export async function createBuiltinIndicators(options: ResolvedHealthOptions, mo
   if (database) {
     for (const { name, dataSource } of await selectDataSources(database, moduleRef)) {
       const checkName = databaseCheckName(name);
-      const indicator = withPeerCheck('database', () =>
-        new DatabaseHealthIndicator(health, { dataSource, dataSourceName: name, name: checkName, migrations: database.migrations, timeoutMs: timeoutOf(database) }),
+      const indicator = withPeerCheck(
+        'database',
+        () =>
+          new DatabaseHealthIndicator(health, {
+            dataSource,
+            dataSourceName: name,
+            name: checkName,
+            migrations: database.migrations,
+            timeoutMs: timeoutOf(database),
+          }),
       );
       add(indicator, checkName, database, `HealthModule.forRoot({ database }) for DataSource "${name}"`);
     }
@@ -90,7 +98,8 @@ export async function createBuiltinIndicators(options: ResolvedHealthOptions, mo
   if (memory) add(new MemoryHealthIndicator(health, { ...memory, name: 'memory' }), 'memory', memory, 'HealthModule.forRoot({ memory })');
 
   const eventLoop = sectionOf(options.eventLoop);
-  if (eventLoop) add(new EventLoopHealthIndicator(health, { ...eventLoop, name: 'event-loop' }), 'event-loop', eventLoop, 'HealthModule.forRoot({ eventLoop })');
+  if (eventLoop)
+    add(new EventLoopHealthIndicator(health, { ...eventLoop, name: 'event-loop' }), 'event-loop', eventLoop, 'HealthModule.forRoot({ eventLoop })');
 
   return builtins;
 }
@@ -106,14 +115,18 @@ async function selectDataSources(section: DatabaseIndicatorOptions, moduleRef: M
   if (!section.dataSources) return registered;
   const known = registered.map(({ name }) => name);
   const problems = section.dataSources.flatMap((name, index) =>
-    known.includes(name) ? [] : [`"database.dataSources[${index}]" is ${JSON.stringify(name)}, but no DataSource has that name; registered: ${known.join(', ')}`],
+    known.includes(name)
+      ? []
+      : [`"database.dataSources[${index}]" is ${JSON.stringify(name)}, but no DataSource has that name; registered: ${known.join(', ')}`],
   );
   if (problems.length > 0) throw new HealthOptionsError(problems);
   return section.dataSources.map((name) => registered.find((candidate) => candidate.name === name)!);
 }
 
 function missingPeer(option: string, error: unknown): HealthOptionsError {
-  return new HealthOptionsError([`"${option}" needs the "typeorm" and "@nestjs/typeorm" packages (npm install typeorm @nestjs/typeorm): ${(error as Error).message}`]);
+  return new HealthOptionsError([
+    `"${option}" needs the "typeorm" and "@nestjs/typeorm" packages (npm install typeorm @nestjs/typeorm): ${(error as Error).message}`,
+  ]);
 }
 
 function withPeerCheck<T>(option: string, create: () => T): T {
@@ -140,10 +153,17 @@ function resolveRedisClient(token: NonNullable<RedisIndicatorOptions['client']>,
   try {
     client = moduleRef.get(token as InjectionToken, { strict: false });
   } catch {
-    throw new HealthOptionsError([`"redis.client": no provider is registered under ${described}; provide your ioredis client (Redis or Cluster) under that token in a module the app imports`]);
+    throw new HealthOptionsError([
+      `"redis.client": no provider is registered under ${described}; provide your ioredis client (Redis or Cluster) under that token in a module the app imports`,
+    ]);
   }
   const candidate = client as Partial<Record<'status' | 'on' | 'ping' | 'nodes', unknown>> | null;
-  if (!candidate || typeof candidate.status !== 'string' || typeof candidate.on !== 'function' || (typeof candidate.ping !== 'function' && typeof candidate.nodes !== 'function')) {
+  if (
+    !candidate ||
+    typeof candidate.status !== 'string' ||
+    typeof candidate.on !== 'function' ||
+    (typeof candidate.ping !== 'function' && typeof candidate.nodes !== 'function')
+  ) {
     throw new HealthOptionsError([`"redis.client": the provider ${described} is not an ioredis Redis or Cluster client`]);
   }
   return client as RedisHealthClient;

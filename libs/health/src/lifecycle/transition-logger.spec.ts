@@ -6,10 +6,16 @@ const at = '2026-11-25T10:30:00.000Z';
 
 describe('formatTransition', () => {
   it('writes one logfmt line with the check, from, to, duration and quoted reason', () => {
-    const change: HealthStatusChange = { kind: 'check', name: 'database', from: 'UP', to: 'DOWN', durationMs: 3, reason: 'connect ECONNREFUSED 127.0.0.1:5432', at };
-    expect(formatTransition(change)).toBe(
-      'health check transition check=database from=UP to=DOWN durationMs=3 reason="connect ECONNREFUSED 127.0.0.1:5432"',
-    );
+    const change: HealthStatusChange = {
+      kind: 'check',
+      name: 'database',
+      from: 'UP',
+      to: 'DOWN',
+      durationMs: 3,
+      reason: 'connect ECONNREFUSED 127.0.0.1:5432',
+      at,
+    };
+    expect(formatTransition(change)).toBe('health check transition check=database from=UP to=DOWN durationMs=3 reason="connect ECONNREFUSED 127.0.0.1:5432"');
   });
 
   it('names a first status NONE and leaves out what it does not know', () => {

@@ -34,7 +34,7 @@ export interface HealthMetricSet {
 export async function loadPromClient(): Promise<PromClient | undefined> {
   try {
     const loaded = await import('prom-client');
-    return (loaded.default ?? loaded) as PromClient;
+    return loaded.default ?? loaded;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('prom-client')) {
@@ -65,38 +65,54 @@ export function registerHealthMetrics(promClient: PromClient, registry: Registry
   };
   const registers = [registry];
   return {
-    checkStatus: reuse('health_check_status', promClient.Gauge, ['check'], () =>
-      new promClient.Gauge({
-        name: 'health_check_status',
-        help: 'Status of each health check as of its last run: 1 UP, 0.5 DEGRADED, 0 DOWN',
-        labelNames: ['check'],
-        registers,
-      }),
+    checkStatus: reuse(
+      'health_check_status',
+      promClient.Gauge,
+      ['check'],
+      () =>
+        new promClient.Gauge({
+          name: 'health_check_status',
+          help: 'Status of each health check as of its last run: 1 UP, 0.5 DEGRADED, 0 DOWN',
+          labelNames: ['check'],
+          registers,
+        }),
     ),
-    checkDuration: reuse('health_check_duration_seconds', promClient.Histogram, ['check'], () =>
-      new promClient.Histogram({
-        name: 'health_check_duration_seconds',
-        help: 'Duration of each real run of a health check (cache hits excluded), in seconds',
-        labelNames: ['check'],
-        buckets: DURATION_BUCKETS,
-        registers,
-      }),
+    checkDuration: reuse(
+      'health_check_duration_seconds',
+      promClient.Histogram,
+      ['check'],
+      () =>
+        new promClient.Histogram({
+          name: 'health_check_duration_seconds',
+          help: 'Duration of each real run of a health check (cache hits excluded), in seconds',
+          labelNames: ['check'],
+          buckets: DURATION_BUCKETS,
+          registers,
+        }),
     ),
-    probeStatus: reuse('health_status', promClient.Gauge, ['probe'], () =>
-      new promClient.Gauge({
-        name: 'health_status',
-        help: 'Status of each probe as last answered (probe="all" is the full report): 1 UP, 0.5 DEGRADED, 0 DOWN, STARTING or SHUTTING_DOWN',
-        labelNames: ['probe'],
-        registers,
-      }),
+    probeStatus: reuse(
+      'health_status',
+      promClient.Gauge,
+      ['probe'],
+      () =>
+        new promClient.Gauge({
+          name: 'health_status',
+          help: 'Status of each probe as last answered (probe="all" is the full report): 1 UP, 0.5 DEGRADED, 0 DOWN, STARTING or SHUTTING_DOWN',
+          labelNames: ['probe'],
+          registers,
+        }),
     ),
-    transitions: reuse('health_check_transitions_total', promClient.Counter, ['check', 'to'], () =>
-      new promClient.Counter({
-        name: 'health_check_transitions_total',
-        help: 'Status transitions of each health check, by the status it moved to (a first result counts only when it is not UP)',
-        labelNames: ['check', 'to'],
-        registers,
-      }),
+    transitions: reuse(
+      'health_check_transitions_total',
+      promClient.Counter,
+      ['check', 'to'],
+      () =>
+        new promClient.Counter({
+          name: 'health_check_transitions_total',
+          help: 'Status transitions of each health check, by the status it moved to (a first result counts only when it is not UP)',
+          labelNames: ['check', 'to'],
+          registers,
+        }),
     ),
   };
 }

@@ -44,7 +44,7 @@ export function documentHealthApi(): Promise<void> {
 function documentDto<T>(swagger: Swagger, dto: Type<T>, properties: OpenApiProperties<T>): void {
   for (const [key, property] of Object.entries(properties) as [string, OpenApiProperties<T>[keyof T]][]) {
     const options = typeof property === 'function' ? property(swagger.getSchemaPath) : property;
-    swagger.ApiProperty({ required: true, ...options } as Parameters<Swagger['ApiProperty']>[0])(dto.prototype as object, key);
+    swagger.ApiProperty({ required: true, ...options })(dto.prototype as object, key);
   }
 }
 
@@ -64,14 +64,20 @@ function representations(route: HealthRoute, examples: Record<string, Example>, 
   const render = (report: HealthReport, showDetails: boolean, format: (view: ReturnType<typeof createReportView>) => string) =>
     format(createReportView({ route, checkName, report, showDetails, httpStatus, service: EXAMPLE_SERVICE, generatedAt: EXAMPLE_TIME }));
   const each = <T>(format: (view: ReturnType<typeof createReportView>) => string, parse: (text: string) => T) => {
-    const entries = Object.entries(examples).map(([key, example]) => [key, { summary: example.summary, value: parse(render(example.value, route !== 'live', format)) }]);
-    const first = Object.values(examples)[0]!;
+    const entries = Object.entries(examples).map(([key, example]) => [
+      key,
+      { summary: example.summary, value: parse(render(example.value, route !== 'live', format)) },
+    ]);
+    const first = Object.values(examples)[0];
     if (route !== 'live' && route !== 'checks') {
-      entries.push(['statusOnly', { summary: 'A caller not authorized for details gets the status only (same HTTP code)', value: parse(render(first.value, false, format)) }]);
+      entries.push([
+        'statusOnly',
+        { summary: 'A caller not authorized for details gets the status only (same HTTP code)', value: parse(render(first.value, false, format)) },
+      ]);
     }
     return Object.fromEntries(entries) as Record<string, { summary: string; value: T }>;
   };
-  const htmlOf = Object.values(examples)[0]!;
+  const htmlOf = Object.values(examples)[0];
   return {
     json: each(renderJson, (text) => JSON.parse(text) as unknown),
     healthJson: each(renderHealthJson, (text) => JSON.parse(text) as unknown),
@@ -85,7 +91,10 @@ function content(swagger: Swagger, jsonDto: Type, route: HealthRoute, examples: 
   return {
     'application/json': { schema: { $ref: swagger.getSchemaPath(jsonDto) }, examples: rendered.json },
     'application/health+json': { schema: { $ref: swagger.getSchemaPath(HealthJsonReportDto) }, examples: rendered.healthJson },
-    'text/plain': { schema: { type: 'string', description: 'Kubernetes verbose style: `[+]name ok` / `[-]name failed: reason` lines, then `<probe> check passed|failed`.' }, examples: rendered.text },
+    'text/plain': {
+      schema: { type: 'string', description: 'Kubernetes verbose style: `[+]name ok` / `[-]name failed: reason` lines, then `<probe> check passed|failed`.' },
+      examples: rendered.text,
+    },
     'text/html': { schema: { type: 'string', description: 'A self-contained status page that refreshes itself.' }, example: rendered.html },
   };
 }
@@ -108,13 +117,24 @@ function applyDocumentation(swagger: Swagger): void {
   documentDto(swagger, HealthJsonCheckDto, HEALTH_JSON_CHECK_PROPERTIES);
   documentDto(swagger, HealthJsonReportDto, HEALTH_JSON_REPORT_PROPERTIES);
   swagger.ApiTags('Health')(HealthController);
-  swagger.ApiExtraModels(HealthReportDto, LivenessReportDto, HealthCheckResultDto, ServiceInfoDto, HealthErrorDto, HealthJsonReportDto, HealthJsonCheckDto)(HealthController);
+  swagger.ApiExtraModels(
+    HealthReportDto,
+    LivenessReportDto,
+    HealthCheckResultDto,
+    ServiceInfoDto,
+    HealthErrorDto,
+    HealthJsonReportDto,
+    HealthJsonCheckDto,
+  )(HealthController);
 
   const { up, degraded, down, starting, shuttingDown } = REPORT_EXAMPLES;
   const ok = (route: HealthRoute, examples: Record<string, Example>) =>
-    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) } as never);
+    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) });
   const unavailable = (route: HealthRoute, examples: Record<string, Example>) =>
-    swagger.ApiServiceUnavailableResponse({ description: 'DOWN, STARTING or SHUTTING_DOWN', content: content(swagger, HealthReportDto, route, examples, 503) } as never);
+    swagger.ApiServiceUnavailableResponse({
+      description: 'DOWN, STARTING or SHUTTING_DOWN',
+      content: content(swagger, HealthReportDto, route, examples, 503),
+    });
   const exclude = swagger.ApiQuery({
     name: 'exclude',
     required: false,
@@ -133,11 +153,20 @@ function applyDocumentation(swagger: Swagger): void {
       summary: 'Liveness probe',
       description: `Is the process alive? Runs only liveness indicators (none by default); never touches dependencies, never shows details.${ACCEPT_NOTE}`,
     }),
-    swagger.ApiOkResponse({ description: 'UP', content: content(swagger, LivenessReportDto, 'live', { up: { summary: 'UP', value: { status: 'UP' } } }, 200) } as never),
+    swagger.ApiOkResponse({
+      description: 'UP',
+      content: content(swagger, LivenessReportDto, 'live', { up: { summary: 'UP', value: { status: 'UP' } } }, 200),
+    }),
     swagger.ApiServiceUnavailableResponse({
       description: 'DOWN',
-      content: content(swagger, LivenessReportDto, 'live', { down: { summary: 'DOWN: a liveness check failed or liveness was set broken', value: { status: 'DOWN' } } }, 503),
-    } as never),
+      content: content(
+        swagger,
+        LivenessReportDto,
+        'live',
+        { down: { summary: 'DOWN: a liveness check failed or liveness was set broken', value: { status: 'DOWN' } } },
+        503,
+      ),
+    }),
   );
   documentRoute(
     'ready',
@@ -163,14 +192,17 @@ function applyDocumentation(swagger: Swagger): void {
   );
   documentRoute(
     'report',
-    swagger.ApiOperation({ summary: 'Full health report', description: `Runs every indicator and reports each with service info.${DETAILS_NOTE}${ACCEPT_NOTE}` }),
+    swagger.ApiOperation({
+      summary: 'Full health report',
+      description: `Runs every indicator and reports each with service info.${DETAILS_NOTE}${ACCEPT_NOTE}`,
+    }),
     exclude,
     ...optionalKey(),
     ok('report', { up, degraded }),
     unavailable('report', { down, shuttingDown }),
   );
-  const healthyDatabase = up.value.details!.database!;
-  const downDatabase = down.value.details!.database!;
+  const healthyDatabase = up.value.details!.database;
+  const downDatabase = down.value.details!.database;
   documentRoute(
     'check',
     swagger.ApiOperation({
@@ -183,18 +215,18 @@ function applyDocumentation(swagger: Swagger): void {
     swagger.ApiOkResponse({
       description: 'The check is UP or DEGRADED',
       content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(healthyDatabase, 'UP'), 200, 'database'),
-    } as never),
+    }),
     swagger.ApiServiceUnavailableResponse({
       description: 'The check is DOWN',
       content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(downDatabase, 'DOWN'), 503, 'database'),
-    } as never),
+    }),
     swagger.ApiUnauthorizedResponse({
       description: 'No valid key (and `details` is not `always`)',
       content: errorContent({ statusCode: 401, message: 'A check needs authorization: send X-Health-Key or Authorization: Bearer', error: 'Unauthorized' }),
-    } as never),
+    }),
     swagger.ApiNotFoundResponse({
       description: 'No check has that name',
       content: errorContent({ statusCode: 404, message: 'No health check named "paymnts"; known checks: database, memory, payments', error: 'Not Found' }),
-    } as never),
+    }),
   );
 }

@@ -45,27 +45,30 @@ const megabytes = number(0, Number.MAX_SAFE_INTEGER, 'MB');
 const warnNotAboveDown =
   (warnKey: string, downKey: string) =>
   (value: Record<string, unknown>, path: string): string[] =>
-    typeof value[warnKey] === 'number' && typeof value[downKey] === 'number' && (value[warnKey] as number) > (value[downKey] as number)
+    typeof value[warnKey] === 'number' && typeof value[downKey] === 'number' && value[warnKey] > value[downKey]
       ? [`"${path}.${warnKey}" (${value[warnKey]}) must not be above "${path}.${downKey}" (${value[downKey]})`]
       : [];
 
-const url = (protocols: string[]): OptionRule => (value, path) => {
-  const accepted = `a URL with protocol ${protocols.join(' or ')}`;
-  if (typeof value !== 'string') return [`"${path}" must be ${accepted}; got ${typeof value}`];
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    // The value itself may hold a password: never repeat it.
-    return [`"${path}" must be ${accepted}; got a malformed URL`];
-  }
-  return protocols.includes(parsed.protocol.replace(/:$/, ''))
-    ? []
-    : [`"${path}" must be ${accepted}; got protocol "${parsed.protocol.replace(/:$/, '')}"`];
-};
+const url =
+  (protocols: string[]): OptionRule =>
+  (value, path) => {
+    const accepted = `a URL with protocol ${protocols.join(' or ')}`;
+    if (typeof value !== 'string') return [`"${path}" must be ${accepted}; got ${typeof value}`];
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      // The value itself may hold a password: never repeat it.
+      return [`"${path}" must be ${accepted}; got a malformed URL`];
+    }
+    return protocols.includes(parsed.protocol.replace(/:$/, '')) ? [] : [`"${path}" must be ${accepted}; got protocol "${parsed.protocol.replace(/:$/, '')}"`];
+  };
 
 /** `true`, or an options object for a built-in indicator. */
-const enabledOr = (rule: OptionRule): OptionRule => (value, path) => (value === true || value === false ? [] : rule(value, path));
+const enabledOr =
+  (rule: OptionRule): OptionRule =>
+  (value, path) =>
+    value === true || value === false ? [] : rule(value, path);
 
 const memoryThreshold = shape({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
@@ -82,15 +85,10 @@ export const builtinFields: Record<string, OptionRule> = {
       ...indicatorFields,
       name: checkName,
       url: url(['redis', 'rediss']),
-      client: either('an injection token (string, symbol or class)', nonEmptyString, func, (v, p) =>
-        typeof v === 'symbol' ? [] : [`"${p}"`],
-      ),
+      client: either('an injection token (string, symbol or class)', nonEmptyString, func, (v, p) => (typeof v === 'symbol' ? [] : [`"${p}"`])),
       maxUsedMemoryMb: megabytes,
     },
-    (value, path) =>
-      (value.url === undefined) === (value.client === undefined)
-        ? [`"${path}" needs exactly one of "url" or "client"`]
-        : [],
+    (value, path) => ((value.url === undefined) === (value.client === undefined) ? [`"${path}" needs exactly one of "url" or "client"`] : []),
   ),
   http: recordOf(
     checkName,
@@ -111,7 +109,7 @@ export const builtinFields: Record<string, OptionRule> = {
       (value, path) => {
         if (value.url === undefined) return [`"${path}.url" is required`];
         const range = typeof value.expectedStatus === 'string' ? value.expectedStatus.split('-').map(Number) : [];
-        return range.length === 2 && range[0]! > range[1]!
+        return range.length === 2 && range[0] > range[1]
           ? [`"${path}.expectedStatus" must be a range from low to high such as "200-399"; got "${value.expectedStatus}"`]
           : [];
       },
@@ -126,7 +124,12 @@ export const builtinFields: Record<string, OptionRule> = {
   memory: enabledOr(shape({ ...indicatorFields, heapUsedMb: memoryThreshold, rssMb: memoryThreshold })),
   eventLoop: enabledOr(
     shape(
-      { ...indicatorFields, warnMs: number(0, 60_000, 'milliseconds'), downMs: number(0, 60_000, 'milliseconds'), windowMs: integer(100, 600_000, 'milliseconds') },
+      {
+        ...indicatorFields,
+        warnMs: number(0, 60_000, 'milliseconds'),
+        downMs: number(0, 60_000, 'milliseconds'),
+        windowMs: integer(100, 600_000, 'milliseconds'),
+      },
       warnNotAboveDown('warnMs', 'downMs'),
     ),
   ),
@@ -150,7 +153,9 @@ const promRegistry: OptionRule = (value, path) => {
     typeof value === 'object' &&
     value !== null &&
     ['registerMetric', 'getSingleMetric', 'metrics'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
-  return looksLikeRegistry ? [] : [`"${path}" must be a prom-client Registry (such as new Registry() or register from 'prom-client'); got ${describeValue(value)}`];
+  return looksLikeRegistry
+    ? []
+    : [`"${path}" must be a prom-client Registry (such as new Registry() or register from 'prom-client'); got ${describeValue(value)}`];
 };
 
 export const healthModuleOptionsSchema: OptionRule = shape({
@@ -168,7 +173,11 @@ export const healthModuleOptionsSchema: OptionRule = shape({
     signals: arrayOf(matching(/^SIG[A-Z0-9]+$/, 'a signal name such as "SIGTERM"'), { nonEmpty: true, unique: true }),
   }),
   metrics: (value, path) =>
-    typeof value === 'boolean' ? [] : isPlainObject(value) ? shape({ registry: promRegistry })(value, path) : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
+    typeof value === 'boolean'
+      ? []
+      : isPlainObject(value)
+        ? shape({ registry: promRegistry })(value, path)
+        : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
   openapi: boolean,
   isGlobal: boolean,
 });

@@ -115,7 +115,9 @@ describe('resolveHealthOptions validation', () => {
     expect(error).toBeInstanceOf(HealthOptionsError);
     expect((error as Error).name).toBe('HealthOptionsError');
     expect((error as HealthOptionsError).problems).toHaveLength(3);
-    expect((error as Error).message).toMatch(/^Invalid HealthModule options:\n {2}- "timeoutMs" must be an integer from 1 to 2147483647 \(milliseconds\); got number -1\n {2}- "path"/);
+    expect((error as Error).message).toMatch(
+      /^Invalid HealthModule options:\n {2}- "timeoutMs" must be an integer from 1 to 2147483647 \(milliseconds\); got number -1\n {2}- "path"/,
+    );
     expect((error as Error).message).toContain('"details" must be one of "never", "when-authorized", "always"; got "sometimes"');
   });
 
@@ -162,9 +164,24 @@ describe('resolveHealthOptions validation', () => {
   it('names an unknown key and lists every accepted one', () => {
     const [problem] = problemsOf({ timeout: 1000 });
     expect(problem).toMatch(/^unknown option "timeout"; accepted: /);
-    const accepted = problem!.replace(/^.*accepted: /, '').split(', ');
+    const accepted = problem.replace(/^.*accepted: /, '').split(', ');
     expect(accepted).toEqual(
-      expect.arrayContaining(['timeoutMs', 'cacheTtlMs', 'refreshIntervalMs', 'failureThreshold', 'successThreshold', 'path', 'service', 'httpStatus', 'details', 'apiKey', 'authorize', 'shutdown', 'metrics', 'isGlobal']),
+      expect.arrayContaining([
+        'timeoutMs',
+        'cacheTtlMs',
+        'refreshIntervalMs',
+        'failureThreshold',
+        'successThreshold',
+        'path',
+        'service',
+        'httpStatus',
+        'details',
+        'apiKey',
+        'authorize',
+        'shutdown',
+        'metrics',
+        'isGlobal',
+      ]),
     );
   });
 

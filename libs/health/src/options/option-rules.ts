@@ -13,16 +13,13 @@ export function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-const problem = (path: string, accepted: string, value: unknown) =>
-  `"${path}" must be ${accepted}; got ${describeValue(value)}`;
+const problem = (path: string, accepted: string, value: unknown) => `"${path}" must be ${accepted}; got ${describeValue(value)}`;
 
 export const integer =
   (min: number, max = Number.MAX_SAFE_INTEGER, unit = ''): OptionRule =>
   (value, path) => {
     const accepted = `an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}${unit ? ` (${unit})` : ''}`;
-    return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
-      ? []
-      : [problem(path, accepted, value)];
+    return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? [] : [problem(path, accepted, value)];
   };
 
 export const number =
@@ -40,20 +37,16 @@ export const matching =
   (value, path) =>
     typeof value === 'string' && pattern.test(value) ? [] : [problem(path, description, value)];
 
-export const boolean: OptionRule = (value, path) =>
-  typeof value === 'boolean' ? [] : [problem(path, 'true or false', value)];
+export const boolean: OptionRule = (value, path) => (typeof value === 'boolean' ? [] : [problem(path, 'true or false', value)]);
 
-export const func: OptionRule = (value, path) =>
-  typeof value === 'function' ? [] : [problem(path, 'a function', value)];
+export const func: OptionRule = (value, path) => (typeof value === 'function' ? [] : [problem(path, 'a function', value)]);
 
 export const anything: OptionRule = () => [];
 
 export const oneOf =
   (accepted: readonly (string | number | boolean)[]): OptionRule =>
   (value, path) =>
-    accepted.includes(value as string)
-      ? []
-      : [problem(path, `one of ${accepted.map((a) => JSON.stringify(a)).join(', ')}`, value)];
+    accepted.includes(value as string) ? [] : [problem(path, `one of ${accepted.map((a) => JSON.stringify(a)).join(', ')}`, value)];
 
 export const arrayOf =
   (item: OptionRule, { nonEmpty = false, unique = false } = {}): OptionRule =>
@@ -72,8 +65,7 @@ export const either =
   (value, path) =>
     rules.some((rule) => rule(value, path).length === 0) ? [] : [problem(path, accepted, value)];
 
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An object with known keys; an unknown key is a problem that lists the accepted keys. */
 export const shape =
@@ -99,8 +91,5 @@ export const recordOf =
   (keyRule: OptionRule, valueRule: OptionRule): OptionRule =>
   (value, path) => {
     if (!isPlainObject(value)) return [problem(path, 'an object keyed by name', value)];
-    return Object.entries(value).flatMap(([key, entry]) => [
-      ...keyRule(key, `${path} key`),
-      ...valueRule(entry, `${path}.${key}`),
-    ]);
+    return Object.entries(value).flatMap(([key, entry]) => [...keyRule(key, `${path} key`), ...valueRule(entry, `${path}.${key}`)]);
   };

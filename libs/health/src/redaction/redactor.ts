@@ -4,7 +4,8 @@
  */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#]*):([^\s@/?#]*)@/gi;
 // MySQL's "(using password: YES)" says whether a password was sent, not which: it stays readable.
-const SECRET_PAIR = /\b((?:password|passwd|pwd|pass|token|access_token|refresh_token|secret|client_secret|api[_-]?key|apikey|auth)\s*[=:]\s*)(?!(?:YES|NO)\))("[^"]*"|'[^']*'|[^\s&;,"'}]+)/gi;
+const SECRET_PAIR =
+  /\b((?:password|passwd|pwd|pass|token|access_token|refresh_token|secret|client_secret|api[_-]?key|apikey|auth)\s*[=:]\s*)(?!(?:YES|NO)\))("[^"]*"|'[^']*'|[^\s&;,"'}]+)/gi;
 const JSON_SECRET = /("(?:password|passwd|pwd|pass|token|secret|apiKey|api_key|authorization)"\s*:\s*)"[^"]*"/gi;
 const AUTH_HEADER = /\b(authorization\s*[:=]\s*)(?:(bearer|basic|digest|token)\s+)?[^\s,;]+/gi;
 const BEARER = /\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi;

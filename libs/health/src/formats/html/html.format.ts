@@ -13,7 +13,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Escapes text for HTML content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character]!);
+  return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character]);
 }
 
 const SEVERITY: Record<HealthStatus, number> = { DOWN: 0, SHUTTING_DOWN: 1, STARTING: 2, DEGRADED: 3, UP: 4 };
@@ -42,7 +42,10 @@ function formatTime(iso: string, now: Date): string {
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) return escapeHtml(iso);
   const ago = Math.max(0, Math.round((now.getTime() - time.getTime()) / 1000));
-  const clock = time.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const clock = time
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   return `<time datetime="${escapeHtml(time.toISOString())}">${escapeHtml(clock)}</time> <span class="muted">(${escapeHtml(formatDuration(ago))} ago)</span>`;
 }
 

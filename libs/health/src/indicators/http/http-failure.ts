@@ -36,10 +36,11 @@ export function describeFetchFailure(error: unknown, target: string, host: strin
   const failure = (error ?? {}) as ErrorWithCode & { name?: unknown };
   if (failure.name === 'TimeoutError') return `no response from ${target} within ${timeoutMs} ms`;
   if (failure.name === 'AbortError') return `request to ${target} was aborted`;
-  const cause = (failure.cause ?? undefined) as ErrorWithCode | undefined;
+  const cause = failure.cause ?? undefined;
   const code = codeOf(cause) ?? codeOf(failure);
   if (code && REASONS[code]) return REASONS[code](target, host, code);
   if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `TLS error talking to ${host}: ${code}`;
-  const detail = cause && typeof cause.message === 'string' && cause.message ? cause.message : typeof failure.message === 'string' ? failure.message : String(error);
+  const detail =
+    cause && typeof cause.message === 'string' && cause.message ? cause.message : typeof failure.message === 'string' ? failure.message : String(error);
   return `request to ${target} failed: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}`;
 }

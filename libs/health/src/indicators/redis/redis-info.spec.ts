@@ -8,7 +8,10 @@ describe('parseRedisInfo', () => {
   });
 
   it('keeps colons inside values and reads CLUSTER INFO the same way', () => {
-    expect(parseRedisInfo('executable:/usr/bin/redis-server\nconfig_file:C:\\redis.conf\n')).toEqual({ executable: '/usr/bin/redis-server', config_file: 'C:\\redis.conf' });
+    expect(parseRedisInfo('executable:/usr/bin/redis-server\nconfig_file:C:\\redis.conf\n')).toEqual({
+      executable: '/usr/bin/redis-server',
+      config_file: 'C:\\redis.conf',
+    });
     expect(parseRedisInfo('cluster_state:fail\r\ncluster_slots_ok:10923\r\n')).toEqual({ cluster_state: 'fail', cluster_slots_ok: '10923' });
   });
 });
