@@ -215,7 +215,7 @@ async function load(url: string, options: { connections: number; duration?: numb
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -371,8 +371,8 @@ async function throughput(redisUrl: string, indicators: ServerConfig['indicators
   });
   rows.push(row('`/health/live` throughput', 'terminusLive', 'vitalsLive', 0.95));
   // The same comparison inside c's own process: what the route costs, apart from what the app around it costs.
-  const inApp = median(rps.vitalsLive.map((value, index) => value / rps.vitalsInAppBare[index]));
-  const inAppCpu = median(cpu.vitalsLive.map((value, index) => cpu.vitalsInAppBare[index] / value));
+  const inApp = median(rps.vitalsLive.map((value, index) => value / rps.vitalsInAppBare[index]!));
+  const inAppCpu = median(cpu.vitalsLive.map((value, index) => cpu.vitalsInAppBare[index]! / value));
   rows.push({
     measurement: "`/health/live` vs a bare route in c's own app (same process, modules and middleware)",
     unit: 'req/s',

@@ -58,7 +58,7 @@ export function normalizeResult(name: string, raw: unknown): CheckOutcome {
     };
   }
   const keys = Object.keys(raw);
-  const entry = isPlainObject(raw[name]) ? raw[name] : keys.length === 1 && isPlainObject(raw[keys[0]]) ? raw[keys[0]] : undefined;
+  const entry = isPlainObject(raw[name]) ? raw[name] : keys.length === 1 && isPlainObject(raw[keys[0]!]) ? raw[keys[0]!] : undefined;
   const status = isPlainObject(entry) && typeof entry.status === 'string' ? STATUS_BY_TERMINUS_STATUS[entry.status.toLowerCase()] : undefined;
   if (!isPlainObject(entry) || !status) {
     return { status: 'DOWN', error: `check() returned an invalid result; expected a HealthIndicatorResult such as { "${name}": { "status": "up" } }` };

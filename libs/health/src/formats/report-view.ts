@@ -74,5 +74,5 @@ export function createReportView(input: ReportViewInput): ReportView {
 
 /** A one-check answer (`/checks/:name`) as a report, so every format renders it the same way. */
 export function singleCheckReport(name: string, result: HealthCheckResult): HealthReport {
-  return { status: result.status, details: { [name]: result } };
+  return { status: result.status as HealthStatus, details: { [name]: result } };
 }

@@ -34,7 +34,7 @@ export interface HealthMetricSet {
 export async function loadPromClient(): Promise<PromClient | undefined> {
   try {
     const loaded = await import('prom-client');
-    return loaded.default ?? loaded;
+    return (loaded.default ?? loaded) as PromClient;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('prom-client')) {

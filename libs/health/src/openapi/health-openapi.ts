@@ -44,7 +44,7 @@ export function documentHealthApi(): Promise<void> {
 function documentDto<T>(swagger: Swagger, dto: Type<T>, properties: OpenApiProperties<T>): void {
   for (const [key, property] of Object.entries(properties) as [string, OpenApiProperties<T>[keyof T]][]) {
     const options = typeof property === 'function' ? property(swagger.getSchemaPath) : property;
-    swagger.ApiProperty({ required: true, ...options })(dto.prototype as object, key);
+    swagger.ApiProperty({ required: true, ...options } as Parameters<Swagger['ApiProperty']>[0])(dto.prototype as object, key);
   }
 }
 
@@ -68,7 +68,7 @@ function representations(route: HealthRoute, examples: Record<string, Example>, 
       key,
       { summary: example.summary, value: parse(render(example.value, route !== 'live', format)) },
     ]);
-    const first = Object.values(examples)[0];
+    const first = Object.values(examples)[0]!;
     if (route !== 'live' && route !== 'checks') {
       entries.push([
         'statusOnly',
@@ -77,7 +77,7 @@ function representations(route: HealthRoute, examples: Record<string, Example>, 
     }
     return Object.fromEntries(entries) as Record<string, { summary: string; value: T }>;
   };
-  const htmlOf = Object.values(examples)[0];
+  const htmlOf = Object.values(examples)[0]!;
   return {
     json: each(renderJson, (text) => JSON.parse(text) as unknown),
     healthJson: each(renderHealthJson, (text) => JSON.parse(text) as unknown),
@@ -129,12 +129,12 @@ function applyDocumentation(swagger: Swagger): void {
 
   const { up, degraded, down, starting, shuttingDown } = REPORT_EXAMPLES;
   const ok = (route: HealthRoute, examples: Record<string, Example>) =>
-    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) });
+    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) } as never);
   const unavailable = (route: HealthRoute, examples: Record<string, Example>) =>
     swagger.ApiServiceUnavailableResponse({
       description: 'DOWN, STARTING or SHUTTING_DOWN',
       content: content(swagger, HealthReportDto, route, examples, 503),
-    });
+    } as never);
   const exclude = swagger.ApiQuery({
     name: 'exclude',
     required: false,
@@ -156,7 +156,7 @@ function applyDocumentation(swagger: Swagger): void {
     swagger.ApiOkResponse({
       description: 'UP',
       content: content(swagger, LivenessReportDto, 'live', { up: { summary: 'UP', value: { status: 'UP' } } }, 200),
-    }),
+    } as never),
     swagger.ApiServiceUnavailableResponse({
       description: 'DOWN',
       content: content(
@@ -166,7 +166,7 @@ function applyDocumentation(swagger: Swagger): void {
         { down: { summary: 'DOWN: a liveness check failed or liveness was set broken', value: { status: 'DOWN' } } },
         503,
       ),
-    }),
+    } as never),
   );
   documentRoute(
     'ready',
@@ -201,8 +201,8 @@ function applyDocumentation(swagger: Swagger): void {
     ok('report', { up, degraded }),
     unavailable('report', { down, shuttingDown }),
   );
-  const healthyDatabase = up.value.details!.database;
-  const downDatabase = down.value.details!.database;
+  const healthyDatabase = up.value.details!.database!;
+  const downDatabase = down.value.details!.database!;
   documentRoute(
     'check',
     swagger.ApiOperation({
@@ -215,18 +215,18 @@ function applyDocumentation(swagger: Swagger): void {
     swagger.ApiOkResponse({
       description: 'The check is UP or DEGRADED',
       content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(healthyDatabase, 'UP'), 200, 'database'),
-    }),
+    } as never),
     swagger.ApiServiceUnavailableResponse({
       description: 'The check is DOWN',
       content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(downDatabase, 'DOWN'), 503, 'database'),
-    }),
+    } as never),
     swagger.ApiUnauthorizedResponse({
       description: 'No valid key (and `details` is not `always`)',
       content: errorContent({ statusCode: 401, message: 'A check needs authorization: send X-Health-Key or Authorization: Bearer', error: 'Unauthorized' }),
-    }),
+    } as never),
     swagger.ApiNotFoundResponse({
       description: 'No check has that name',
       content: errorContent({ statusCode: 404, message: 'No health check named "paymnts"; known checks: database, memory, payments', error: 'Not Found' }),
-    }),
+    } as never),
   );
 }

@@ -45,7 +45,7 @@ const megabytes = number(0, Number.MAX_SAFE_INTEGER, 'MB');
 const warnNotAboveDown =
   (warnKey: string, downKey: string) =>
   (value: Record<string, unknown>, path: string): string[] =>
-    typeof value[warnKey] === 'number' && typeof value[downKey] === 'number' && value[warnKey] > value[downKey]
+    typeof value[warnKey] === 'number' && typeof value[downKey] === 'number' && (value[warnKey] as number) > (value[downKey] as number)
       ? [`"${path}.${warnKey}" (${value[warnKey]}) must not be above "${path}.${downKey}" (${value[downKey]})`]
       : [];
 
@@ -109,7 +109,7 @@ export const builtinFields: Record<string, OptionRule> = {
       (value, path) => {
         if (value.url === undefined) return [`"${path}.url" is required`];
         const range = typeof value.expectedStatus === 'string' ? value.expectedStatus.split('-').map(Number) : [];
-        return range.length === 2 && range[0] > range[1]
+        return range.length === 2 && range[0]! > range[1]!
           ? [`"${path}.expectedStatus" must be a range from low to high such as "200-399"; got "${value.expectedStatus}"`]
           : [];
       },

@@ -49,7 +49,7 @@ function readAppPackage(): { name?: string; version?: string } {
 /** Validates the user's options and fills in defaults. Throws `HealthOptionsError` naming every bad option. */
 export function resolveHealthOptions(options: HealthModuleOptions | undefined): ResolvedHealthOptions {
   const input = options ?? {};
-  if (!isPlainObject(input)) {
+  if (!isPlainObject(input as unknown)) {
     throw new HealthOptionsError([`HealthModule options must be an object such as { path: 'health', timeoutMs: 1000 }; got ${describeValue(input)}`]);
   }
   const problems = healthModuleOptionsSchema(input, '');

@@ -66,7 +66,7 @@ function measurementOf(field: string): { measurement: string; unit?: string } {
  * duration), then one `name:<measurement>` per other numeric field of its data.
  */
 export function checksOf(name: string, result: HealthCheckResult): Record<string, HealthJsonCheck[]> {
-  const status = STATUS[result.status];
+  const status = STATUS[result.status as CheckStatus];
   const common = {
     componentType: componentTypeOf(name, result),
     status,

@@ -13,7 +13,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Escapes text for HTML content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character]);
+  return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character]!);
 }
 
 const SEVERITY: Record<HealthStatus, number> = { DOWN: 0, SHUTTING_DOWN: 1, STARTING: 2, DEGRADED: 3, UP: 4 };

@@ -36,7 +36,7 @@ export function describeFetchFailure(error: unknown, target: string, host: strin
   const failure = (error ?? {}) as ErrorWithCode & { name?: unknown };
   if (failure.name === 'TimeoutError') return `no response from ${target} within ${timeoutMs} ms`;
   if (failure.name === 'AbortError') return `request to ${target} was aborted`;
-  const cause = failure.cause ?? undefined;
+  const cause = (failure.cause ?? undefined) as ErrorWithCode | undefined;
   const code = codeOf(cause) ?? codeOf(failure);
   if (code && REASONS[code]) return REASONS[code](target, host, code);
   if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `TLS error talking to ${host}: ${code}`;
