@@ -3,6 +3,13 @@ import type { CheckStatus } from '../../interfaces/health-status.interface.js';
 /** Which kind of health report a downstream service answered. @publicApi */
 export type RemoteReportFormat = 'nest-vitals' | 'health+json' | 'terminus' | 'spring-boot';
 
+/**
+ * A downstream check's status: `UP`, `DEGRADED` or `DOWN`, or the status as the report gave it when it is not one
+ * the parser knows (a Spring Boot custom status, say). `string & NonNullable<unknown>` keeps the three names
+ * suggested by editors.
+ */
+export type RemoteCheckStatus = CheckStatus | (string & NonNullable<unknown>);
+
 /** What a downstream service answered, as the `remote` indicator received it. */
 export interface RemoteHealthResponse {
   /** HTTP status code of the response. */
@@ -28,7 +35,7 @@ export interface RemoteHealthReport {
    * health+json `name:measurement` keys folded into `name`). The value is `UP`, `DEGRADED` or `DOWN`, or the
    * status as given (cut to 32 characters) when it is not one this parser knows.
    */
-  checks: Record<string, CheckStatus | string>;
+  checks: Record<string, RemoteCheckStatus>;
   /** Names of the downstream checks that are DOWN, in report order (at most `MAX_FAILING_NAMES`). */
   failing: string[];
   /** How many checks were left out of `checks` to keep it at `MAX_REMOTE_CHECKS` entries; absent when none. */
@@ -108,21 +115,21 @@ function unreadable(response: RemoteHealthResponse, why: string): UnreadableRemo
 }
 
 /** A check's status in a known vocabulary, else the given text (cut), else undefined when there is no status. */
-function checkStatusOf(value: unknown, vocabulary: Record<string, CheckStatus>, caseInsensitive = false): CheckStatus | string | undefined {
+function checkStatusOf(value: unknown, vocabulary: Record<string, CheckStatus>, caseInsensitive = false): RemoteCheckStatus | undefined {
   if (typeof value !== 'string') return undefined;
   const known = vocabulary[caseInsensitive ? value.toLowerCase() : value];
   return known ?? cut(value, MAX_STATUS_LENGTH);
 }
 
-function worst(a: CheckStatus | string | undefined, b: CheckStatus | string): CheckStatus | string {
+function worst(a: RemoteCheckStatus | undefined, b: RemoteCheckStatus): RemoteCheckStatus {
   if (a === undefined) return b;
   const rank = (status: string) => SEVERITY[status as CheckStatus] ?? 1;
   return rank(b) > rank(a) ? b : a;
 }
 
-function nestVitalsChecks(body: JsonObject): [string, CheckStatus | string][] {
+function nestVitalsChecks(body: JsonObject): [string, RemoteCheckStatus][] {
   if (!isObject(body.details)) return [];
-  const checks: [string, CheckStatus | string][] = [];
+  const checks: [string, RemoteCheckStatus][] = [];
   for (const [name, result] of Object.entries(body.details)) {
     const status = isObject(result) ? checkStatusOf(result.status, NEST_VITALS_STATUS) : undefined;
     if (status !== undefined) checks.push([checkName(name), status]);
@@ -130,8 +137,8 @@ function nestVitalsChecks(body: JsonObject): [string, CheckStatus | string][] {
   return checks;
 }
 
-function terminusChecks(body: JsonObject): [string, CheckStatus | string][] {
-  const checks = new Map<string, CheckStatus | string>();
+function terminusChecks(body: JsonObject): [string, RemoteCheckStatus][] {
+  const checks = new Map<string, RemoteCheckStatus>();
   // `details` holds every indicator; `info` and `error` repeat them by outcome (older versions may send only those).
   for (const section of [body.details, body.info, body.error]) {
     if (!isObject(section)) continue;
@@ -143,9 +150,9 @@ function terminusChecks(body: JsonObject): [string, CheckStatus | string][] {
   return [...checks];
 }
 
-function healthJsonChecks(body: JsonObject): [string, CheckStatus | string][] {
+function healthJsonChecks(body: JsonObject): [string, RemoteCheckStatus][] {
   if (!isObject(body.checks)) return [];
-  const checks = new Map<string, CheckStatus | string>();
+  const checks = new Map<string, RemoteCheckStatus>();
   for (const [key, measurements] of Object.entries(body.checks)) {
     // Keys are `componentName:measurementName`, either part optional; a measurement name may be a URI.
     const component = key.includes(':') && key.indexOf(':') > 0 ? key.slice(0, key.indexOf(':')) : key;
@@ -158,7 +165,7 @@ function healthJsonChecks(body: JsonObject): [string, CheckStatus | string][] {
   return [...checks];
 }
 
-function springChecks(components: unknown, prefix: string, depth: number, into: [string, CheckStatus | string][]): void {
+function springChecks(components: unknown, prefix: string, depth: number, into: [string, RemoteCheckStatus][]): void {
   if (!isObject(components)) return;
   for (const [name, component] of Object.entries(components)) {
     if (!isObject(component)) continue;
@@ -177,7 +184,8 @@ function detectFormat(body: JsonObject, status: string, mediaType: string | unde
   if (healthJsonStatus && (mediaType === 'application/health+json' || isObject(body.checks))) return 'health+json';
   // Terminus' `ok` / `error` are health+json aliases too; without `checks` or the media type, Terminus is likelier.
   if (Object.hasOwn(TERMINUS_STATUS, status)) return 'terminus';
-  const springShaped = isObject(body.components) || status === 'OUT_OF_SERVICE' || status === 'UNKNOWN' || mediaType?.startsWith('application/vnd.spring-boot.actuator');
+  const springShaped =
+    isObject(body.components) || status === 'OUT_OF_SERVICE' || status === 'UNKNOWN' || mediaType?.startsWith('application/vnd.spring-boot.actuator');
   if (springShaped) return Object.hasOwn(SPRING_STATUS, status) ? 'spring-boot' : undefined;
   if (Object.hasOwn(NEST_VITALS_STATUS, status)) return 'nest-vitals';
   return healthJsonStatus ? 'health+json' : undefined;
@@ -190,7 +198,7 @@ const OVERALL: Record<RemoteReportFormat, (status: string) => CheckStatus | unde
   'spring-boot': (status) => SPRING_STATUS[status],
 };
 
-function checksOf(format: RemoteReportFormat, body: JsonObject): [string, CheckStatus | string][] {
+function checksOf(format: RemoteReportFormat, body: JsonObject): [string, RemoteCheckStatus][] {
   switch (format) {
     case 'nest-vitals':
       return nestVitalsChecks(body);
@@ -199,7 +207,7 @@ function checksOf(format: RemoteReportFormat, body: JsonObject): [string, CheckS
     case 'terminus':
       return terminusChecks(body);
     case 'spring-boot': {
-      const checks: [string, CheckStatus | string][] = [];
+      const checks: [string, RemoteCheckStatus][] = [];
       springChecks(body.components, '', 1, checks);
       return checks;
     }
