@@ -281,6 +281,15 @@ describe('parseRemoteHealthReport', () => {
       expect(result.failing).toEqual([`a b${'n'.repeat(60)}…`]);
     });
 
+    it.each(['constructor', 'toString', '__proto__'])('keeps a check status %s as given, never a prototype member', (odd) => {
+      const body = { status: 'error', details: { db: { status: odd }, cache: { status: 'down' } }, error: { db: { status: odd } } };
+      const result = readable(parse(503, JSON_TYPE, body));
+      expect(result.checks).toEqual({ db: odd, cache: 'DOWN' });
+      expect(typeof result.checks.db).toBe('string');
+      expect(result.failing).toEqual(['cache']);
+      expect(unreadable(parse(503, JSON_TYPE, { status: odd })).reason).toContain(`unrecognized status "${odd}"`);
+    });
+
     it('keeps a check named __proto__ as a check', () => {
       const result = readable(parse(503, JSON_TYPE, '{"status":"DOWN","details":{"__proto__":{"status":"DOWN"}}}'));
       expect(Object.keys(result.checks)).toEqual(['__proto__']);

@@ -117,13 +117,14 @@ function unreadable(response: RemoteHealthResponse, why: string): UnreadableRemo
 /** A check's status in a known vocabulary, else the given text (cut), else undefined when there is no status. */
 function checkStatusOf(value: unknown, vocabulary: Record<string, CheckStatus>, caseInsensitive = false): RemoteCheckStatus | undefined {
   if (typeof value !== 'string') return undefined;
-  const known = vocabulary[caseInsensitive ? value.toLowerCase() : value];
-  return known ?? cut(value, MAX_STATUS_LENGTH);
+  const key = caseInsensitive ? value.toLowerCase() : value;
+  // Own keys only: a status such as "constructor" must not find Object.prototype's members.
+  return Object.hasOwn(vocabulary, key) ? vocabulary[key]! : cut(value, MAX_STATUS_LENGTH);
 }
 
 function worst(a: RemoteCheckStatus | undefined, b: RemoteCheckStatus): RemoteCheckStatus {
   if (a === undefined) return b;
-  const rank = (status: string) => SEVERITY[status as CheckStatus] ?? 1;
+  const rank = (status: string) => (Object.hasOwn(SEVERITY, status) ? SEVERITY[status as CheckStatus] : 1);
   return rank(b) > rank(a) ? b : a;
 }
 
