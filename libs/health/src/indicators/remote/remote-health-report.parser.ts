@@ -119,7 +119,7 @@ function checkStatusOf(value: unknown, vocabulary: Record<string, CheckStatus>, 
   if (typeof value !== 'string') return undefined;
   const key = caseInsensitive ? value.toLowerCase() : value;
   // Own keys only: a status such as "constructor" must not find Object.prototype's members.
-  return Object.hasOwn(vocabulary, key) ? vocabulary[key]! : cut(value, MAX_STATUS_LENGTH);
+  return Object.hasOwn(vocabulary, key) ? vocabulary[key] : cut(value, MAX_STATUS_LENGTH);
 }
 
 function worst(a: RemoteCheckStatus | undefined, b: RemoteCheckStatus): RemoteCheckStatus {
