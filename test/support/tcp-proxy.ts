@@ -79,6 +79,8 @@ export async function startSilentServer(port: number): Promise<{ close: () => Pr
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
+    // Reads and drops what the client sends, so that the client hanging up is noticed (a paused socket never sees the FIN).
+    socket.resume();
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   });
