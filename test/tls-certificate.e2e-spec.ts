@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { inspectPeerCertificate, type PeerCertificateInfo } from '../libs/health/src/indicators/tls/tls-certificate.js';
+import { inspectPeerCertificate } from '../libs/health/src/indicators/tls/tls-certificate.js';
 import { allocatePort } from './support/ports.js';
 import { eventually } from './support/report.js';
 import { startSilentServer } from './support/tcp-proxy.js';
@@ -41,7 +41,7 @@ describe('inspectPeerCertificate against local HTTPS servers with openssl-made c
       signal: AbortSignal.timeout(5000),
       ca: authority.caCert,
     });
-    expect(info).toMatchObject<Partial<PeerCertificateInfo>>({
+    expect(info).toMatchObject({
       daysLeft: days,
       expired: days < 0,
       subject: `CN=expires-in-${days}d.localhost`,

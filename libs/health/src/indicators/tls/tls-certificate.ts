@@ -50,7 +50,9 @@ export interface PeerCertificateInfo {
 function distinguishedName(fields: PeerCertificate['subject'] | undefined): string {
   if (!fields) return '';
   return Object.entries(fields)
-    .flatMap(([field, value]: [string, string | string[]]) => (Array.isArray(value) ? value : [value]).map((entry) => `${field}=${entry}`))
+    .flatMap(([field, value]: [string, string | string[] | undefined]) =>
+      (value === undefined ? [] : Array.isArray(value) ? value : [value]).map((entry) => `${field}=${entry}`),
+    )
     .join(', ');
 }
 
