@@ -35,7 +35,7 @@ const SECRET_KEY =
   /passw(?:or)?d|passphrase|secret|credential|api[_-]?key|private[_-]?key|(?:^|[_.-])(?:access|auth|signing|encryption|master|session)[_-]?key$|token$|(?:^|[_.-])pass$|pwd$|^auth$|signature$|^(?:proxy-)?authorization$/i;
 const AUTHORIZATION_KEY = /authorization$/i;
 
-/** Whether a key (of a pair, a JSON object, a header) names a secret. @publicApi */
+/** Whether a key (of a pair, a JSON object, a header) names a secret. */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
