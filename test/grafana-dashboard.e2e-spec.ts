@@ -127,10 +127,9 @@ describe('the dashboard and the alerting rules on a real Prometheus scraping the
     prober = (async () => {
       while (probing) {
         for (const path of ['/health/startup', '/health/live', '/health/ready', '/health']) {
-          await fetch(`http://127.0.0.1:${port}${path}`).then(
-            (response) => response.arrayBuffer(),
-            () => undefined,
-          );
+          await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) })
+            .then((response) => response.arrayBuffer())
+            .catch(() => undefined);
         }
         await sleep(500);
       }
