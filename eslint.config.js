@@ -10,7 +10,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bench/*.js', 'libs/health/bin/*.js', 'libs/health/scripts/*.js', 'test/fixtures/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['*.js', 'bench/*.js', 'libs/health/bin/*.js', 'libs/health/scripts/*.js', 'deploy/prometheus/*.js', 'test/fixtures/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
