@@ -75,16 +75,16 @@ describe('database indicator: UP with data on each driver', () => {
     const all = await start([sqlite(), postgres(undefined, { name: 'reports' }), mariadb(undefined, { name: 'Legacy Orders' })]);
     const report = await getReport(all);
     expect(Object.keys(report.details).sort()).toEqual(['database', 'database-legacy-orders', 'database-reports']);
-    expect(report.details['database']!.data).toMatchObject({ driver: 'better-sqlite3' });
-    expect(report.details['database-reports']!.data).toMatchObject({ driver: 'postgres', database: 'test' });
-    expect(report.details['database-legacy-orders']!.data).toMatchObject({ driver: 'mariadb' });
+    expect(report.details['database'].data).toMatchObject({ driver: 'better-sqlite3' });
+    expect(report.details['database-reports'].data).toMatchObject({ driver: 'postgres', database: 'test' });
+    expect(report.details['database-legacy-orders'].data).toMatchObject({ driver: 'mariadb' });
     expect(report.status).toBe('UP');
     await app!.close();
 
     const some = await start([sqlite(), postgres(undefined, { name: 'reports' })], { dataSources: ['reports'], critical: false });
     const partial = await getReport(some);
     expect(Object.keys(partial.details)).toEqual(['database-reports']);
-    expect(partial.details['database-reports']!.critical).toBe(false);
+    expect(partial.details['database-reports'].critical).toBe(false);
   });
 });
 

@@ -45,7 +45,7 @@ function dockerInstructions(): { keyword: string; args: string }[] {
   const lastFrom = lines.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true);
   return lines.slice(lastFrom).map((line) => {
     const [, keyword, args] = /^\s*(\w+)\s+(.*)$/.exec(line)!;
-    return { keyword: keyword!.toUpperCase(), args: args!.trim() };
+    return { keyword: keyword.toUpperCase(), args: args.trim() };
   });
 }
 
@@ -60,7 +60,7 @@ beforeAll(async () => {
   app = startNode([SAMPLE_MAIN], { ...env, PORT: String(APP_PORT), SQLITE_PATH: join(dataDir, 'sample.sqlite') });
   await waitForOutput(app, /listening on/);
   base = `http://127.0.0.1:${APP_PORT}`;
-  mappedRoutes = [...app.output().matchAll(/Mapped \{([^,}]+), GET\} route/g)].map((match) => match[1]!);
+  mappedRoutes = [...app.output().matchAll(/Mapped \{([^,}]+), GET\} route/g)].map((match) => match[1]);
 });
 
 afterAll(async () => {
@@ -150,9 +150,9 @@ describe('Dockerfile', () => {
   it('checks health with the nest-vitals CLI against a route the app serves, on the port it exposes', async () => {
     const [healthcheck] = values('HEALTHCHECK');
     expect(healthcheck).toBeDefined();
-    const command = JSON.parse(healthcheck!.slice(healthcheck!.indexOf('CMD') + 3).trim()) as string[];
+    const command = JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD') + 3).trim()) as string[];
     expect(command.slice(0, 3)).toEqual(['node', 'libs/health/bin/nest-vitals.js', 'probe']);
-    const probeUrl = new URL(command[3]!);
+    const probeUrl = new URL(command[3]);
     const exposed = Number(values('EXPOSE')[0]);
     const envPort = Number(/PORT=(\d+)/.exec(values('ENV').join(' '))?.[1]);
     expect(Number(probeUrl.port)).toBe(exposed);
@@ -160,7 +160,7 @@ describe('Dockerfile', () => {
     expect(mappedRoutes).toContain(probeUrl.pathname);
     // The CLI is copied into the final image; its own timeout is shorter than Docker's.
     expect(values('COPY').some((args) => args.includes('libs/health/bin'))).toBe(true);
-    const dockerTimeoutS = Number(/--timeout=(\d+)s/.exec(healthcheck!)?.[1]);
+    const dockerTimeoutS = Number(/--timeout=(\d+)s/.exec(healthcheck)?.[1]);
     const cliTimeoutMs = Number(command[command.indexOf('--timeout') + 1]);
     expect(cliTimeoutMs).toBeLessThan(dockerTimeoutS * 1000);
 

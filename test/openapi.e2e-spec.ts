@@ -39,11 +39,11 @@ const schemas = () => document.components!.schemas as Record<string, Schema>;
 /** Follows a `$ref` (or an allOf of one `$ref`) to the component schema. */
 function resolve(schema: Schema): Schema {
   const ref: string | undefined = schema.$ref ?? schema.allOf?.[0]?.$ref;
-  return ref ? schemas()[ref.replace('#/components/schemas/', '')]! : schema;
+  return ref ? schemas()[ref.replace('#/components/schemas/', '')] : schema;
 }
 
 function jsonResponse(path: string, status: '200' | '503' | '404') {
-  return document.paths[path]!.get!.responses[status] as {
+  return document.paths[path].get!.responses[status] as {
     description: string;
     content: { 'application/json': { schema: Schema; example?: unknown; examples?: Record<string, { value: any }> } };
   };
@@ -73,7 +73,7 @@ describe('OpenAPI document', () => {
     ['ServiceInfoDto', SERVICE_INFO_PROPERTIES],
     ['LivenessReportDto', LIVENESS_REPORT_PROPERTIES],
   ])('%s documents every field with a type, a description and, for values, an example', (name, properties) => {
-    const schema = schemas()[name]!;
+    const schema = schemas()[name];
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(properties).sort());
     for (const [field, property] of Object.entries(schema.properties as Record<string, Schema>)) {
       const resolved = resolve(property);
@@ -91,13 +91,13 @@ describe('OpenAPI document', () => {
   });
 
   it('documents statuses as enums: UP, DEGRADED, DOWN per check; plus STARTING, SHUTTING_DOWN per report', () => {
-    expect(resolve(schemas().HealthCheckResultDto!.properties.status).enum).toEqual(['UP', 'DEGRADED', 'DOWN']);
-    expect(resolve(schemas().HealthReportDto!.properties.status).enum).toEqual(STATUSES);
-    expect(resolve(schemas().LivenessReportDto!.properties.status).enum).toEqual(STATUSES);
+    expect(resolve(schemas().HealthCheckResultDto.properties.status).enum).toEqual(['UP', 'DEGRADED', 'DOWN']);
+    expect(resolve(schemas().HealthReportDto.properties.status).enum).toEqual(STATUSES);
+    expect(resolve(schemas().LivenessReportDto.properties.status).enum).toEqual(STATUSES);
   });
 
   it('documents details as a map of HealthCheckResultDto and serviceInfo as ServiceInfoDto', () => {
-    const report = schemas().HealthReportDto!;
+    const report = schemas().HealthReportDto;
     expect(report.properties.details).toMatchObject({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthCheckResultDto' } });
     expect(resolve(report.properties.serviceInfo)).toBe(schemas().ServiceInfoDto);
   });
@@ -128,22 +128,22 @@ describe('OpenAPI document', () => {
   it('gives examples for UP and DEGRADED (200) and DOWN (503), each matching its status', () => {
     const ok = jsonResponse('/health/ready', '200').content['application/json'].examples!;
     const unavailable = jsonResponse('/health/ready', '503').content['application/json'].examples!;
-    expect(ok.up!.value.status).toBe('UP');
-    expect(ok.degraded!.value.status).toBe('DEGRADED');
-    expect(unavailable.down!.value.status).toBe('DOWN');
+    expect(ok.up.value.status).toBe('UP');
+    expect(ok.degraded.value.status).toBe('DEGRADED');
+    expect(unavailable.down.value.status).toBe('DOWN');
     expect(Object.values(ok).map((example) => example.value.status)).toEqual(expect.arrayContaining(['UP', 'DEGRADED']));
     expect(Object.values(unavailable).every((example) => ['DOWN', 'STARTING', 'SHUTTING_DOWN'].includes(example.value.status))).toBe(true);
-    expect(jsonResponse('/health', '503').content['application/json'].examples!.down!.value.status).toBe('DOWN');
-    expect(ok.degraded!.value.details.payments).toMatchObject({ status: 'DOWN', critical: false });
+    expect(jsonResponse('/health', '503').content['application/json'].examples!.down.value.status).toBe('DOWN');
+    expect(ok.degraded.value.details.payments).toMatchObject({ status: 'DOWN', critical: false });
   });
 
   it('documents the exclude query and the name parameter', () => {
     for (const path of ['/health/ready', '/health/startup', '/health']) {
-      expect(document.paths[path]!.get!.parameters).toEqual(
+      expect(document.paths[path].get!.parameters).toEqual(
         expect.arrayContaining([expect.objectContaining({ name: 'exclude', in: 'query', required: false })]),
       );
     }
-    expect(document.paths['/health/checks/{name}']!.get!.parameters).toEqual(
+    expect(document.paths['/health/checks/{name}'].get!.parameters).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'name', in: 'path', required: true })]),
     );
   });

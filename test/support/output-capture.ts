@@ -20,10 +20,10 @@ export class OutputCapture {
     }
     for (const stream of [process.stdout, process.stderr]) {
       const original = stream.write;
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      stream.write = (chunk: unknown, ...rest: unknown[]) => {
         this.written.push(String(chunk));
         return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
-      }) as typeof stream.write;
+      };
       this.restorers.push(() => (stream.write = original));
     }
     return this;
