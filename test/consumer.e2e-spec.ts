@@ -108,7 +108,7 @@ async function createApp(name: AppName): Promise<string> {
   const app = APPS[name];
   const dir = join(workDir, `${name}-app`);
   mkdirSync(dir);
-  const dependencies = Object.fromEntries([[manifest.name, `file:${tarball}`], ...APP_PEERS.map((peer) => [peer, installedVersion(peer)])]);
+  const dependencies = Object.fromEntries<string>([[manifest.name, `file:${tarball}`], ...APP_PEERS.map((peer) => [peer, installedVersion(peer)] as const)]);
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name: `nest-vitals-${name}-consumer`, version: '1.0.0', private: true, ...app.packageJson, dependencies }, null, 2),

@@ -16,9 +16,9 @@ const TIMEOUT_MS = 500;
 /** The check answers within its timeout; this much more covers the HTTP round trip. */
 const SLACK_MS = 100;
 
-const postgres = (port = SERVICES.postgres.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
+const postgres = (port: number = SERVICES.postgres.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
   ({ type: 'postgres', url: `postgres://postgres@127.0.0.1:${port}/test`, retryAttempts: 0, logging: false, ...extra }) as TypeOrmModuleOptions;
-const mariadb = (port = SERVICES.mariadb.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
+const mariadb = (port: number = SERVICES.mariadb.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
   ({ type: 'mariadb', url: `mysql://root@127.0.0.1:${port}/test`, retryAttempts: 0, logging: false, ...extra }) as TypeOrmModuleOptions;
 const sqlite = (extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
   ({ type: 'better-sqlite3', database: ':memory:', retryAttempts: 0, logging: false, ...extra }) as TypeOrmModuleOptions;

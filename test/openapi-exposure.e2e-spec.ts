@@ -3,9 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { addHealthApiKeyAuth, HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME, HealthIndicator, HealthIndicatorService, HealthModule } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
+import type { OperationView, Schema } from './support/openapi-document.js';
 import { validateOpenApi } from './support/openapi-validator.js';
 
-type Schema = Record<string, any>;
 const KEY = 'openapi-key';
 const MEDIA_TYPES = ['application/json', 'application/health+json', 'text/plain', 'text/html'];
 
@@ -32,7 +32,7 @@ afterAll(async () => {
   await app.close();
 });
 
-const operation = (path: string) => document.paths[path].get! as Schema;
+const operation = (path: string) => document.paths[path].get! as OperationView;
 const schemas = () => document.components!.schemas as Record<string, Schema>;
 
 describe('OpenAPI: representations and security', () => {

@@ -6,9 +6,14 @@ import { HEALTH_CHECK_RESULT_PROPERTIES } from '../libs/health/src/dto/health-ch
 import { HEALTH_REPORT_PROPERTIES, LIVENESS_REPORT_PROPERTIES } from '../libs/health/src/dto/health-report.dto.js';
 import { SERVICE_INFO_PROPERTIES } from '../libs/health/src/dto/service-info.dto.js';
 import { startApp } from './support/http-app.js';
+import type { Schema } from './support/openapi-document.js';
 import { validateOpenApi } from './support/openapi-validator.js';
 
-type Schema = Record<string, any>;
+/** The report an example shows. */
+interface ExampleReport {
+  status: string;
+  details: Record<string, unknown>;
+}
 
 @HealthIndicator('documented')
 class DocumentedIndicator {
@@ -45,7 +50,7 @@ function resolve(schema: Schema): Schema {
 function jsonResponse(path: string, status: '200' | '503' | '404') {
   return document.paths[path].get!.responses[status] as {
     description: string;
-    content: { 'application/json': { schema: Schema; example?: unknown; examples?: Record<string, { value: any }> } };
+    content: { 'application/json': { schema: Schema; example?: unknown; examples?: Record<string, { value: ExampleReport }> } };
   };
 }
 
@@ -56,8 +61,9 @@ describe('OpenAPI document', () => {
   });
 
   it('is checked by a validator that does reject an invalid document', async () => {
-    const broken = structuredClone(document) as Schema;
-    broken.paths['/health/ready'].get.responses['200'].content['application/json'].schema = { $ref: '#/components/schemas/NoSuchDto' };
+    const broken = structuredClone(document);
+    const ok = broken.paths['/health/ready'].get!.responses['200'] as { content: Record<string, { schema: unknown }> };
+    ok.content['application/json'].schema = { $ref: '#/components/schemas/NoSuchDto' };
     await expect(validateOpenApi(broken)).resolves.toEqual({ valid: false, error: expect.stringContaining('NoSuchDto') });
   });
 

@@ -72,7 +72,7 @@ beforeAll(async () => {
   cluster = new Cluster([{ host: '127.0.0.1', port: PORTS[0] }]);
   cluster.on('error', () => undefined);
   await eventually(
-    async () => cluster.status,
+    () => Promise.resolve(cluster.status),
     (status) => status === 'ready',
     10_000,
     50,
