@@ -25,6 +25,7 @@ interface EnvEntry {
   name: string;
   value?: string;
 }
+type PlainEnvEntry = EnvEntry & { value: string };
 
 interface Container {
   env?: EnvEntry[];
@@ -39,7 +40,10 @@ interface Manifest {
   kind: string;
   spec: {
     selector: Record<string, unknown>;
-    template: { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: { containers: Container[]; terminationGracePeriodSeconds: number } };
+    template: {
+      metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+      spec: { containers: Container[]; terminationGracePeriodSeconds: number };
+    };
     ports: { targetPort: string | number }[];
   };
 }
@@ -54,9 +58,7 @@ const pod = deployment?.spec.template.spec;
 const container = pod?.containers[0];
 /** The container's plain env values (secret references left out). */
 const env: Record<string, string> = Object.fromEntries(
-  (container?.env ?? [])
-    .filter((entry): entry is EnvEntry & { value: string } => typeof entry.value === 'string')
-    .map((entry) => [entry.name, entry.value]),
+  (container?.env ?? []).filter((entry): entry is PlainEnvEntry => typeof entry.value === 'string').map((entry) => [entry.name, entry.value] as const),
 );
 const PROBES = { startupProbe: '/health/startup', livenessProbe: '/health/live', readinessProbe: '/health/ready' } as const;
 type ProbeName = keyof typeof PROBES;

@@ -81,7 +81,7 @@ describe('OpenAPI document', () => {
   ])('%s documents every field with a type, a description and, for values, an example', (name, properties) => {
     const schema = schemas()[name];
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(properties).sort());
-    for (const [field, property] of Object.entries(schema.properties as Record<string, Schema>)) {
+    for (const [field, property] of Object.entries(schema.properties)) {
       const resolved = resolve(property);
       expect({ field, typed: Boolean(resolved.type ?? resolved.enum) }).toEqual({ field, typed: true });
       expect({ field, description: property.description }).toEqual({ field, description: expect.any(String) });

@@ -74,9 +74,8 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
       lastError = error;
     }
     if (performance.now() > deadline) {
-      throw new Error(
-        `condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${lastError instanceof Error ? String(lastError) : inspect(lastError)}` : ''}`,
-      );
+      const errorText = lastError instanceof Error ? String(lastError) : inspect(lastError);
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${errorText}` : ''}`);
     }
     await sleep(intervalMs);
   }
