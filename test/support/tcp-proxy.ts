@@ -8,6 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly upstreams = new Set<Socket>();
   private mode: 'forward' | 'hang' = 'forward';
 
   constructor(
@@ -41,7 +42,19 @@ export class TcpProxy {
     this.cutAll();
   }
 
-  /** Forwards again; connections held while hung are cut. */
+  /**
+   * Freezes like a SIGSTOP'ed server: open connections stay open but nothing more is forwarded either way;
+   * new connections are accepted and never answered.
+   */
+  freeze(): void {
+    this.mode = 'hang';
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
+  /** Forwards again; connections held while hung or frozen are cut. */
   resume(): void {
     this.mode = 'forward';
     this.cutAll();
@@ -49,6 +62,11 @@ export class TcpProxy {
 
   get connections(): number {
     return this.sockets.size;
+  }
+
+  /** The local ports of the proxy's connections to the target: the peer ports the target sees (e.g. in `rabbitmqctl list_connections peer_port`). */
+  get upstreamPorts(): number[] {
+    return [...this.upstreams].flatMap((socket) => (socket.localPort === undefined ? [] : [socket.localPort]));
   }
 
   private cutAll(): void {
@@ -67,6 +85,8 @@ export class TcpProxy {
     if (this.mode === 'hang') return;
     const upstream = connect(this.target.port, this.target.host);
     this.track(upstream);
+    this.upstreams.add(upstream);
+    upstream.on('close', () => this.upstreams.delete(upstream));
     client.pipe(upstream);
     upstream.pipe(client);
     client.on('close', () => upstream.destroy());
@@ -79,6 +99,8 @@ export async function startSilentServer(port: number): Promise<{ close: () => Pr
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
+    // Reads and drops what the client sends, so that the client hanging up is noticed (a paused socket never sees the FIN).
+    socket.resume();
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   });
