@@ -29,14 +29,14 @@ afterEach(async () => {
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)];
 };
 
 function shuffle<T>(items: T[]): T[] {
   const copy = [...items];
   for (let index = copy.length - 1; index > 0; index--) {
     const other = Math.floor(Math.random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+    [copy[index], copy[other]] = [copy[other], copy[index]];
   }
   return copy;
 }
@@ -51,12 +51,12 @@ describe.each(ADAPTERS)('API key comparison on %s', (adapter) => {
       // Interleaved in random order, so drift (GC, JIT, a busy machine) hits every variant alike.
       for (const name of shuffle(Object.keys(VARIANTS))) {
         const started = performance.now();
-        const response = await fetch(url, { headers: { 'X-Health-Key': VARIANTS[name]! } });
+        const response = await fetch(url, { headers: { 'X-Health-Key': VARIANTS[name] } });
         const body = (await response.json()) as Record<string, unknown>;
         const elapsed = performance.now() - started;
         expect(response.status).toBe(200);
         expect('details' in body).toBe(name === 'right');
-        if (round >= WARMUP_ROUNDS) timings[name]!.push(elapsed);
+        if (round >= WARMUP_ROUNDS) timings[name].push(elapsed);
       }
     }
 
@@ -64,7 +64,7 @@ describe.each(ADAPTERS)('API key comparison on %s', (adapter) => {
     console.log(
       `${adapter}: median ms over ${ROUNDS} requests each: ${JSON.stringify(medians, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toFixed(3)) : value))}`,
     );
-    const right = medians.right!;
+    const right = medians.right;
     for (const [name, value] of Object.entries(medians)) {
       const ratio = Math.max(value, right) / Math.min(value, right);
       const differenceMs = Math.abs(value - right);

@@ -6,7 +6,7 @@ import { bootstrapError } from './support/http-app.js';
 
 /** Boots an app that must fail, and returns its error message. */
 async function failure(options: HealthModuleOptions, metadata: ModuleMetadata = {}): Promise<Error> {
-  return bootstrapError({ ...metadata, imports: [...(metadata.imports ?? []), HealthModule.forRoot(options as HealthModuleOptions)] });
+  return bootstrapError({ ...metadata, imports: [...(metadata.imports ?? []), HealthModule.forRoot(options)] });
 }
 
 const sqlite = (name?: string) => TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:', name, retryAttempts: 0 });
@@ -73,7 +73,7 @@ describe('bad built-in options stop startup, naming the option and what is accep
     ['database migrations', { database: { migrations: 'fail' } }, '"database.migrations" must be one of "down", "degraded"; got "fail"'],
     ['database dataSources empty', { database: { dataSources: [] } }, '"database.dataSources" must be a non-empty array; got an array ([])'],
   ])('%s', async (_label, options, expected) => {
-    const error = await failure(options as HealthModuleOptions);
+    const error = await failure(options);
     expect(error).toBeInstanceOf(HealthOptionsError);
     expect(error.message).toContain(expected);
   });

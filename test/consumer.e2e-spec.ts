@@ -26,7 +26,7 @@ const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf
 
 /** The peers an app with no database, Redis, Swagger or metrics needs — at the versions this repository tests. */
 const APP_PEERS = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs'];
-const OPTIONAL_PEERS = Object.keys(manifest.peerDependenciesMeta).filter((name) => manifest.peerDependenciesMeta[name]!.optional);
+const OPTIONAL_PEERS = Object.keys(manifest.peerDependenciesMeta).filter((name) => manifest.peerDependenciesMeta[name].optional);
 
 function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -108,7 +108,7 @@ async function createApp(name: AppName): Promise<string> {
   const app = APPS[name];
   const dir = join(workDir, `${name}-app`);
   mkdirSync(dir);
-  const dependencies = Object.fromEntries([[manifest.name, `file:${tarball}`], ...APP_PEERS.map((peer) => [peer, installedVersion(peer)])]);
+  const dependencies = Object.fromEntries<string>([[manifest.name, `file:${tarball}`], ...APP_PEERS.map((peer) => [peer, installedVersion(peer)] as const)]);
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name: `nest-vitals-${name}-consumer`, version: '1.0.0', private: true, ...app.packageJson, dependencies }, null, 2),
@@ -133,8 +133,8 @@ function boot(dir: string, entry: string): Promise<{ url: string; output: () => 
         resolveBoot({ url: `http://127.0.0.1:${port}`, output: () => output });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`app in ${dir} exited with ${code}:\n${output}`));
@@ -151,7 +151,7 @@ function stageRepository(): string {
   const stage = join(workDir, 'repository');
   cpSync(PACKAGE_DIR, join(stage, 'libs/health'), {
     recursive: true,
-    filter: (source) => !/^(dist|node_modules|README\.md|LICENSE|CHANGELOG\.md)$/.test(relative(PACKAGE_DIR, source).split(sep)[0]!),
+    filter: (source) => !/^(dist|node_modules|README\.md|LICENSE|CHANGELOG\.md)$/.test(relative(PACKAGE_DIR, source).split(sep)[0]),
   });
   for (const file of ['tsconfig.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(ROOT, file), join(stage, file));
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
@@ -275,8 +275,8 @@ describe.each(Object.keys(APPS) as AppName[])('a fresh %s Nest 12 app with nest-
     });
     running.add(child);
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((done) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       child.once('exit', (exitCode) => {

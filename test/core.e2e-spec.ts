@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { HealthIndicator, HealthIndicatorService, HealthModule, type HealthIndicatorCheck } from 'nest-vitals';
-import { ADAPTERS, startApp } from './support/http-app.js';
+import { ADAPTERS, httpServer, startApp } from './support/http-app.js';
+import { bodyOf, type CheckBody } from './support/report.js';
 import { requireService, SERVICES } from './support/services.js';
 
 /** Names of the checks that ran, in order; reset by each test. */
@@ -21,7 +22,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-const http = () => request(app!.getHttpServer());
+const http = () => request(httpServer(app!));
 
 async function timed(path: string) {
   const started = performance.now();
@@ -125,6 +126,7 @@ class ThrowingIndicator implements HealthIndicatorCheck {
 @HealthIndicator('rejects-string')
 class RejectingWithStringIndicator implements HealthIndicatorCheck {
   check() {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a check that rejects with a bare string is the case under test
     return Promise.reject('queue broker said no');
   }
 }
@@ -174,9 +176,9 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
     ({ app } = await startApp({ imports: [InventoryModule, HealthModule.forRoot({ details: 'always' })] }, { adapter }));
 
     const response = await http().get('/health').expect(200);
-    expect(Object.keys(response.body.details).sort()).toEqual(['inventory', 'warehouse-feed']);
-    expect(response.body.details.inventory).toMatchObject({ status: 'UP', critical: true, data: { items: 12 } });
-    expect(response.body.details['warehouse-feed']).toMatchObject({ status: 'UP', critical: false });
+    expect(Object.keys(bodyOf(response).details).sort()).toEqual(['inventory', 'warehouse-feed']);
+    expect(bodyOf(response).details.inventory).toMatchObject({ status: 'UP', critical: true, data: { items: 12 } });
+    expect(bodyOf(response).details['warehouse-feed']).toMatchObject({ status: 'UP', critical: false });
   });
 
   describe('probes', () => {
@@ -199,17 +201,17 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
 
       ran.length = 0;
       const ready = await http().get('/health/ready').expect(200);
-      expect(Object.keys(ready.body.details).sort()).toEqual(['live-and-ready', 'ready-default']);
+      expect(Object.keys(bodyOf(ready).details).sort()).toEqual(['live-and-ready', 'ready-default']);
       expect(ran.sort()).toEqual(['live-and-ready', 'ready-default']);
 
       ran.length = 0;
       const startup = await http().get('/health/startup').expect(200);
-      expect(startup.body.status).toBe('UP');
+      expect(bodyOf(startup).status).toBe('UP');
       expect(ran.filter((name) => name !== 'startup-only')).toEqual([]);
 
       ran.length = 0;
       const all = await http().get('/health').expect(200);
-      expect(Object.keys(all.body.details).sort()).toEqual(['live-and-ready', 'live-only', 'ready-default', 'startup-only']);
+      expect(Object.keys(bodyOf(all).details).sort()).toEqual(['live-and-ready', 'live-only', 'ready-default', 'startup-only']);
       expect(ran.sort()).toEqual(['live-and-ready', 'live-only', 'ready-default', 'startup-only']);
 
       ran.length = 0;
@@ -234,25 +236,25 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
       answers['critical-dep'] = 'up';
       answers['optional-dep'] = 'up';
       let response = await http().get('/health/ready').expect(200);
-      expect(response.body.status).toBe('UP');
+      expect(bodyOf(response).status).toBe('UP');
 
       answers['optional-dep'] = 'down';
       response = await http().get('/health/ready').expect(200);
-      expect(response.body.status).toBe('DEGRADED');
-      expect(response.body.details['optional-dep']).toMatchObject({ status: 'DOWN', critical: false, error: 'optional-dep is gone' });
-      expect(response.body.details['critical-dep']).toMatchObject({ status: 'UP', critical: true });
+      expect(bodyOf(response).status).toBe('DEGRADED');
+      expect(bodyOf(response).details['optional-dep']).toMatchObject({ status: 'DOWN', critical: false, error: 'optional-dep is gone' });
+      expect(bodyOf(response).details['critical-dep']).toMatchObject({ status: 'UP', critical: true });
 
       answers['optional-dep'] = 'up';
       answers['critical-dep'] = 'degraded';
       response = await http().get('/health/ready').expect(200);
-      expect(response.body.status).toBe('DEGRADED');
-      expect(response.body.details['critical-dep']).toMatchObject({ status: 'DEGRADED', message: 'critical-dep is slow' });
+      expect(bodyOf(response).status).toBe('DEGRADED');
+      expect(bodyOf(response).details['critical-dep']).toMatchObject({ status: 'DEGRADED', message: 'critical-dep is slow' });
 
       answers['critical-dep'] = 'down';
       answers['optional-dep'] = 'down';
       response = await http().get('/health/ready').expect(503);
-      expect(response.body.status).toBe('DOWN');
-      expect(response.body.details['critical-dep']).toMatchObject({ status: 'DOWN', critical: true, error: 'critical-dep is gone' });
+      expect(bodyOf(response).status).toBe('DOWN');
+      expect(bodyOf(response).details['critical-dep']).toMatchObject({ status: 'DOWN', critical: true, error: 'critical-dep is gone' });
 
       // The same mapping for the full report and for one check.
       await http().get('/health').expect(503);
@@ -292,9 +294,9 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
         .get('/health')
         .expect(200)
         .expect('Content-Type', /^application\/json/);
-      expect(Object.keys(response.body).sort()).toEqual(['details', 'serviceInfo', 'status']);
-      expect(response.body.status).toBe('DEGRADED');
-      for (const result of Object.values(response.body.details) as Record<string, unknown>[]) {
+      expect(Object.keys(bodyOf(response)).sort()).toEqual(['details', 'serviceInfo', 'status']);
+      expect(bodyOf(response).status).toBe('DEGRADED');
+      for (const result of Object.values(bodyOf(response).details)) {
         expect(result).toMatchObject({
           critical: expect.any(Boolean),
           durationMs: expect.any(Number),
@@ -303,9 +305,9 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
         });
         expect(Number.isInteger(result.durationMs)).toBe(true);
       }
-      expect(response.body.details['optional-dep']).toMatchObject({ status: 'DEGRADED', critical: false, message: 'optional-dep is slow' });
-      expect(response.body.details['optional-dep']).not.toHaveProperty('error');
-      expect(response.body.serviceInfo).toEqual({
+      expect(bodyOf(response).details['optional-dep']).toMatchObject({ status: 'DEGRADED', critical: false, message: 'optional-dep is slow' });
+      expect(bodyOf(response).details['optional-dep']).not.toHaveProperty('error');
+      expect(bodyOf(response).serviceInfo).toEqual({
         name: 'orders',
         version: '1.4.2',
         environment: 'production',
@@ -317,7 +319,11 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
     it('defaults the service info to the app package.json and NODE_ENV', async () => {
       ({ app } = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [CriticalDependency] }, { adapter }));
       const response = await http().get('/health').expect(200);
-      expect(response.body.serviceInfo).toMatchObject({ name: 'nest-vitals-workspace', version: '0.0.0', environment: process.env.NODE_ENV ?? 'development' });
+      expect(bodyOf(response).serviceInfo).toMatchObject({
+        name: 'nest-vitals-workspace',
+        version: '0.0.0',
+        environment: process.env.NODE_ENV ?? 'development',
+      });
     });
   });
 
@@ -338,7 +344,7 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
       const { response, elapsedMs } = await timed(`/health/checks/${name}`);
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({ status: 'DOWN', error: reason });
-      expect(response.body.durationMs).toBeLessThanOrEqual(timeoutMs + 100);
+      expect(bodyOf<CheckBody>(response).durationMs).toBeLessThanOrEqual(timeoutMs + 100);
       expect(elapsedMs).toBeLessThanOrEqual(timeoutMs + 100);
     });
 
@@ -349,7 +355,7 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
       const { response, elapsedMs } = await timed('/health/ready');
       expect(response.status).toBe(503);
       expect(elapsedMs).toBeLessThanOrEqual(timeoutMs + 100);
-      const { details } = response.body;
+      const { details } = bodyOf(response);
       expect(details.throws).toMatchObject({ status: 'DOWN', error: 'connection pool exhausted' });
       expect(details['rejects-string']).toMatchObject({ status: 'DOWN', error: 'queue broker said no' });
       expect(details.hangs).toMatchObject({ status: 'DOWN', error: `timed out after ${timeoutMs} ms` });
@@ -374,7 +380,7 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
       ({ app } = await startApp({ imports: [HealthModule.forRoot({ details: 'always', timeoutMs: 5000 })], providers: [QuickTimeout] }, { adapter }));
       const { response, elapsedMs } = await timed('/health/checks/quick-timeout');
       expect(response.status).toBe(503);
-      expect(response.body.error).toBe('timed out after 100 ms');
+      expect(bodyOf<CheckBody>(response).error).toBe('timed out after 100 ms');
       expect(elapsedMs).toBeLessThanOrEqual(200);
     });
   });
@@ -386,7 +392,7 @@ describe.each(ADAPTERS)('core on %s', (adapter) => {
     ));
     const { response, elapsedMs } = await timed('/health/ready');
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body.details)).toHaveLength(3);
+    expect(Object.keys(bodyOf(response).details)).toHaveLength(3);
     expect(elapsedMs).toBeGreaterThanOrEqual(195);
     expect(elapsedMs).toBeLessThan(400);
   });
@@ -462,12 +468,12 @@ describe('indicators querying real databases', () => {
     ({ app } = await startApp({ imports: [databases[driver](), OrdersModule, HealthModule.forRoot({ details: 'always' })] }));
 
     const up = await http().get('/health/ready').expect(200);
-    expect(up.body.details['orders-db']).toMatchObject({ status: 'UP', data: { driver: driver === 'sqlite' ? 'better-sqlite3' : 'postgres', rows: 1 } });
+    expect(bodyOf(up).details['orders-db']).toMatchObject({ status: 'UP', data: { driver: driver === 'sqlite' ? 'better-sqlite3' : 'postgres', rows: 1 } });
 
     OrdersDatabaseIndicator.query = 'SELECT * FROM table_that_does_not_exist';
     const down = await http().get('/health/ready').expect(503);
-    expect(down.body.status).toBe('DOWN');
-    expect(down.body.details['orders-db'].error).toMatch(/table_that_does_not_exist/);
+    expect(bodyOf(down).status).toBe('DOWN');
+    expect(bodyOf(down).details['orders-db'].error).toMatch(/table_that_does_not_exist/);
   });
 
   it('postgres: a query slower than the timeout is DOWN "timed out" within timeout + 100 ms', async () => {
@@ -477,7 +483,7 @@ describe('indicators querying real databases', () => {
 
     const { response, elapsedMs } = await timed('/health/ready');
     expect(response.status).toBe(503);
-    expect(response.body.details['orders-db']).toMatchObject({ status: 'DOWN', error: 'timed out after 300 ms' });
+    expect(bodyOf(response).details['orders-db']).toMatchObject({ status: 'DOWN', error: 'timed out after 300 ms' });
     expect(elapsedMs).toBeLessThanOrEqual(400);
     await sleep(800); // let the sleeping query finish before the pool closes
   });

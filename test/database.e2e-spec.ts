@@ -16,9 +16,9 @@ const TIMEOUT_MS = 500;
 /** The check answers within its timeout; this much more covers the HTTP round trip. */
 const SLACK_MS = 100;
 
-const postgres = (port = SERVICES.postgres.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
+const postgres = (port: number = SERVICES.postgres.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
   ({ type: 'postgres', url: `postgres://postgres@127.0.0.1:${port}/test`, retryAttempts: 0, logging: false, ...extra }) as TypeOrmModuleOptions;
-const mariadb = (port = SERVICES.mariadb.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
+const mariadb = (port: number = SERVICES.mariadb.port, extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
   ({ type: 'mariadb', url: `mysql://root@127.0.0.1:${port}/test`, retryAttempts: 0, logging: false, ...extra }) as TypeOrmModuleOptions;
 const sqlite = (extra: Partial<TypeOrmModuleOptions> = {}): TypeOrmModuleOptions =>
   ({ type: 'better-sqlite3', database: ':memory:', retryAttempts: 0, logging: false, ...extra }) as TypeOrmModuleOptions;
@@ -75,16 +75,16 @@ describe('database indicator: UP with data on each driver', () => {
     const all = await start([sqlite(), postgres(undefined, { name: 'reports' }), mariadb(undefined, { name: 'Legacy Orders' })]);
     const report = await getReport(all);
     expect(Object.keys(report.details).sort()).toEqual(['database', 'database-legacy-orders', 'database-reports']);
-    expect(report.details['database']!.data).toMatchObject({ driver: 'better-sqlite3' });
-    expect(report.details['database-reports']!.data).toMatchObject({ driver: 'postgres', database: 'test' });
-    expect(report.details['database-legacy-orders']!.data).toMatchObject({ driver: 'mariadb' });
+    expect(report.details['database'].data).toMatchObject({ driver: 'better-sqlite3' });
+    expect(report.details['database-reports'].data).toMatchObject({ driver: 'postgres', database: 'test' });
+    expect(report.details['database-legacy-orders'].data).toMatchObject({ driver: 'mariadb' });
     expect(report.status).toBe('UP');
     await app!.close();
 
     const some = await start([sqlite(), postgres(undefined, { name: 'reports' })], { dataSources: ['reports'], critical: false });
     const partial = await getReport(some);
     expect(Object.keys(partial.details)).toEqual(['database-reports']);
-    expect(partial.details['database-reports']!.critical).toBe(false);
+    expect(partial.details['database-reports'].critical).toBe(false);
   });
 });
 

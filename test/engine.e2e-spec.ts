@@ -5,6 +5,7 @@ import { HealthModule } from 'nest-vitals';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { startApp } from './support/http-app.js';
 import { scriptedIndicator } from './support/indicators.js';
+import type { ReportBody } from './support/report.js';
 
 let app: INestApplication | undefined;
 afterEach(async () => {
@@ -12,9 +13,9 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function get(url: string): Promise<{ status: number; body: any }> {
+async function get(url: string): Promise<{ status: number; body: ReportBody }> {
   const response = await fetch(url);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as ReportBody };
 }
 
 describe('probe engine', () => {

@@ -112,7 +112,7 @@ describe('HTTP indicator: UP', () => {
     const report = await getReport(url);
     expect(report.details['payments']).toMatchObject({ status: 'UP', critical: true, data: { statusCode: 200, responseTimeMs: expect.any(Number) } });
     expect(report.details['search']).toMatchObject({ status: 'UP', critical: false });
-    expect(Object.keys(report.details['payments']!.data!).sort()).toEqual(['responseTimeMs', 'statusCode']);
+    expect(Object.keys(report.details['payments'].data!).sort()).toEqual(['responseTimeMs', 'statusCode']);
   });
 
   it('uses the method given (HEAD) and follows redirects', async () => {
@@ -183,7 +183,7 @@ describe('HTTP indicator: DOWN, each with a clear reason', () => {
     });
     const report = await getReport(url);
     expect(report.details['refused']).toMatchObject({ status: 'DOWN', error: `connection refused by 127.0.0.1:${CLOSED_PORT}` });
-    expect(report.details['dns']!.error).toMatch(/^DNS lookup failed for nest-vitals-no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/);
+    expect(report.details['dns'].error).toMatch(/^DNS lookup failed for nest-vitals-no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/);
     expect(report.details['reset']).toMatchObject({
       status: 'DOWN',
       error: expect.stringMatching(new RegExp(`^connection (reset|closed) by 127\\.0\\.0\\.1:${DEPENDENCY_PORT}`)),
@@ -242,9 +242,9 @@ describe('HTTP credentials', () => {
         capture.logger,
       );
       const report = await getReport(url);
-      expect(report.details['basic']!.status).toBe('UP');
+      expect(report.details['basic'].status).toBe('UP');
       expect(report.details['closed']).toMatchObject({ status: 'DOWN', error: `connection refused by 127.0.0.1:${CLOSED_PORT}` });
-      expect(report.details['keyed']!.status).toBe('DOWN');
+      expect(report.details['keyed'].status).toBe('DOWN');
       const single = await getCheck(url, 'closed');
       await app!.close();
       app = undefined;

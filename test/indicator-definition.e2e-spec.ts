@@ -3,7 +3,8 @@ import { Inject, Injectable, Module, Scope, type INestApplication } from '@nestj
 import { REQUEST } from '@nestjs/core';
 import request from 'supertest';
 import { HealthIndicator, HealthIndicatorDefinitionError, HealthIndicatorService, HealthModule, type HealthIndicatorCheck } from 'nest-vitals';
-import { bootstrapError, startApp } from './support/http-app.js';
+import { bootstrapError, httpServer, startApp } from './support/http-app.js';
+import { bodyOf, type CheckBody } from './support/report.js';
 
 const NAME_RULE = 'expected a check name matching [a-z0-9][a-z0-9-_.]* (lower case letters, digits, "-", "_", ".")';
 
@@ -85,7 +86,7 @@ describe('check() method', () => {
     @HealthIndicator('inherited')
     class InheritedIndicator extends upIndicator('inherited') {}
     ({ app } = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [InheritedIndicator] }));
-    await request(app.getHttpServer()).get('/health/checks/inherited').expect(200);
+    await request(httpServer(app)).get('/health/checks/inherited').expect(200);
   });
 });
 
@@ -104,8 +105,8 @@ describe('names', () => {
     @HealthIndicator(name)
     class WellNamedIndicator extends upIndicator(name) {}
     ({ app } = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [WellNamedIndicator] }));
-    const response = await request(app.getHttpServer()).get(`/health/checks/${name}`).expect(200);
-    expect(response.body.status).toBe('UP');
+    const response = await request(httpServer(app)).get(`/health/checks/${name}`).expect(200);
+    expect(bodyOf<CheckBody>(response).status).toBe('UP');
   });
 
   it('fails startup for a name that is not a string', async () => {
@@ -276,8 +277,8 @@ describe('how an indicator is provided', () => {
         },
       ],
     }));
-    const response = await request(app.getHttpServer()).get('/health/checks/configured').expect(200);
-    expect(response.body.data).toEqual({ label: 'from a factory' });
+    const response = await request(httpServer(app)).get('/health/checks/configured').expect(200);
+    expect(bodyOf<CheckBody>(response).data).toEqual({ label: 'from a factory' });
   });
 
   it('discovers an indicator provided through useValue', async () => {
@@ -285,8 +286,8 @@ describe('how an indicator is provided', () => {
       imports: [HealthModule.forRoot({ details: 'always' })],
       providers: [{ provide: 'CONFIGURED', useValue: new ConfiguredIndicator(new HealthIndicatorService(), 'a value') }],
     }));
-    const response = await request(app.getHttpServer()).get('/health/checks/configured').expect(200);
-    expect(response.body.data).toEqual({ label: 'a value' });
+    const response = await request(httpServer(app)).get('/health/checks/configured').expect(200);
+    expect(bodyOf<CheckBody>(response).data).toEqual({ label: 'a value' });
   });
 
   it('does not count a useExisting alias as a second indicator', async () => {
@@ -296,7 +297,7 @@ describe('how an indicator is provided', () => {
       imports: [HealthModule.forRoot({ details: 'always' })],
       providers: [AliasedIndicator, { provide: 'ALIAS', useExisting: AliasedIndicator }],
     }));
-    const response = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(Object.keys(response.body.details)).toEqual(['aliased']);
+    const response = await request(httpServer(app)).get('/health').expect(200);
+    expect(Object.keys(bodyOf(response).details)).toEqual(['aliased']);
   });
 });

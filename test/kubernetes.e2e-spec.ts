@@ -14,26 +14,59 @@ const APP_PORT = 17250;
 /** The module's per-check timeout when the options set none (`timeoutMs`, default 1000). */
 const DEFAULT_CHECK_TIMEOUT_MS = 1000;
 
-type Json = Record<string, any>;
+interface Probe {
+  httpGet: { path: string; port: string | number };
+  timeoutSeconds: number;
+  periodSeconds: number;
+  failureThreshold: number;
+}
+
+interface EnvEntry {
+  name: string;
+  value?: string;
+}
+type PlainEnvEntry = EnvEntry & { value: string };
+
+interface Container {
+  env?: EnvEntry[];
+  ports: { name?: string; containerPort: number }[];
+  startupProbe: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+}
+
+/** A Deployment or a Service, as the tests read it (js-yaml returns untyped data). */
+interface Manifest {
+  kind: string;
+  spec: {
+    selector: Record<string, unknown>;
+    template: {
+      metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+      spec: { containers: Container[]; terminationGracePeriodSeconds: number };
+    };
+    ports: { targetPort: string | number }[];
+  };
+}
 
 const manifests = readdirSync('deploy/kubernetes')
   .filter((file) => /\.ya?ml$/.test(file))
-  .flatMap((file) => loadAll(readFileSync(join('deploy/kubernetes', file), 'utf8')) as Json[])
+  .flatMap((file) => loadAll(readFileSync(join('deploy/kubernetes', file), 'utf8')) as Manifest[])
   .filter(Boolean);
 const deployment = manifests.find((doc) => doc.kind === 'Deployment')!;
 const service = manifests.find((doc) => doc.kind === 'Service')!;
-const pod = deployment?.spec.template.spec as Json;
-const container = pod?.containers[0] as Json;
+const pod = deployment?.spec.template.spec;
+const container = pod?.containers[0];
 /** The container's plain env values (secret references left out). */
 const env: Record<string, string> = Object.fromEntries(
-  (container?.env ?? []).filter((entry: Json) => typeof entry.value === 'string').map((entry: Json) => [entry.name, entry.value]),
+  (container?.env ?? []).filter((entry): entry is PlainEnvEntry => typeof entry.value === 'string').map((entry) => [entry.name, entry.value] as const),
 );
 const PROBES = { startupProbe: '/health/startup', livenessProbe: '/health/live', readinessProbe: '/health/ready' } as const;
+type ProbeName = keyof typeof PROBES;
 
 /** A probe's or Service's port (a name or a number) as the container port number. */
 function containerPort(port: string | number): number {
   if (typeof port === 'number') return port;
-  const named = (container.ports as Json[]).find((entry) => entry.name === port);
+  const named = container.ports.find((entry) => entry.name === port);
   if (!named) throw new Error(`no container port named ${port}`);
   return named.containerPort;
 }
@@ -45,7 +78,7 @@ function dockerInstructions(): { keyword: string; args: string }[] {
   const lastFrom = lines.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true);
   return lines.slice(lastFrom).map((line) => {
     const [, keyword, args] = /^\s*(\w+)\s+(.*)$/.exec(line)!;
-    return { keyword: keyword!.toUpperCase(), args: args!.trim() };
+    return { keyword: keyword.toUpperCase(), args: args.trim() };
   });
 }
 
@@ -60,7 +93,7 @@ beforeAll(async () => {
   app = startNode([SAMPLE_MAIN], { ...env, PORT: String(APP_PORT), SQLITE_PATH: join(dataDir, 'sample.sqlite') });
   await waitForOutput(app, /listening on/);
   base = `http://127.0.0.1:${APP_PORT}`;
-  mappedRoutes = [...app.output().matchAll(/Mapped \{([^,}]+), GET\} route/g)].map((match) => match[1]!);
+  mappedRoutes = [...app.output().matchAll(/Mapped \{([^,}]+), GET\} route/g)].map((match) => match[1]);
 });
 
 afterAll(async () => {
@@ -74,12 +107,12 @@ describe('deploy/kubernetes', () => {
     expect(service).toBeDefined();
     expect(deployment.spec.selector.matchLabels).toEqual(deployment.spec.template.metadata.labels);
     expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
-    for (const [probe, path] of Object.entries(PROBES)) expect(container[probe]?.httpGet?.path).toBe(path);
+    for (const [probe, path] of Object.entries(PROBES) as [ProbeName, string][]) expect(container[probe]?.httpGet?.path).toBe(path);
   });
 
   it('points every probe at a port the app listens on and a route the app serves', async () => {
     const appPort = Number(env.PORT ?? readSampleConfig({}).port);
-    for (const [probe, path] of Object.entries(PROBES)) {
+    for (const [probe, path] of Object.entries(PROBES) as [ProbeName, string][]) {
       const { httpGet } = container[probe];
       expect({ probe, port: containerPort(httpGet.port) }).toEqual({ probe, port: appPort });
       expect(mappedRoutes).toContain(path);
@@ -117,7 +150,7 @@ describe('deploy/kubernetes', () => {
 
     // A probe's timeout must exceed a check's: the app answers DOWN with a reason before the kubelet gives up.
     const checkTimeoutMs = healthOptions(readSampleConfig(env)).timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-    for (const probe of Object.keys(PROBES)) expect(container[probe].timeoutSeconds * 1000).toBeGreaterThan(checkTimeoutMs);
+    for (const probe of Object.keys(PROBES) as ProbeName[]) expect(container[probe].timeoutSeconds * 1000).toBeGreaterThan(checkTimeoutMs);
     // Liveness needs several misses before a restart; the startup budget is generous.
     expect(container.livenessProbe.failureThreshold).toBeGreaterThanOrEqual(3);
     expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(30);
@@ -150,9 +183,9 @@ describe('Dockerfile', () => {
   it('checks health with the nest-vitals CLI against a route the app serves, on the port it exposes', async () => {
     const [healthcheck] = values('HEALTHCHECK');
     expect(healthcheck).toBeDefined();
-    const command = JSON.parse(healthcheck!.slice(healthcheck!.indexOf('CMD') + 3).trim()) as string[];
+    const command = JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD') + 3).trim()) as string[];
     expect(command.slice(0, 3)).toEqual(['node', 'libs/health/bin/nest-vitals.js', 'probe']);
-    const probeUrl = new URL(command[3]!);
+    const probeUrl = new URL(command[3]);
     const exposed = Number(values('EXPOSE')[0]);
     const envPort = Number(/PORT=(\d+)/.exec(values('ENV').join(' '))?.[1]);
     expect(Number(probeUrl.port)).toBe(exposed);
@@ -160,7 +193,7 @@ describe('Dockerfile', () => {
     expect(mappedRoutes).toContain(probeUrl.pathname);
     // The CLI is copied into the final image; its own timeout is shorter than Docker's.
     expect(values('COPY').some((args) => args.includes('libs/health/bin'))).toBe(true);
-    const dockerTimeoutS = Number(/--timeout=(\d+)s/.exec(healthcheck!)?.[1]);
+    const dockerTimeoutS = Number(/--timeout=(\d+)s/.exec(healthcheck)?.[1]);
     const cliTimeoutMs = Number(command[command.indexOf('--timeout') + 1]);
     expect(cliTimeoutMs).toBeLessThan(dockerTimeoutS * 1000);
 

@@ -4,12 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthModule, HealthService, type HealthStatusChange } from 'nest-vitals';
 import { CapturingLogger } from './support/capturing-logger.js';
-import { startApp } from './support/http-app.js';
+import { httpServer, startApp } from './support/http-app.js';
 import { scriptedIndicator } from './support/indicators.js';
+import type { ReportBody } from './support/report.js';
 import { startNode, waitForOutput, type RunningProcess } from './support/processes.js';
 
 const SAMPLE_MAIN = 'dist/apps/sample/apps/sample/src/main.js';
@@ -23,9 +25,9 @@ afterEach(async () => {
   proc = undefined;
 });
 
-async function get(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+async function get(url: string, init?: RequestInit): Promise<{ status: number; body: ReportBody }> {
   const response = await fetch(url, init);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as ReportBody };
 }
 
 describe('startup gate', () => {
@@ -81,7 +83,7 @@ describe('HealthService', () => {
     class AppModule {}
     app = await NestFactory.create(AppModule, { logger });
     await app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const url = `http://127.0.0.1:${(httpServer(app).address() as AddressInfo).port}`;
     const health = app.get(HealthService);
     const changes: HealthStatusChange[] = [];
     const subscription = health.changes$.subscribe((change) => changes.push(change));

@@ -173,7 +173,7 @@ describe('metrics in-process', () => {
   const seriesValue = async (registry: Registry, name: string, labels: Record<string, string>) => {
     const metric = (await registry.getMetricsAsJSON()).find((entry) => entry.name === name);
     const matches = (metric?.values ?? []).filter((value) => Object.entries(labels).every(([key, expected]) => value.labels[key] === expected));
-    return matches.length === 1 ? matches[0]!.value : undefined;
+    return matches.length === 1 ? matches[0].value : undefined;
   };
 
   it('counts real runs only: a cache hit changes nothing, a background refresh does', async () => {

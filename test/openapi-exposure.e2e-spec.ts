@@ -3,9 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { addHealthApiKeyAuth, HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME, HealthIndicator, HealthIndicatorService, HealthModule } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
+import type { OperationView, Schema } from './support/openapi-document.js';
 import { validateOpenApi } from './support/openapi-validator.js';
 
-type Schema = Record<string, any>;
 const KEY = 'openapi-key';
 const MEDIA_TYPES = ['application/json', 'application/health+json', 'text/plain', 'text/html'];
 
@@ -32,7 +32,7 @@ afterAll(async () => {
   await app.close();
 });
 
-const operation = (path: string) => document.paths[path]!.get! as Schema;
+const operation = (path: string) => document.paths[path].get! as OperationView;
 const schemas = () => document.components!.schemas as Record<string, Schema>;
 
 describe('OpenAPI: representations and security', () => {
@@ -81,7 +81,7 @@ describe('OpenAPI: representations and security', () => {
   });
 
   it('documents the health+json DTOs', () => {
-    expect(Object.keys(schemas().HealthJsonReportDto!.properties).sort()).toEqual([
+    expect(Object.keys(schemas().HealthJsonReportDto.properties).sort()).toEqual([
       'checks',
       'description',
       'notes',
@@ -91,19 +91,12 @@ describe('OpenAPI: representations and security', () => {
       'status',
       'version',
     ]);
-    expect(schemas().HealthJsonReportDto!.properties.checks).toMatchObject({
+    expect(schemas().HealthJsonReportDto.properties.checks).toMatchObject({
       type: 'object',
       additionalProperties: { type: 'array', items: { $ref: '#/components/schemas/HealthJsonCheckDto' } },
     });
-    expect(schemas().HealthJsonReportDto!.required).toEqual(['status']);
-    expect(Object.keys(schemas().HealthJsonCheckDto!.properties).sort()).toEqual([
-      'componentType',
-      'observedUnit',
-      'observedValue',
-      'output',
-      'status',
-      'time',
-    ]);
+    expect(schemas().HealthJsonReportDto.required).toEqual(['status']);
+    expect(Object.keys(schemas().HealthJsonCheckDto.properties).sort()).toEqual(['componentType', 'observedUnit', 'observedValue', 'output', 'status', 'time']);
   });
 
   it('marks the key as optional on the probes, required on /checks/:name, absent on liveness', () => {
@@ -117,9 +110,9 @@ describe('OpenAPI: representations and security', () => {
   it('documents what the routes really send: every field of a live health+json answer is in the schema', async () => {
     const response = await fetch(`${url}/health/ready`, { headers: { Accept: 'application/health+json', 'X-Health-Key': KEY } });
     const body = (await response.json()) as Record<string, unknown> & { checks: Record<string, Record<string, unknown>[]> };
-    expect(Object.keys(schemas().HealthJsonReportDto!.properties)).toEqual(expect.arrayContaining(Object.keys(body)));
+    expect(Object.keys(schemas().HealthJsonReportDto.properties)).toEqual(expect.arrayContaining(Object.keys(body)));
     for (const entry of Object.values(body.checks).flat()) {
-      expect(Object.keys(schemas().HealthJsonCheckDto!.properties)).toEqual(expect.arrayContaining(Object.keys(entry)));
+      expect(Object.keys(schemas().HealthJsonCheckDto.properties)).toEqual(expect.arrayContaining(Object.keys(entry)));
     }
   });
 });

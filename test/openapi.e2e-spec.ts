@@ -6,9 +6,14 @@ import { HEALTH_CHECK_RESULT_PROPERTIES } from '../libs/health/src/dto/health-ch
 import { HEALTH_REPORT_PROPERTIES, LIVENESS_REPORT_PROPERTIES } from '../libs/health/src/dto/health-report.dto.js';
 import { SERVICE_INFO_PROPERTIES } from '../libs/health/src/dto/service-info.dto.js';
 import { startApp } from './support/http-app.js';
+import type { Schema } from './support/openapi-document.js';
 import { validateOpenApi } from './support/openapi-validator.js';
 
-type Schema = Record<string, any>;
+/** The report an example shows. */
+interface ExampleReport {
+  status: string;
+  details: Record<string, unknown>;
+}
 
 @HealthIndicator('documented')
 class DocumentedIndicator {
@@ -39,13 +44,13 @@ const schemas = () => document.components!.schemas as Record<string, Schema>;
 /** Follows a `$ref` (or an allOf of one `$ref`) to the component schema. */
 function resolve(schema: Schema): Schema {
   const ref: string | undefined = schema.$ref ?? schema.allOf?.[0]?.$ref;
-  return ref ? schemas()[ref.replace('#/components/schemas/', '')]! : schema;
+  return ref ? schemas()[ref.replace('#/components/schemas/', '')] : schema;
 }
 
 function jsonResponse(path: string, status: '200' | '503' | '404') {
-  return document.paths[path]!.get!.responses[status] as {
+  return document.paths[path].get!.responses[status] as {
     description: string;
-    content: { 'application/json': { schema: Schema; example?: unknown; examples?: Record<string, { value: any }> } };
+    content: { 'application/json': { schema: Schema; example?: unknown; examples?: Record<string, { value: ExampleReport }> } };
   };
 }
 
@@ -56,8 +61,9 @@ describe('OpenAPI document', () => {
   });
 
   it('is checked by a validator that does reject an invalid document', async () => {
-    const broken = structuredClone(document) as Schema;
-    broken.paths['/health/ready'].get.responses['200'].content['application/json'].schema = { $ref: '#/components/schemas/NoSuchDto' };
+    const broken = structuredClone(document);
+    const ok = broken.paths['/health/ready'].get!.responses['200'] as { content: Record<string, { schema: unknown }> };
+    ok.content['application/json'].schema = { $ref: '#/components/schemas/NoSuchDto' };
     await expect(validateOpenApi(broken)).resolves.toEqual({ valid: false, error: expect.stringContaining('NoSuchDto') });
   });
 
@@ -73,9 +79,9 @@ describe('OpenAPI document', () => {
     ['ServiceInfoDto', SERVICE_INFO_PROPERTIES],
     ['LivenessReportDto', LIVENESS_REPORT_PROPERTIES],
   ])('%s documents every field with a type, a description and, for values, an example', (name, properties) => {
-    const schema = schemas()[name]!;
+    const schema = schemas()[name];
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(properties).sort());
-    for (const [field, property] of Object.entries(schema.properties as Record<string, Schema>)) {
+    for (const [field, property] of Object.entries(schema.properties)) {
       const resolved = resolve(property);
       expect({ field, typed: Boolean(resolved.type ?? resolved.enum) }).toEqual({ field, typed: true });
       expect({ field, description: property.description }).toEqual({ field, description: expect.any(String) });
@@ -91,13 +97,13 @@ describe('OpenAPI document', () => {
   });
 
   it('documents statuses as enums: UP, DEGRADED, DOWN per check; plus STARTING, SHUTTING_DOWN per report', () => {
-    expect(resolve(schemas().HealthCheckResultDto!.properties.status).enum).toEqual(['UP', 'DEGRADED', 'DOWN']);
-    expect(resolve(schemas().HealthReportDto!.properties.status).enum).toEqual(STATUSES);
-    expect(resolve(schemas().LivenessReportDto!.properties.status).enum).toEqual(STATUSES);
+    expect(resolve(schemas().HealthCheckResultDto.properties.status).enum).toEqual(['UP', 'DEGRADED', 'DOWN']);
+    expect(resolve(schemas().HealthReportDto.properties.status).enum).toEqual(STATUSES);
+    expect(resolve(schemas().LivenessReportDto.properties.status).enum).toEqual(STATUSES);
   });
 
   it('documents details as a map of HealthCheckResultDto and serviceInfo as ServiceInfoDto', () => {
-    const report = schemas().HealthReportDto!;
+    const report = schemas().HealthReportDto;
     expect(report.properties.details).toMatchObject({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthCheckResultDto' } });
     expect(resolve(report.properties.serviceInfo)).toBe(schemas().ServiceInfoDto);
   });
@@ -128,22 +134,22 @@ describe('OpenAPI document', () => {
   it('gives examples for UP and DEGRADED (200) and DOWN (503), each matching its status', () => {
     const ok = jsonResponse('/health/ready', '200').content['application/json'].examples!;
     const unavailable = jsonResponse('/health/ready', '503').content['application/json'].examples!;
-    expect(ok.up!.value.status).toBe('UP');
-    expect(ok.degraded!.value.status).toBe('DEGRADED');
-    expect(unavailable.down!.value.status).toBe('DOWN');
+    expect(ok.up.value.status).toBe('UP');
+    expect(ok.degraded.value.status).toBe('DEGRADED');
+    expect(unavailable.down.value.status).toBe('DOWN');
     expect(Object.values(ok).map((example) => example.value.status)).toEqual(expect.arrayContaining(['UP', 'DEGRADED']));
     expect(Object.values(unavailable).every((example) => ['DOWN', 'STARTING', 'SHUTTING_DOWN'].includes(example.value.status))).toBe(true);
-    expect(jsonResponse('/health', '503').content['application/json'].examples!.down!.value.status).toBe('DOWN');
-    expect(ok.degraded!.value.details.payments).toMatchObject({ status: 'DOWN', critical: false });
+    expect(jsonResponse('/health', '503').content['application/json'].examples!.down.value.status).toBe('DOWN');
+    expect(ok.degraded.value.details.payments).toMatchObject({ status: 'DOWN', critical: false });
   });
 
   it('documents the exclude query and the name parameter', () => {
     for (const path of ['/health/ready', '/health/startup', '/health']) {
-      expect(document.paths[path]!.get!.parameters).toEqual(
+      expect(document.paths[path].get!.parameters).toEqual(
         expect.arrayContaining([expect.objectContaining({ name: 'exclude', in: 'query', required: false })]),
       );
     }
-    expect(document.paths['/health/checks/{name}']!.get!.parameters).toEqual(
+    expect(document.paths['/health/checks/{name}'].get!.parameters).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'name', in: 'path', required: true })]),
     );
   });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { HealthIndicator, HealthModule, HealthOptionsError, HealthService, type HealthModuleOptions } from 'nest-vitals';
-import { bootstrapError, startApp } from './support/http-app.js';
+import { bootstrapError, httpServer, startApp } from './support/http-app.js';
+import { bodyOf } from './support/report.js';
 
 let app: INestApplication | undefined;
 afterEach(async () => {
@@ -131,20 +132,21 @@ describe('forRootAsync', () => {
         HealthModule.forRootAsync({
           imports: [HealthConfigModule],
           inject: [HEALTH_CONFIG],
-          useFactory: async (config: { path: string; name: string }) => ({
-            path: config.path,
-            service: { name: config.name },
-            details: 'always',
-            timeoutMs: 250,
-          }),
+          useFactory: (config: { path: string; name: string }) =>
+            Promise.resolve({
+              path: config.path,
+              service: { name: config.name },
+              details: 'always' as const,
+              timeoutMs: 250,
+            }),
         }),
       ],
       providers: [ProbeMeIndicator],
     }));
-    const response = await request(app.getHttpServer()).get('/ops/health').expect(200);
-    expect(response.body.serviceInfo.name).toBe('from-config');
-    await request(app.getHttpServer()).get('/ops/health/ready').expect(200);
-    await request(app.getHttpServer()).get('/health').expect(404);
+    const response = await request(httpServer(app)).get('/ops/health').expect(200);
+    expect(bodyOf(response).serviceInfo.name).toBe('from-config');
+    await request(httpServer(app)).get('/ops/health/ready').expect(200);
+    await request(httpServer(app)).get('/health').expect(404);
   });
 
   it.each([
@@ -165,9 +167,7 @@ describe('forRootAsync', () => {
     const error = await bootstrapError({
       imports: [
         HealthModule.forRootAsync({
-          useFactory: async () => {
-            throw new Error('config service unavailable');
-          },
+          useFactory: () => Promise.reject(new Error('config service unavailable')),
         }),
       ],
     });
@@ -192,7 +192,7 @@ describe('isGlobal', () => {
     const readinessSwitch = app.get(ReadinessSwitch);
     expect(readinessSwitch.health).toBeInstanceOf(HealthService);
     readinessSwitch.health.setReadiness('refusing', 'maintenance window');
-    const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
+    const response = await request(httpServer(app)).get('/health/ready').expect(503);
     expect(response.body).toMatchObject({ status: 'DOWN', reason: 'maintenance window' });
   });
 
@@ -210,7 +210,7 @@ describe('isGlobal', () => {
 
   it('treats isGlobal: undefined as not set', async () => {
     ({ app } = await startApp({ imports: [HealthModule.forRoot({ isGlobal: undefined })], providers: [ProbeMeIndicator] }));
-    await request(app.getHttpServer()).get('/health/ready').expect(200);
+    await request(httpServer(app)).get('/health/ready').expect(200);
   });
 
   it.each([['yes'], [1], [null]])('rejects isGlobal: %p, naming the option', async (isGlobal) => {

@@ -42,6 +42,7 @@ class LeakyDegraded {
 @HealthIndicator('leaky-reject', { critical: false })
 class LeakyReject {
   check(): Promise<never> {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a plain-object rejection (not an Error) is the case under test
     return Promise.reject({ message: `redis://:${SECRET}@127.0.0.1:6390 refused` });
   }
 }

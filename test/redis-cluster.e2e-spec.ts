@@ -69,10 +69,10 @@ beforeAll(async () => {
       20_000,
       200,
     );
-  cluster = new Cluster([{ host: '127.0.0.1', port: PORTS[0]! }]);
+  cluster = new Cluster([{ host: '127.0.0.1', port: PORTS[0] }]);
   cluster.on('error', () => undefined);
   await eventually(
-    async () => cluster.status,
+    () => Promise.resolve(cluster.status),
     (status) => status === 'ready',
     10_000,
     50,
@@ -136,7 +136,7 @@ describe('Redis indicator (Cluster client)', () => {
   it('is DOWN when a master stops (cluster_state:fail), and UP again once it is back, without restarting the app', async () => {
     const url = await start();
     expect((await getCheck(url, 'redis')).status).toBe('UP');
-    const stopped = nodes[2]!;
+    const stopped = nodes[2];
     await stopped.stop();
     const down = await eventually(
       () => getCheck(url, 'redis'),

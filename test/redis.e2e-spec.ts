@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, type INestApplication, type Provider } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { HealthIndicator, HealthIndicatorService, HealthModule, RedisHealthIndicator, type HealthModuleOptions } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
@@ -25,7 +25,7 @@ async function ownRedis(...args: string[]): Promise<RedisServerProcess> {
   return server;
 }
 
-function userClient(url: string, options: ConstructorParameters<typeof Redis>[1] = {}): Redis {
+function userClient(url: string, options: RedisOptions = {}): Redis {
   const client = new Redis(url, { lazyConnect: false, ...options });
   client.on('error', () => undefined);
   clients.push(client);
@@ -169,7 +169,7 @@ describe('Redis indicator (standalone)', () => {
 
     await server.stop();
     await eventually(
-      async () => client.status,
+      () => Promise.resolve(client.status),
       (status) => status === 'reconnecting',
       5000,
       20,

@@ -6,10 +6,26 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createSampleApp } from '../apps/sample/src/main.js';
 import { readSampleConfig, type SampleConfig } from '../apps/sample/src/sample.config.js';
+import { httpServer } from './support/http-app.js';
 import { validateOpenApi } from './support/openapi-validator.js';
+import { bodyOf } from './support/report.js';
 import { requireService, SERVICES } from './support/services.js';
 
 const API_KEY = 'sample-e2e-key';
+
+/** A note as the sample's notes API answers it. */
+interface Note {
+  id: number;
+  title: string;
+  body: string;
+}
+
+/** The parts of the Swagger document the tests read. */
+interface SwaggerDocument {
+  openapi: string;
+  paths: Record<string, unknown>;
+  components: { schemas: Record<string, unknown> };
+}
 
 /** Runs the sample app on one database, exactly as `main.ts` builds it, and exercises it over HTTP. */
 function sampleAppSuite(database: 'sqlite' | 'postgres') {
@@ -18,7 +34,7 @@ function sampleAppSuite(database: 'sqlite' | 'postgres') {
     let sqliteDir: string | undefined;
     let config: SampleConfig;
 
-    const http = () => request(app.getHttpServer());
+    const http = () => request(httpServer(app));
 
     beforeAll(async () => {
       if (database === 'postgres') await requireService('postgres');
@@ -51,29 +67,29 @@ function sampleAppSuite(database: 'sqlite' | 'postgres') {
 
     it('answers /health/ready 200 with its own notes-store indicator in the details', async () => {
       const response = await http().get('/health/ready').set('X-Health-Key', API_KEY).expect(200).expect('Cache-Control', 'no-store');
-      expect(['UP', 'DEGRADED']).toContain(response.body.status);
-      expect(response.body.details['notes-store']).toMatchObject({ status: 'UP', critical: false, data: { notes: expect.any(Number) } });
+      expect(['UP', 'DEGRADED']).toContain(bodyOf(response).status);
+      expect(bodyOf(response).details['notes-store']).toMatchObject({ status: 'UP', critical: false, data: { notes: expect.any(Number) } });
     });
 
     it('answers /health with every check and the service info', async () => {
       const response = await http().get('/health').set('X-Health-Key', API_KEY).expect(200);
-      expect(response.body.details['notes-store'].status).toBe('UP');
-      expect(response.body.serviceInfo).toMatchObject({ name: 'nest-vitals-sample', uptimeSeconds: expect.any(Number) });
+      expect(bodyOf(response).details['notes-store'].status).toBe('UP');
+      expect(bodyOf(response).serviceInfo).toMatchObject({ name: 'nest-vitals-sample', uptimeSeconds: expect.any(Number) });
     });
 
     it('serves Swagger UI at /docs, documenting the notes API and the Health routes', async () => {
       const ui = await http().get('/docs').redirects(1).expect(200);
       expect(ui.headers['content-type']).toMatch(/text\/html/);
       expect(ui.text).toContain('swagger-ui');
-      const document = await http().get('/docs-json').expect(200);
-      expect(document.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(document.body.paths)).toEqual(
+      const document = bodyOf<SwaggerDocument>(await http().get('/docs-json').expect(200));
+      expect(document.openapi).toMatch(/^3\./);
+      expect(Object.keys(document.paths)).toEqual(
         expect.arrayContaining(['/notes', '/notes/{id}', '/health/live', '/health/ready', '/health/startup', '/health']),
       );
-      expect(Object.keys(document.body.components.schemas)).toEqual(
+      expect(Object.keys(document.components.schemas)).toEqual(
         expect.arrayContaining(['HealthReportDto', 'HealthCheckResultDto', 'ServiceInfoDto', 'NoteDto']),
       );
-      await expect(validateOpenApi(document.body)).resolves.toEqual({ valid: true });
+      await expect(validateOpenApi(document)).resolves.toEqual({ valid: true });
     });
 
     it('creates, lists and reads notes, stored in the real database', async () => {
@@ -81,14 +97,16 @@ function sampleAppSuite(database: 'sqlite' | 'postgres') {
       const created = await http().post('/notes').send({ title, body: 'through supertest' }).expect(201);
       expect(created.body).toMatchObject({ id: expect.any(Number), title, body: 'through supertest' });
 
-      const list = await http().get('/notes').expect(200);
-      expect(list.body.map((note: { id: number }) => note.id)).toContain(created.body.id);
+      const { id } = bodyOf<Note>(created);
 
-      const one = await http().get(`/notes/${created.body.id}`).expect(200);
-      expect(one.body).toMatchObject({ id: created.body.id, title });
+      const list = bodyOf<Note[]>(await http().get('/notes').expect(200));
+      expect(list.map((note) => note.id)).toContain(id);
+
+      const one = await http().get(`/notes/${id}`).expect(200);
+      expect(one.body).toMatchObject({ id, title });
 
       const ready = await http().get('/health/ready').set('X-Health-Key', API_KEY).expect(200);
-      expect(ready.body.details['notes-store'].data.notes).toBeGreaterThanOrEqual(list.body.length);
+      expect(bodyOf(ready).details['notes-store'].data!.notes).toBeGreaterThanOrEqual(list.length);
 
       if (database === 'sqlite') expect(statSync(join(sqliteDir!, 'notes.sqlite')).size).toBeGreaterThan(0);
     });

@@ -139,8 +139,8 @@ describe('built-ins switched on with `true`, and provided by the user', () => {
     const url = await start({ disk: true, memory: true, eventLoop: true });
     const report = await getReport(url);
     expect(Object.keys(report.details).sort()).toEqual(['disk', 'event-loop', 'memory']);
-    expect(report.details['disk']!.data).toMatchObject({ path: '/' });
-    expect(report.details['event-loop']!.data).toMatchObject({ windowMs: 10_000 });
+    expect(report.details['disk'].data).toMatchObject({ path: '/' });
+    expect(report.details['event-loop'].data).toMatchObject({ windowMs: 10_000 });
   });
 
   it('takes probes, critical and timeoutMs from each section', async () => {

@@ -27,7 +27,7 @@ class RecordingLogger implements LoggerService {
 function fields(line: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [, key, value] of line.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
-    result[key!] = value!.startsWith('"') ? (JSON.parse(value!) as string) : value!;
+    result[key] = value.startsWith('"') ? (JSON.parse(value) as string) : value;
   }
   return result;
 }
@@ -120,7 +120,7 @@ function assertOneLinePerTransition({ logger, changes }: Awaited<ReturnType<type
       .map((entry) => entry.slice(key.length + 1).split('->'));
     chain.forEach(([from, to], index) => {
       expect(from).not.toBe(to);
-      if (index > 0) expect(from).toBe(chain[index - 1]![1]);
+      if (index > 0) expect(from).toBe(chain[index - 1][1]);
     });
   }
   // Liveness has no indicators here: always UP, never logged.

@@ -1,4 +1,6 @@
 import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -22,8 +24,13 @@ export async function startApp(
     abortOnError: false,
   });
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  const address = httpServer(app).address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${address.port}` };
+}
+
+/** The app's Node HTTP server, typed (Nest types it `any`), for supertest's `request(...)`. */
+export function httpServer(app: INestApplication): Server {
+  return app.getHttpServer() as Server;
 }
 
 /** Like `startApp` but expects bootstrap to fail; returns the error. */

@@ -48,9 +48,9 @@ export function importsOf(file: string): ImportSite[] {
 /** `@scope/name/sub/path.js` → `@scope/name`; `name/sub` → `name`. */
 export function packageName(specifier: string): string {
   const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 export function isNodeBuiltin(specifier: string): boolean {
-  return specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
+  return specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
 }

@@ -18,7 +18,7 @@ export function validateOpenApi(api: object): Promise<{ valid: boolean; error?: 
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, ['-e', script], { cwd: process.cwd(), timeout: 20_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`swagger-parser process failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { valid: boolean; error?: string });
     });
     child.stdin!.end(JSON.stringify(api));
   });

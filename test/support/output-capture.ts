@@ -1,6 +1,9 @@
 import { format } from 'node:util';
 import { CapturingLogger } from './capturing-logger.js';
 
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
+
 /**
  * Captures everything an app could print while a test runs: its Nest logger (pass `logger` to
  * `startApp`), `console.*`, and raw writes to stdout/stderr (libraries that bypass both).
@@ -11,20 +14,23 @@ export class OutputCapture {
   private readonly restorers: (() => void)[] = [];
 
   start(): this {
-    for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-      const original = console[method];
-      console[method] = (...args: unknown[]) => {
+    // Seen as plain function-valued properties: the originals are stored to be put back, not called unbound.
+    const consoleMethods: Record<ConsoleMethod, (...args: unknown[]) => void> = console;
+    for (const method of CONSOLE_METHODS) {
+      const original = consoleMethods[method];
+      consoleMethods[method] = (...args: unknown[]) => {
         this.written.push(`console.${method} ${format(...args)}`);
       };
-      this.restorers.push(() => (console[method] = original));
+      this.restorers.push(() => (consoleMethods[method] = original));
     }
     for (const stream of [process.stdout, process.stderr]) {
-      const original = stream.write;
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const writable: { write: NodeJS.WriteStream['write'] } = stream;
+      const original = writable.write;
+      writable.write = (chunk: unknown, ...rest: unknown[]) => {
         this.written.push(String(chunk));
         return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
-      }) as typeof stream.write;
-      this.restorers.push(() => (stream.write = original));
+      };
+      this.restorers.push(() => (writable.write = original));
     }
     return this;
   }

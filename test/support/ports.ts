@@ -21,9 +21,9 @@ export async function allocatePort(): Promise<number> {
   for (let port = RANGE.from; port <= RANGE.to; port++) if (!handedOut.has(port)) candidates.push(port);
   while (candidates.length > 0) {
     const [port] = candidates.splice(Math.floor(Math.random() * candidates.length), 1);
-    if (await isFree(port!)) {
-      handedOut.add(port!);
-      return port!;
+    if (await isFree(port)) {
+      handedOut.add(port);
+      return port;
     }
   }
   throw new Error(`no free port left in ${RANGE.from}-${RANGE.to}`);

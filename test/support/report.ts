@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 
 /** One check as the JSON report shows it. */
 export interface ReportedCheck {
@@ -8,6 +9,24 @@ export interface ReportedCheck {
   data?: Record<string, unknown>;
   message?: string;
   error?: string;
+}
+
+/** One check in a report body, with the fields the engine adds. */
+export interface CheckBody extends ReportedCheck {
+  checkedAt: string;
+  cached: boolean;
+}
+
+/** A JSON report body as the health routes answer it (the fields the tests read). */
+export interface ReportBody {
+  status: string;
+  details: Record<string, CheckBody>;
+  serviceInfo: Record<string, unknown>;
+}
+
+/** A response body typed as the test expects it to be: supertest types `body` as `any`. Defaults to a report body. */
+export function bodyOf<T = ReportBody>(response: { body: unknown }): T {
+  return response.body as T;
 }
 
 export interface Report {
@@ -55,7 +74,8 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
       lastError = error;
     }
     if (performance.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
+      const errorText = lastError instanceof Error ? String(lastError) : inspect(lastError);
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${errorText}` : ''}`);
     }
     await sleep(intervalMs);
   }
