@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthIndicatorCheck, HealthIndicatorMetadata } from '../interfaces/health-indicator.interface.js';
 import type { Probe, ProbeSelector } from '../interfaces/health-status.interface.js';
 import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
@@ -24,7 +25,10 @@ export class HealthIndicatorRegistry {
   private readonly indicators = new Map<string, RegisteredIndicator>();
   private readonly probeMembers = new Map<ProbeSelector, RegisteredIndicator[]>();
 
-  constructor(@InjectHealthOptions() private readonly options: ResolvedHealthOptions) {}
+  constructor(
+    @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    private readonly health: HealthIndicatorService,
+  ) {}
 
   /** Checks the declaration and registers it; returns the problems found (nothing is registered then). */
   register(instance: HealthIndicatorCheck, metadata: HealthIndicatorMetadata, source: string): string[] {
@@ -49,6 +53,7 @@ export class HealthIndicatorRegistry {
     this.indicators.set(name, {
       name,
       instance,
+      builder: this.health.check(name),
       source,
       probes: settings.probes ?? DEFAULT_PROBES,
       critical: settings.critical ?? true,
