@@ -16,7 +16,9 @@ import { HealthLifecycle } from './lifecycle/health-lifecycle.js';
 import { TransitionLogger } from './lifecycle/transition-logger.js';
 import { HealthMetrics } from './metrics/health-metrics.js';
 import { documentHealthApi } from './openapi/health-openapi.js';
-import { HealthOptionsError, resolveHealthOptions, type ResolvedHealthOptions } from './options/health-options.validator.js';
+import { HealthOptionsError } from './errors/health-options.error.js';
+import { resolveHealthOptions } from './options/health-options.resolver.js';
+import type { ResolvedHealthOptions } from './options/resolved-health-options.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
 

@@ -2,16 +2,17 @@ import type { InjectionToken } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthIndicatorCheck, HealthIndicatorMetadata, HealthIndicatorOptions } from '../interfaces/health-indicator.interface.js';
-import { HealthOptionsError, type ResolvedHealthOptions } from '../options/health-options.validator.js';
+import { HealthOptionsError } from '../errors/health-options.error.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { BuiltinIndicatorLifecycle } from './builtin-indicator.lifecycle.js';
 import { databaseCheckName, findDataSources, type NamedDataSource } from './database/data-source-finder.js';
-import type { DatabaseIndicatorOptions } from './database/database-indicator.options.js';
+import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/database-indicator.options.js';
 import { DatabaseHealthIndicator } from './database/database.indicator.js';
 import { DiskHealthIndicator } from './disk/disk.indicator.js';
 import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
-import type { RedisIndicatorOptions } from './redis/redis-indicator.options.js';
+import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */

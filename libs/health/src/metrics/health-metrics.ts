@@ -5,7 +5,8 @@ import { HealthEvents, type HealthCheckRun, type HealthStatusChange } from '../e
 import { InjectHealthOptions } from '../health.module-definition.js';
 import { CHECK_STATUSES, type HealthStatus } from '../interfaces/health-status.interface.js';
 import { isNotableTransition } from '../lifecycle/transition-logger.js';
-import { HealthOptionsError, type ResolvedHealthOptions } from '../options/health-options.validator.js';
+import { HealthOptionsError } from '../errors/health-options.error.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 
 type PromClient = typeof import('prom-client');

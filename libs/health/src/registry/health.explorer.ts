@@ -5,8 +5,9 @@ import { getHealthIndicatorMetadata, HealthIndicator } from '../decorators/healt
 import { InjectHealthOptions } from '../health.module-definition.js';
 import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
 import { createBuiltinIndicators } from '../indicators/builtin-indicators.js';
-import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
-import { HealthIndicatorDefinitionError, HealthIndicatorRegistry } from './health-indicator.registry.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
+import { HealthIndicatorDefinitionError } from '../errors/health-indicator-definition.error.js';
+import { HealthIndicatorRegistry } from './health-indicator.registry.js';
 
 /**
  * Finds every `@HealthIndicator()` provider of the app at bootstrap, adds the built-ins the

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { resolveCheckName } from '../check-name.js';
-import type { DatabaseIndicatorOptions } from './database-indicator.options.js';
+import type { DatabaseIndicatorOptions } from '../../interfaces/indicator-options/database-indicator.options.js';
 
 /**
  * A TypeORM `DataSource`, typed by the little the check needs to see, so that the declarations

@@ -5,7 +5,7 @@ import { HealthIndicator } from '../../decorators/health-indicator.decorator.js'
 import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { resolveCheckName } from '../check-name.js';
 import { BYTES_PER_MB, evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { DiskIndicatorOptions } from './disk-indicator.options.js';
+import type { DiskIndicatorOptions } from '../../interfaces/indicator-options/disk-indicator.options.js';
 
 /** What a `DiskHealthIndicator` is built with. @publicApi */
 export interface DiskHealthIndicatorConfig extends Pick<DiskIndicatorOptions, 'path' | 'warnPercent' | 'downPercent' | 'minFreeMb'> {

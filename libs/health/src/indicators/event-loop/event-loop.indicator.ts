@@ -5,7 +5,7 @@ import { HealthIndicator } from '../../decorators/health-indicator.decorator.js'
 import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { resolveCheckName } from '../check-name.js';
 import { evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { EventLoopIndicatorOptions } from './event-loop-indicator.options.js';
+import type { EventLoopIndicatorOptions } from '../../interfaces/indicator-options/event-loop-indicator.options.js';
 
 /** What an `EventLoopHealthIndicator` is built with. @publicApi */
 export interface EventLoopHealthIndicatorConfig extends Pick<EventLoopIndicatorOptions, 'warnMs' | 'downMs' | 'windowMs'> {

@@ -4,7 +4,7 @@ import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/
 import { resolveCheckName } from '../check-name.js';
 import { parseExpectedStatus, type ExpectedStatus } from './http-expected-status.js';
 import { describeFetchFailure } from './http-failure.js';
-import type { HttpIndicatorOptions } from './http-indicator.options.js';
+import type { HttpIndicatorOptions } from '../../interfaces/indicator-options/http-indicator.options.js';
 
 /** What an `HttpHealthIndicator` is built with. @publicApi */
 export interface HttpHealthIndicatorConfig extends Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate'> {

@@ -3,7 +3,7 @@ import { HealthIndicator } from '../../decorators/health-indicator.decorator.js'
 import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { resolveCheckName } from '../check-name.js';
 import { BYTES_PER_MB, evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { MemoryIndicatorOptions } from './memory-indicator.options.js';
+import type { MemoryIndicatorOptions } from '../../interfaces/indicator-options/memory-indicator.options.js';
 
 /** What a `MemoryHealthIndicator` is built with. @publicApi */
 export interface MemoryHealthIndicatorConfig extends Pick<MemoryIndicatorOptions, 'heapUsedMb' | 'rssMb'> {

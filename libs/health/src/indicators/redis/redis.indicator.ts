@@ -6,7 +6,7 @@ import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/
 import { resolveCheckName } from '../check-name.js';
 import { BYTES_PER_MB, roundTo2 } from '../threshold-check.js';
 import { parseRedisInfo } from './redis-info.js';
-import type { RedisIndicatorOptions } from './redis-indicator.options.js';
+import type { RedisIndicatorOptions } from '../../interfaces/indicator-options/redis-indicator.options.js';
 
 /**
  * An ioredis client, standalone `Redis` or `Cluster`. Typed by the little the check needs to see,
