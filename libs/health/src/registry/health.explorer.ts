@@ -4,7 +4,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import { getHealthIndicatorMetadata, HealthIndicator } from '../decorators/health-indicator.decorator.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import { createBuiltinIndicators } from '../indicators/builtin-indicators.js';
+import { builtinIndicators } from '../indicators/builtin-indicators.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { HealthIndicatorDefinitionError } from '../errors/health-indicator-definition.error.js';
 import { HealthIndicatorRegistry } from './health-indicator.registry.js';
@@ -39,7 +39,7 @@ export class HealthExplorer implements OnModuleInit {
       }
       problems.push(...this.registry.register(wrapper.instance as HealthIndicatorCheck, metadata, source));
     }
-    for (const builtin of await createBuiltinIndicators(this.options, this.moduleRef)) {
+    for (const builtin of await builtinIndicators(this.options, this.moduleRef)) {
       problems.push(...this.registry.register(builtin.instance, builtin.metadata, builtin.source));
     }
     if (problems.length > 0) throw new HealthIndicatorDefinitionError(problems);
