@@ -138,6 +138,9 @@ const BUILTIN_KINDS: BuiltinKind<never>[] = [
   singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section)),
 ] as BuiltinKind<unknown>[] as BuiltinKind<never>[];
 
+/** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */
+export const isBuiltinIndicatorToken = (token: unknown): boolean => BUILTIN_KINDS.some((kind) => kind.token === token);
+
 /** The factory providers of every kind; each holds its indicator (Nest calls its lifecycle hooks), or null when off. */
 export const builtinIndicatorProviders: Provider[] = BUILTIN_KINDS.map((kind) => ({
   provide: kind.token,

@@ -4,7 +4,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import { getHealthIndicatorMetadata, HealthIndicator } from '../decorators/health-indicator.decorator.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import { builtinIndicators } from '../indicators/builtin-indicators.js';
+import { builtinIndicators, isBuiltinIndicatorToken } from '../indicators/builtin-indicators.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { HealthIndicatorDefinitionError } from '../errors/health-indicator-definition.error.js';
 import { HealthIndicatorRegistry } from './health-indicator.registry.js';
@@ -26,7 +26,7 @@ export class HealthExplorer implements OnModuleInit {
     const problems: string[] = [];
     for (const wrapper of this.discovery.getProviders({ metadataKey: HealthIndicator.KEY })) {
       // An alias (useExisting) is the same indicator again, not a second one.
-      if (wrapper.isAlias) continue;
+      if (wrapper.isAlias || isBuiltinIndicatorToken(wrapper.token)) continue;
       // useFactory / useValue providers: the class is the instance's, not the metatype (the factory).
       const indicatorClass = !wrapper.metatype || wrapper.inject ? (wrapper.instance as object | undefined)?.constructor : wrapper.metatype;
       const metadata = indicatorClass ? getHealthIndicatorMetadata(indicatorClass) : undefined;
