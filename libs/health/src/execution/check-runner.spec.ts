@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { CheckRunner } from './check-runner.js';
 import { HealthEvents } from './health-events.js';
 

@@ -1,5 +1,5 @@
 import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
-import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
 import type { HealthEvents } from './health-events.js';

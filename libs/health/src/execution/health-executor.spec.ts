@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { HealthEvents } from './health-events.js';
 import { HealthExecutor } from './health-executor.js';
 

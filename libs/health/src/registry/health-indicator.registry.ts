@@ -7,7 +7,7 @@ import { InjectHealthOptions } from '../health.module-definition.js';
 import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields } from '../options/health-options.schema.js';
 import { shape } from '../options/option-rules.js';
 import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
-import type { RegisteredIndicator } from './registered-indicator.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 
 const validateIndicatorOptions = shape(indicatorFields);
 

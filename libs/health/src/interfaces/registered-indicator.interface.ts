@@ -1,5 +1,5 @@
-import type { BoundHealthIndicator, HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import type { Probe } from '../interfaces/health-status.interface.js';
+import type { BoundHealthIndicator, HealthIndicatorCheck } from './health-indicator.interface.js';
+import type { Probe } from './health-status.interface.js';
 
 /** An indicator as the registry holds it: settings resolved against the module defaults. */
 export interface RegisteredIndicator {
