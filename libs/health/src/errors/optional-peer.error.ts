@@ -14,7 +14,7 @@ export interface OptionalPeerNeed {
 }
 
 /** The one shape of every optional-peer message: which option needs which package, and the install command. */
-export function optionalPeerMessage(need: OptionalPeerNeed, problem: OptionalPeerProblem, cause?: unknown): string {
+function optionalPeerMessage(need: OptionalPeerNeed, problem: OptionalPeerProblem, cause?: unknown): string {
   const command = `npm install ${(need.install ?? [need.packageName]).join(' ')}`;
   if (problem === 'missing') return `"${need.option}" needs the "${need.packageName}" package, which is not installed; install it: ${command}`;
   const reason = cause instanceof Error ? cause.message : String(cause);

@@ -199,4 +199,3 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
   isGlobal: boolean,
 });
 
-export { isPlainObject };

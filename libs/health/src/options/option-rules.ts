@@ -41,8 +41,6 @@ export const boolean: OptionRule = (value, path) => (typeof value === 'boolean' 
 
 export const func: OptionRule = (value, path) => (typeof value === 'function' ? [] : [problem(path, 'a function', value)]);
 
-export const anything: OptionRule = () => [];
-
 export const oneOf =
   (accepted: readonly (string | number | boolean)[]): OptionRule =>
   (value, path) =>

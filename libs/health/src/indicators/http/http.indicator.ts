@@ -10,7 +10,7 @@ import type { HttpIndicatorOptions } from '../../interfaces/indicator-options/ht
 export type HttpHealthIndicatorConfig = Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate'>;
 
 /** At most this much of the body is read and given to `bodyPredicate`. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Calls an HTTP dependency with Node's `fetch`, aborted by the check's signal (its timeout), and checks the status (and
