@@ -107,7 +107,10 @@ const database: BuiltinKind<DatabaseIndicatorOptions> = {
 const redis: BuiltinKind<RedisHealthIndicator | RedisIndicatorOptions> = {
   token: Symbol('nest-vitals:builtin:redis'),
   // A `url` client is the indicator's own (opened at bootstrap, closed at shutdown); a `client` is the app's provider, looked up at module init.
-  create: ({ redis }) => (redis ? (redis.url !== undefined ? new RedisHealthIndicator({ url: redis.url, maxUsedMemoryMb: redis.maxUsedMemoryMb }) : redis) : null),
+  create: ({ redis: section }) => {
+    if (!section) return null;
+    return section.url === undefined ? section : new RedisHealthIndicator({ url: section.url, maxUsedMemoryMb: section.maxUsedMemoryMb });
+  },
   register: (value, { redis: section }, moduleRef) => {
     const instance =
       value instanceof RedisHealthIndicator
@@ -128,15 +131,24 @@ const http: BuiltinKind<BuiltinIndicator[]> = {
   register: (entries) => entries,
 };
 
+/** A kind with its value type erased, so that kinds of different values fit in one list. */
+function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
+  return {
+    token: kind.token,
+    create: (options) => kind.create(options),
+    register: (value, options, moduleRef) => kind.register(value as T, options, moduleRef),
+  };
+}
+
 /** Every built-in kind, in the order their checks are reported. */
-const BUILTIN_KINDS: BuiltinKind<never>[] = [
-  database,
-  redis,
-  http,
-  singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section)),
-  singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section)),
-  singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section)),
-] as BuiltinKind<unknown>[] as BuiltinKind<never>[];
+const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
+  erased(database),
+  erased(redis),
+  erased(http),
+  erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
+  erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
+  erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
+];
 
 /** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */
 export const isBuiltinIndicatorToken = (token: unknown): boolean => BUILTIN_KINDS.some((kind) => kind.token === token);
@@ -156,7 +168,7 @@ export const builtinIndicatorProviders: Provider[] = BUILTIN_KINDS.map((kind) =>
 export async function builtinIndicators(options: ResolvedHealthOptions, moduleRef: ModuleRef): Promise<BuiltinIndicator[]> {
   const found: BuiltinIndicator[] = [];
   for (const kind of BUILTIN_KINDS) {
-    const value = moduleRef.get<unknown>(kind.token) as never | null;
+    const value: unknown = moduleRef.get(kind.token);
     if (value !== null) found.push(...(await kind.register(value, options, moduleRef)));
   }
   return found;
