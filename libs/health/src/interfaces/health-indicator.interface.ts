@@ -13,7 +13,7 @@ export type BoundHealthIndicator = ReturnType<HealthIndicatorService['check']>;
  * @publicApi
  */
 export interface HealthCheckContext {
-  /** Aborted when the run times out (`timeoutMs`) or the app shuts down; pass it to the I/O the check does. */
+  /** Aborted when the run times out (`timeoutMs`); pass it to the I/O the check does. */
   signal: AbortSignal;
   /** The result builder bound to this check's name: `return indicator.up({ depth })`. */
   indicator: BoundHealthIndicator;
