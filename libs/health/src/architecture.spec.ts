@@ -101,4 +101,3 @@ describe('architecture of libs/health/src', () => {
     ).toEqual([['a', 'b', 'c']]);
   });
 });
-

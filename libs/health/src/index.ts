@@ -13,7 +13,13 @@ export { HealthReportDto, LivenessReportDto, HealthErrorDto } from './dto/health
 export { ServiceInfoDto } from './dto/service-info.dto.js';
 export { HealthJsonReportDto, HealthJsonCheckDto } from './dto/health-json-report.dto.js';
 export { addHealthApiKeyAuth, HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './openapi/health-api-security.js';
-export type { HealthIndicatorCheck, HealthCheckContext, BoundHealthIndicator, HealthIndicatorOptions, IndicatorExecutionOptions } from './interfaces/health-indicator.interface.js';
+export type {
+  HealthIndicatorCheck,
+  HealthCheckContext,
+  BoundHealthIndicator,
+  HealthIndicatorOptions,
+  IndicatorExecutionOptions,
+} from './interfaces/health-indicator.interface.js';
 export type { CheckStatus, HealthStatus, Probe, HealthCheckResult, HealthReport, ServiceInfo } from './interfaces/health-status.interface.js';
 export type {
   HealthModuleOptions,

@@ -198,4 +198,3 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
   openapi: boolean,
   isGlobal: boolean,
 });
-

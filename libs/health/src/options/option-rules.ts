@@ -94,7 +94,10 @@ export type RulesFor<T> = { [K in keyof Required<T>]-?: OptionRule };
  */
 export const shapeOf =
   <T>() =>
-  <R extends RulesFor<T>>(fields: R & Record<Exclude<keyof R, keyof T>, never>, refine?: (value: Record<string, unknown>, path: string) => string[]): OptionRule =>
+  <R extends RulesFor<T>>(
+    fields: R & Record<Exclude<keyof R, keyof T>, never>,
+    refine?: (value: Record<string, unknown>, path: string) => string[],
+  ): OptionRule =>
     shape(fields, refine);
 
 /** An object whose keys are free names, each value checked by one rule. */

@@ -85,7 +85,9 @@ function databaseOf(dataSource: DataSource): string | undefined {
 async function ping(dataSource: DataSource): Promise<void> {
   switch (dataSource.options.type) {
     case 'mongodb':
-      await (dataSource.driver as unknown as { queryRunner: { databaseConnection: { db(): { command(c: object): Promise<unknown> } } } }).queryRunner.databaseConnection
+      await (
+        dataSource.driver as unknown as { queryRunner: { databaseConnection: { db(): { command(c: object): Promise<unknown> } } } }
+      ).queryRunner.databaseConnection
         .db()
         .command({ ping: 1 });
       return;
