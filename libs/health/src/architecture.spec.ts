@@ -8,7 +8,7 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 /** The group of a file: its first folder under src; a file at the root is a group of its own. */
 function groupOf(file: string): string {
   const [first, ...rest] = file.split('/');
-  return rest.length > 0 ? first! : file;
+  return rest.length > 0 ? first : file;
 }
 
 /** Every relative import of every library file (specs excluded), as [from, to] paths relative to src. */
@@ -20,7 +20,7 @@ function importEdges(): [string, string][] {
   for (const file of files) {
     const source = readFileSync(join(SRC, file), 'utf8');
     for (const [, specifier] of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/g)) {
-      const target = posix.normalize(posix.join(posix.dirname(file), specifier!)).replace(/\.js$/, '.ts');
+      const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts');
       if (!target.startsWith('..')) edges.push([file, target]);
     }
   }

@@ -68,8 +68,11 @@ describe('CheckRunner: a check that misbehaves is DOWN with a reason', () => {
       'sync boom',
     ],
     ['rejects with an Error', () => Promise.reject(new Error('async boom')), 'async boom'],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a check rejecting with a non-Error is the case under test
     ['rejects with a string', () => Promise.reject('plain text'), 'plain text'],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a check rejecting with a non-Error is the case under test
     ['rejects with a number', () => Promise.reject(42), 'rejected with 42'],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a check rejecting with a non-Error is the case under test
     ['rejects with undefined', () => Promise.reject(undefined), 'rejected with undefined'],
     [
       'returns garbage',

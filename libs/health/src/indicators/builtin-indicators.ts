@@ -74,7 +74,7 @@ function sectionOf<T extends HealthIndicatorOptions>(value: boolean | T | undefi
 
 /** A kind with one indicator under a fixed name, configured by its whole section. */
 function singleKind<S extends HealthIndicatorOptions, T extends HealthIndicatorCheck>(
-  option: keyof ResolvedHealthOptions & string,
+  option: Extract<keyof ResolvedHealthOptions, string>,
   name: string,
   create: (section: S) => T,
 ): BuiltinKind<T> {
