@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DiskHealthIndicator, HealthIndicator, HealthIndicatorService, HealthModule, type HealthModuleOptions } from 'nest-vitals';
+import { DiskHealthIndicator, HealthIndicator, HealthModule, type HealthModuleOptions } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
 import { eventually, getCheck, getReport } from './support/report.js';
 
@@ -162,8 +162,8 @@ describe('built-ins switched on with `true`, and provided by the user', () => {
   it('a subclass of a built-in is a @HealthIndicator like any other', async () => {
     @HealthIndicator('scratch-disk', { critical: false })
     class ScratchDiskIndicator extends DiskHealthIndicator {
-      constructor(health: HealthIndicatorService) {
-        super(health, { path: tmpdir(), warnPercent: 0, downPercent: 100 });
+      constructor() {
+        super({ path: tmpdir(), warnPercent: 0, downPercent: 100 });
       }
     }
     const url = await start({}, [ScratchDiskIndicator]);

@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
 import type { HealthModuleOptions } from './interfaces/health-module-options.interface.js';
 import { RESOLVED_HEALTH_OPTIONS } from './health.constants.js';
-import { HealthOptionsError } from './options/health-options.validator.js';
+import { HealthOptionsError } from './errors/health-options.error.js';
 import { boolean } from './options/option-rules.js';
 
 export const {

@@ -10,13 +10,15 @@ import { HealthResponder } from './formats/health-responder.js';
 import { HEALTH_CONTROLLER_CLASS, RESOLVED_HEALTH_OPTIONS } from './health.constants.js';
 import { ASYNC_OPTIONS_TYPE, ConfigurableHealthModule, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './health.module-definition.js';
 import { HealthService } from './health.service.js';
-import { BuiltinIndicatorLifecycle } from './indicators/builtin-indicator.lifecycle.js';
+import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import type { HealthModuleOptions } from './interfaces/health-module-options.interface.js';
 import { HealthLifecycle } from './lifecycle/health-lifecycle.js';
 import { TransitionLogger } from './lifecycle/transition-logger.js';
 import { HealthMetrics } from './metrics/health-metrics.js';
 import { documentHealthApi } from './openapi/health-openapi.js';
-import { HealthOptionsError, resolveHealthOptions, type ResolvedHealthOptions } from './options/health-options.validator.js';
+import { HealthOptionsError } from './errors/health-options.error.js';
+import { resolveHealthOptions } from './options/health-options.resolver.js';
+import type { ResolvedHealthOptions } from './options/resolved-health-options.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
 
@@ -44,7 +46,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthEvents,
     HealthIndicatorRegistry,
     HealthExplorer,
-    BuiltinIndicatorLifecycle,
+    ...builtinIndicatorProviders,
     HealthExecutor,
     HealthLifecycle,
     TransitionLogger,

@@ -5,7 +5,7 @@ import { HealthExecutor } from './execution/health-executor.js';
 import { InjectHealthOptions } from './health.module-definition.js';
 import type { HealthCheckResult, HealthReport, ProbeSelector, ServiceInfo } from './interfaces/health-status.interface.js';
 import { HealthLifecycle } from './lifecycle/health-lifecycle.js';
-import type { ResolvedHealthOptions } from './options/health-options.validator.js';
+import type { ResolvedHealthOptions } from './options/resolved-health-options.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { aggregateStatus } from './status/status-aggregator.js';
 

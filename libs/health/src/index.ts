@@ -3,15 +3,23 @@ export { HEALTH_MODULE_OPTIONS, InjectHealthOptions } from './health.module-defi
 export { HealthIndicator } from './decorators/health-indicator.decorator.js';
 export { HealthService, type HealthCheckRequest } from './health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';
-export { HealthOptionsError, type ResolvedHealthOptions } from './options/health-options.validator.js';
-export { HealthIndicatorDefinitionError } from './registry/health-indicator.registry.js';
+export { HealthOptionsError } from './errors/health-options.error.js';
+export { OptionalPeerError, type OptionalPeerNeed, type OptionalPeerProblem } from './errors/optional-peer.error.js';
+export type { ResolvedHealthOptions } from './options/resolved-health-options.js';
+export { HealthIndicatorDefinitionError } from './errors/health-indicator-definition.error.js';
 export { redact } from './redaction/redactor.js';
 export { HealthCheckResultDto } from './dto/health-check-result.dto.js';
 export { HealthReportDto, LivenessReportDto, HealthErrorDto } from './dto/health-report.dto.js';
 export { ServiceInfoDto } from './dto/service-info.dto.js';
 export { HealthJsonReportDto, HealthJsonCheckDto } from './dto/health-json-report.dto.js';
 export { addHealthApiKeyAuth, HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './openapi/health-api-security.js';
-export type { HealthIndicatorCheck, HealthCheckContext, HealthIndicatorOptions, IndicatorExecutionOptions } from './interfaces/health-indicator.interface.js';
+export type {
+  HealthIndicatorCheck,
+  HealthCheckContext,
+  BoundHealthIndicator,
+  HealthIndicatorOptions,
+  IndicatorExecutionOptions,
+} from './interfaces/health-indicator.interface.js';
 export type { CheckStatus, HealthStatus, Probe, HealthCheckResult, HealthReport, ServiceInfo } from './interfaces/health-status.interface.js';
 export type {
   HealthModuleOptions,
@@ -22,12 +30,12 @@ export type {
   ShutdownOptions,
   MetricsOptions,
 } from './interfaces/health-module-options.interface.js';
-export type { DatabaseIndicatorOptions } from './indicators/database/database-indicator.options.js';
-export type { RedisIndicatorOptions } from './indicators/redis/redis-indicator.options.js';
-export type { HttpIndicatorOptions } from './indicators/http/http-indicator.options.js';
-export type { DiskIndicatorOptions } from './indicators/disk/disk-indicator.options.js';
-export type { MemoryIndicatorOptions, MemoryThreshold } from './indicators/memory/memory-indicator.options.js';
-export type { EventLoopIndicatorOptions } from './indicators/event-loop/event-loop-indicator.options.js';
+export type { DatabaseIndicatorOptions } from './interfaces/indicator-options/database-indicator.options.js';
+export type { RedisIndicatorOptions } from './interfaces/indicator-options/redis-indicator.options.js';
+export type { HttpIndicatorOptions } from './interfaces/indicator-options/http-indicator.options.js';
+export type { DiskIndicatorOptions } from './interfaces/indicator-options/disk-indicator.options.js';
+export type { MemoryIndicatorOptions, MemoryThreshold } from './interfaces/indicator-options/memory-indicator.options.js';
+export type { EventLoopIndicatorOptions } from './interfaces/indicator-options/event-loop-indicator.options.js';
 export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig, type TypeOrmDataSource } from './indicators/database/database.indicator.js';
 export { RedisHealthIndicator, type RedisHealthIndicatorConfig, type RedisHealthClient } from './indicators/redis/redis.indicator.js';
 export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicators/http/http.indicator.js';

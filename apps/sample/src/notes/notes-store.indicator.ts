@@ -1,4 +1,4 @@
-import { HealthIndicator, HealthIndicatorService, type HealthIndicatorCheck } from 'nest-vitals';
+import { HealthIndicator, type HealthCheckContext, type HealthIndicatorCheck } from 'nest-vitals';
 import { NotesService } from './notes.service.js';
 
 /** The app's own indicator: the notes table answers and is not over its soft limit. */
@@ -6,16 +6,12 @@ import { NotesService } from './notes.service.js';
 export class NotesStoreIndicator implements HealthIndicatorCheck {
   static readonly SOFT_LIMIT = 100_000;
 
-  constructor(
-    private readonly notes: NotesService,
-    private readonly health: HealthIndicatorService,
-  ) {}
+  constructor(private readonly notes: NotesService) {}
 
-  async check() {
-    const session = this.health.check('notes-store');
+  async check({ indicator }: HealthCheckContext) {
     const count = await this.notes.count();
     return count > NotesStoreIndicator.SOFT_LIMIT
-      ? session.degraded({ notes: count, message: `more than ${NotesStoreIndicator.SOFT_LIMIT} notes` })
-      : session.up({ notes: count });
+      ? indicator.degraded({ notes: count, message: `more than ${NotesStoreIndicator.SOFT_LIMIT} notes` })
+      : indicator.up({ notes: count });
   }
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Note } from './note.entity.js';
 import { NotesController } from './notes.controller.js';
@@ -7,7 +6,7 @@ import { NotesService } from './notes.service.js';
 import { NotesStoreIndicator } from './notes-store.indicator.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Note]), TerminusModule],
+  imports: [TypeOrmModule.forFeature([Note])],
   controllers: [NotesController],
   providers: [NotesService, NotesStoreIndicator],
 })

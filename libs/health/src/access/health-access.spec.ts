@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { HealthAccess } from './health-access.js';
 
 const KEY = 'unit-key';

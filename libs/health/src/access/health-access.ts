@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { describeError } from '../execution/check-outcome.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import type { DetailsPolicy, DetailsRoute } from '../interfaces/health-module-options.interface.js';
-import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { ApiKeyMatcher, presentedApiKeys } from './api-key-matcher.js';
 

@@ -6,7 +6,7 @@ import { createReportView, singleCheckReport, type ReportView } from '../formats
 import { InjectHealthOptions } from '../health.module-definition.js';
 import { HealthService } from '../health.service.js';
 import type { HealthReport, ProbeSelector } from '../interfaces/health-status.interface.js';
-import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 
 type ExcludeQuery = string | string[] | undefined;

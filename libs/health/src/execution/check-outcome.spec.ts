@@ -52,16 +52,22 @@ describe('normalizeResult', () => {
     expect(normalizeResult('db', { db: { status: 'Degraded' } }).status).toBe('DEGRADED');
   });
 
-  it('accepts a single entry keyed by another name (an indicator moved over with its old key)', () => {
-    expect(normalizeResult('db', { 'legacy-db': { status: 'up', ms: 2 } })).toEqual({ status: 'UP', data: { ms: 2 } });
+  it('is DOWN naming the key when the single entry is keyed by another name than the check', () => {
+    expect(normalizeResult('payments-queue', { x: { status: 'up', ms: 2 } })).toEqual({
+      status: 'DOWN',
+      error: 'check() returned a result keyed "x"; expected "payments-queue" (use the context\'s indicator)',
+    });
   });
 
   it('prefers the entry named like the check when there are several', () => {
     expect(normalizeResult('db', { other: { status: 'down' }, db: { status: 'up' } })).toEqual({ status: 'UP' });
   });
 
-  it('is DOWN when several entries are returned and none is named like the check', () => {
-    expect(normalizeResult('db', { a: { status: 'up' }, b: { status: 'up' } })).toEqual({ status: 'DOWN', error: expect.stringMatching(INVALID) });
+  it('is DOWN naming every key when several entries are returned and none is named like the check', () => {
+    expect(normalizeResult('db', { a: { status: 'up' }, b: { status: 'up' } })).toEqual({
+      status: 'DOWN',
+      error: 'check() returned a result keyed "a", "b"; expected "db" (use the context\'s indicator)',
+    });
   });
 
   it('is DOWN with "returned nothing" when check() returns undefined', () => {

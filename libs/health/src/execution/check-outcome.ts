@@ -47,8 +47,9 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * Reads what `check()` returned: a Terminus `HealthIndicatorResult` (`{ [key]: { status, ...data } }`,
- * keyed by the check name or by a single other key). Anything else is DOWN with a reason.
+ * Reads what `check()` returned: a Terminus `HealthIndicatorResult` keyed by the check's name
+ * (`{ [name]: { status, ...data } }`, as the context's `indicator` builds it). A result keyed by
+ * other names only, or anything else, is DOWN with a reason.
  */
 export function normalizeResult(name: string, raw: unknown): CheckOutcome {
   if (!isPlainObject(raw)) {
@@ -58,7 +59,13 @@ export function normalizeResult(name: string, raw: unknown): CheckOutcome {
     };
   }
   const keys = Object.keys(raw);
-  const entry = isPlainObject(raw[name]) ? raw[name] : keys.length === 1 && isPlainObject(raw[keys[0]!]) ? raw[keys[0]!] : undefined;
+  if (!(name in raw) && keys.length > 0 && keys.every((key) => isPlainObject(raw[key]))) {
+    return {
+      status: 'DOWN',
+      error: truncate(`check() returned a result keyed ${keys.map((key) => JSON.stringify(key)).join(', ')}; expected "${name}" (use the context's indicator)`),
+    };
+  }
+  const entry = raw[name];
   const status = isPlainObject(entry) && typeof entry.status === 'string' ? STATUS_BY_TERMINUS_STATUS[entry.status.toLowerCase()] : undefined;
   if (!isPlainObject(entry) || !status) {
     return { status: 'DOWN', error: `check() returned an invalid result; expected a HealthIndicatorResult such as { "${name}": { "status": "up" } }` };

@@ -1,8 +1,7 @@
 import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
-import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
-import { runIsolated } from './check-isolation.js';
 import type { HealthEvents } from './health-events.js';
 import { StatusDamper } from './status-damper.js';
 
@@ -102,10 +101,8 @@ export class CheckRunner {
         controller.abort(new Error(error));
       }, timeoutMs);
     });
-    const { value: invocation, release } = runIsolated(name, () => this.invoke(controller.signal));
-    const outcome = await Promise.race([invocation, timedOut]);
+    const outcome = await Promise.race([this.invoke(controller.signal), timedOut]);
     clearTimeout(timer);
-    release();
 
     const previous = this.damper.status;
     const status = this.damper.next(outcome.status);
@@ -151,7 +148,7 @@ export class CheckRunner {
 
   private async invoke(signal: AbortSignal): Promise<CheckOutcome> {
     try {
-      return normalizeResult(this.indicator.name, await this.indicator.instance.check({ signal }));
+      return normalizeResult(this.indicator.name, await this.indicator.instance.check({ signal, indicator: this.indicator.builder }));
     } catch (error) {
       return { status: 'DOWN', error: describeError(error) };
     }

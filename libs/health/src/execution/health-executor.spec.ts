@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { HealthEvents } from './health-events.js';
 import { HealthExecutor } from './health-executor.js';
 
@@ -8,6 +9,7 @@ function indicator(name: string, settings: Partial<RegisteredIndicator> = {}) {
   const state = { runs: 0, gate: undefined as Promise<void> | undefined };
   const registered: RegisteredIndicator = {
     name,
+    builder: new HealthIndicatorService().check(name),
     source: name,
     probes: ['readiness'],
     critical: true,
@@ -18,10 +20,10 @@ function indicator(name: string, settings: Partial<RegisteredIndicator> = {}) {
     successThreshold: 1,
     ...settings,
     instance: {
-      async check() {
+      async check({ indicator }) {
         state.runs++;
         await state.gate;
-        return { [name]: { status: 'up', run: state.runs } };
+        return indicator.up({ run: state.runs });
       },
     },
   };

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
-import type { RegisteredIndicator } from '../registry/registered-indicator.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { CheckRunner, STALE_AFTER_INTERVALS } from './check-runner.js';
 import { HealthEvents } from './health-events.js';
 

@@ -1,17 +1,39 @@
-import type { InjectionToken } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
-import { HealthIndicatorService } from '@nestjs/terminus';
+/*
+ * The built-in indicators, one kind per option (`database`, `redis`, `http`, `disk`, ...).
+ *
+ * Each kind is a factory provider: Nest creates its value from the resolved options (so
+ * `forRootAsync` works) and calls the lifecycle hooks of that value (`onModuleInit`,
+ * `onApplicationBootstrap`, `onApplicationShutdown`). The explorer then asks every kind for the
+ * indicators to register.
+ *
+ * Adding a built-in:
+ *   1. `interfaces/indicator-options/<kind>-indicator.options.ts`: its options (extends `HealthIndicatorOptions`),
+ *      and the key in `HealthModuleOptions`.
+ *   2. `options/health-options.schema.ts`: its rule under `builtinFields` (`tsc` fails until it exists).
+ *   3. `indicators/<kind>/<kind>.indicator.ts`: a `@HealthIndicator('<kind>')` class, `check({ signal, indicator })`;
+ *      a timeout is the runner's (pass `signal` to the I/O); an optional peer goes through `loadOptionalPeer`;
+ *      defaults go in `options/health-options.defaults.ts`.
+ *   4. Here: one entry in `BUILTIN_KINDS` (`create` returns the instance, or null when off).
+ *   5. Export the class and its options type from `index.ts`; README section and CHANGELOG line.
+ */
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { HealthOptionsError } from '../errors/health-options.error.js';
 import type { HealthIndicatorCheck, HealthIndicatorMetadata, HealthIndicatorOptions } from '../interfaces/health-indicator.interface.js';
-import { HealthOptionsError, type ResolvedHealthOptions } from '../options/health-options.validator.js';
-import { BuiltinIndicatorLifecycle } from './builtin-indicator.lifecycle.js';
+import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/database-indicator.options.js';
+import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
+import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/event-loop-indicator.options.js';
+import type { MemoryIndicatorOptions } from '../interfaces/indicator-options/memory-indicator.options.js';
+import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
+import { RESOLVED_HEALTH_OPTIONS } from '../health.constants.js';
 import { databaseCheckName, findDataSources, type NamedDataSource } from './database/data-source-finder.js';
-import type { DatabaseIndicatorOptions } from './database/database-indicator.options.js';
 import { DatabaseHealthIndicator } from './database/database.indicator.js';
 import { DiskHealthIndicator } from './disk/disk.indicator.js';
 import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
-import type { RedisIndicatorOptions } from './redis/redis-indicator.options.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
@@ -22,15 +44,26 @@ export interface BuiltinIndicator {
   source: string;
 }
 
+/**
+ * One kind of built-in. `create` runs in its factory provider, so Nest owns the value and its
+ * lifecycle hooks; `register` runs at module init, when every provider of the app exists (a
+ * DataSource or a client provider to look up).
+ */
+interface BuiltinKind<T> {
+  token: symbol;
+  create(options: ResolvedHealthOptions): T | null;
+  register(value: T, options: ResolvedHealthOptions, moduleRef: ModuleRef): BuiltinIndicator[] | Promise<BuiltinIndicator[]>;
+}
+
 /** The settings of an options section that go to the registry (the rest configures the indicator). */
 const REGISTRY_SETTINGS = ['probes', 'critical', 'timeoutMs', 'cacheTtlMs', 'refreshIntervalMs', 'failureThreshold', 'successThreshold'] as const;
 
-function metadataFor(name: string, section: HealthIndicatorOptions): HealthIndicatorMetadata {
+function entry(instance: HealthIndicatorCheck, name: string, section: HealthIndicatorOptions, source: string): BuiltinIndicator {
   const metadata: HealthIndicatorMetadata = { name };
   for (const key of REGISTRY_SETTINGS) {
     if (section[key] !== undefined) Object.assign(metadata, { [key]: section[key] });
   }
-  return metadata;
+  return { instance, metadata, source };
 }
 
 /** `true` switches a built-in on with its defaults; `false`/absent leaves it off. */
@@ -39,74 +72,111 @@ function sectionOf<T extends HealthIndicatorOptions>(value: boolean | T | undefi
   return value === false || value === undefined ? undefined : value;
 }
 
-/**
- * Creates the built-in indicators the options switch on. Each is a `@HealthIndicator` class; its
- * optional peer (typeorm, ioredis) is imported only here, only when switched on. Problems only
- * the running app can reveal (an unknown DataSource name, a missing client provider or package)
- * throw `HealthOptionsError` naming the option.
- */
-export async function createBuiltinIndicators(options: ResolvedHealthOptions, moduleRef: ModuleRef): Promise<BuiltinIndicator[]> {
-  const health = moduleRef.get(HealthIndicatorService, { strict: false });
-  const lifecycle = moduleRef.get(BuiltinIndicatorLifecycle, { strict: false });
-  const builtins: BuiltinIndicator[] = [];
-  const add = (instance: HealthIndicatorCheck, name: string, section: HealthIndicatorOptions, source: string): void => {
-    builtins.push({ instance, metadata: metadataFor(name, section), source });
-    lifecycle.track(instance);
+/** A kind with one indicator under a fixed name, configured by its whole section. */
+function singleKind<S extends HealthIndicatorOptions, T extends HealthIndicatorCheck>(
+  option: Extract<keyof ResolvedHealthOptions, string>,
+  name: string,
+  create: (section: S) => T,
+): BuiltinKind<T> {
+  const sectionIn = (options: ResolvedHealthOptions) => sectionOf(options[option] as boolean | S | undefined);
+  return {
+    token: Symbol(`nest-vitals:builtin:${option}`),
+    create: (options) => {
+      const section = sectionIn(options);
+      return section ? create(section) : null;
+    },
+    register: (instance, options) => [entry(instance, name, sectionIn(options)!, `HealthModule.forRoot({ ${option} })`)],
   };
-  const timeoutOf = (section: HealthIndicatorOptions): number => section.timeoutMs ?? options.timeoutMs;
+}
 
-  const database = sectionOf(options.database);
-  if (database) {
-    for (const { name, dataSource } of await selectDataSources(database, moduleRef)) {
-      const checkName = databaseCheckName(name);
-      const indicator = withPeerCheck(
-        'database',
-        () =>
-          new DatabaseHealthIndicator(health, {
-            dataSource,
-            dataSourceName: name,
-            name: checkName,
-            migrations: database.migrations,
-            timeoutMs: timeoutOf(database),
-          }),
-      );
-      add(indicator, checkName, database, `HealthModule.forRoot({ database }) for DataSource "${name}"`);
-    }
+const database: BuiltinKind<DatabaseIndicatorOptions> = {
+  token: Symbol('nest-vitals:builtin:database'),
+  // The DataSources are the app's providers: found at module init, when they exist.
+  create: (options) => sectionOf(options.database) ?? null,
+  register: async (section, _options, moduleRef) =>
+    (await selectDataSources(section, moduleRef)).map(({ name, dataSource }) =>
+      entry(
+        new DatabaseHealthIndicator({ dataSource, dataSourceName: name, migrations: section.migrations }),
+        databaseCheckName(name),
+        section,
+        `HealthModule.forRoot({ database }) for DataSource "${name}"`,
+      ),
+    ),
+};
+
+const redis: BuiltinKind<RedisHealthIndicator | RedisIndicatorOptions> = {
+  token: Symbol('nest-vitals:builtin:redis'),
+  // A `url` client is the indicator's own (opened at bootstrap, closed at shutdown); a `client` is the app's provider, looked up at module init.
+  create: ({ redis: section }) => {
+    if (!section) return null;
+    return section.url === undefined ? section : new RedisHealthIndicator({ url: section.url, maxUsedMemoryMb: section.maxUsedMemoryMb });
+  },
+  register: (value, { redis: section }, moduleRef) => {
+    const instance =
+      value instanceof RedisHealthIndicator
+        ? value
+        : new RedisHealthIndicator({ client: resolveRedisClient(section!.client!, moduleRef), maxUsedMemoryMb: section!.maxUsedMemoryMb });
+    return [entry(instance, section!.name ?? BUILTIN_DEFAULTS.redisCheckName, section!, 'HealthModule.forRoot({ redis })')];
+  },
+};
+
+const http: BuiltinKind<BuiltinIndicator[]> = {
+  token: Symbol('nest-vitals:builtin:http'),
+  create: (options) =>
+    options.http
+      ? Object.entries(options.http).map(([name, section]) =>
+          entry(new HttpHealthIndicator(section), name, section, `HealthModule.forRoot({ http: { ${name} } })`),
+        )
+      : null,
+  register: (entries) => entries,
+};
+
+/** A kind with its value type erased, so that kinds of different values fit in one list. */
+function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
+  return {
+    token: kind.token,
+    create: (options) => kind.create(options),
+    register: (value, options, moduleRef) => kind.register(value as T, options, moduleRef),
+  };
+}
+
+/** Every built-in kind, in the order their checks are reported. */
+const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
+  erased(database),
+  erased(redis),
+  erased(http),
+  erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
+  erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
+  erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
+];
+
+/** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */
+export const isBuiltinIndicatorToken = (token: unknown): boolean => BUILTIN_KINDS.some((kind) => kind.token === token);
+
+/** The factory providers of every kind; each holds its indicator (Nest calls its lifecycle hooks), or null when off. */
+export const builtinIndicatorProviders: Provider[] = BUILTIN_KINDS.map((kind) => ({
+  provide: kind.token,
+  useFactory: (options: ResolvedHealthOptions) => kind.create(options),
+  inject: [RESOLVED_HEALTH_OPTIONS],
+}));
+
+/**
+ * The built-ins the options switch on, read from their providers. Problems only the running app
+ * can reveal (an unknown DataSource name, a missing client provider or package) throw
+ * `HealthOptionsError` naming the option.
+ */
+export async function builtinIndicators(options: ResolvedHealthOptions, moduleRef: ModuleRef): Promise<BuiltinIndicator[]> {
+  const found: BuiltinIndicator[] = [];
+  for (const kind of BUILTIN_KINDS) {
+    const value: unknown = moduleRef.get(kind.token);
+    if (value !== null) found.push(...(await kind.register(value, options, moduleRef)));
   }
-
-  if (options.redis) {
-    const redis = options.redis;
-    const name = redis.name ?? 'redis';
-    const client = redis.client === undefined ? undefined : resolveRedisClient(redis.client, moduleRef);
-    const indicator = new RedisHealthIndicator(health, { name, url: redis.url, client, maxUsedMemoryMb: redis.maxUsedMemoryMb, timeoutMs: timeoutOf(redis) });
-    try {
-      await indicator.onModuleInit();
-    } catch (error) {
-      throw new HealthOptionsError([`"redis.url": ${(error as Error).message}`]);
-    }
-    add(indicator, name, redis, 'HealthModule.forRoot({ redis })');
-  }
-
-  for (const [name, section] of Object.entries(options.http ?? {})) {
-    add(new HttpHealthIndicator(health, { ...section, name, timeoutMs: timeoutOf(section) }), name, section, `HealthModule.forRoot({ http: { ${name} } })`);
-  }
-
-  const disk = sectionOf(options.disk);
-  if (disk) add(new DiskHealthIndicator(health, { ...disk, name: 'disk' }), 'disk', disk, 'HealthModule.forRoot({ disk })');
-
-  const memory = sectionOf(options.memory);
-  if (memory) add(new MemoryHealthIndicator(health, { ...memory, name: 'memory' }), 'memory', memory, 'HealthModule.forRoot({ memory })');
-
-  const eventLoop = sectionOf(options.eventLoop);
-  if (eventLoop)
-    add(new EventLoopHealthIndicator(health, { ...eventLoop, name: 'event-loop' }), 'event-loop', eventLoop, 'HealthModule.forRoot({ eventLoop })');
-
-  return builtins;
+  return found;
 }
 
 /** The DataSources `database` checks: every registered one, or those named in `dataSources`. */
 async function selectDataSources(section: DatabaseIndicatorOptions, moduleRef: ModuleRef): Promise<NamedDataSource[]> {
-  const registered = await withPeerCheckAsync('database', () => findDataSources(moduleRef));
+  const registered = await findDataSources(moduleRef);
   if (registered.length === 0) {
     throw new HealthOptionsError([
       '"database" is switched on, but the app registers no TypeORM DataSource; import TypeOrmModule.forRoot(...) or provide a DataSource',
@@ -121,29 +191,6 @@ async function selectDataSources(section: DatabaseIndicatorOptions, moduleRef: M
   );
   if (problems.length > 0) throw new HealthOptionsError(problems);
   return section.dataSources.map((name) => registered.find((candidate) => candidate.name === name)!);
-}
-
-function missingPeer(option: string, error: unknown): HealthOptionsError {
-  return new HealthOptionsError([
-    `"${option}" needs the "typeorm" and "@nestjs/typeorm" packages (npm install typeorm @nestjs/typeorm): ${(error as Error).message}`,
-  ]);
-}
-
-function withPeerCheck<T>(option: string, create: () => T): T {
-  try {
-    return create();
-  } catch (error) {
-    throw missingPeer(option, error);
-  }
-}
-
-async function withPeerCheckAsync<T>(option: string, create: () => Promise<T>): Promise<T> {
-  try {
-    return await create();
-  } catch (error) {
-    if (error instanceof HealthOptionsError) throw error;
-    throw missingPeer(option, error);
-  }
 }
 
 /** The ioredis client provided under `redis.client`; a missing provider or another kind of value stops startup. */

@@ -1,7 +1,5 @@
-import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-
-/** What `HealthIndicatorService.check(key)` returns (Terminus does not export its class name). */
-export type IndicatorSession = ReturnType<HealthIndicatorService['check']>;
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { BoundHealthIndicator } from '../interfaces/health-indicator.interface.js';
 
 /** A measured value and the thresholds it is compared with. */
 export interface MeasuredValue {
@@ -59,7 +57,7 @@ export function roundTo2(value: number): number {
 export const BYTES_PER_MB = 1024 * 1024;
 
 /** The Terminus result for a verdict: `up(data)`, or `degraded`/`down` with the message beside the data. */
-export function resultFor(session: IndicatorSession, verdict: ThresholdVerdict, data: Record<string, unknown>): HealthIndicatorResult {
+export function resultFor(session: BoundHealthIndicator, verdict: ThresholdVerdict, data: Record<string, unknown>): HealthIndicatorResult {
   if (verdict.status === 'up') return session.up(data);
   return verdict.status === 'degraded' ? session.degraded({ ...data, message: verdict.message }) : session.down({ ...data, message: verdict.message });
 }

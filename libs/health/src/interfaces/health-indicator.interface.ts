@@ -1,14 +1,27 @@
-import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { Probe } from './health-status.interface.js';
 
-/** What a check receives: a signal aborted when the check times out. @publicApi */
+/**
+ * A Terminus result builder bound to one check's name: `up(data)`, `down(data)`, `degraded(data)`,
+ * `attempt(fn)`, as `HealthIndicatorService.check(name)` returns it.
+ * @publicApi
+ */
+export type BoundHealthIndicator = ReturnType<HealthIndicatorService['check']>;
+
+/**
+ * What a check receives on every run.
+ * @publicApi
+ */
 export interface HealthCheckContext {
+  /** Aborted when the run times out (`timeoutMs`); pass it to the I/O the check does. */
   signal: AbortSignal;
+  /** The result builder bound to this check's name: `return indicator.up({ depth })`. */
+  indicator: BoundHealthIndicator;
 }
 
 /**
  * A class marked with `@HealthIndicator()` implements this: `check()` returns a Terminus
- * `HealthIndicatorResult` (e.g. from `HealthIndicatorService.check(key).up()` or `.attempt(...)`).
+ * `HealthIndicatorResult` keyed by the check's name, e.g. from the context's `indicator.up()`.
  * @publicApi
  */
 export interface HealthIndicatorCheck {

@@ -1,11 +1,11 @@
 import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
 import type { HealthStatus } from './health-status.interface.js';
-import type { DatabaseIndicatorOptions } from '../indicators/database/database-indicator.options.js';
-import type { RedisIndicatorOptions } from '../indicators/redis/redis-indicator.options.js';
-import type { HttpIndicatorOptions } from '../indicators/http/http-indicator.options.js';
-import type { DiskIndicatorOptions } from '../indicators/disk/disk-indicator.options.js';
-import type { MemoryIndicatorOptions } from '../indicators/memory/memory-indicator.options.js';
-import type { EventLoopIndicatorOptions } from '../indicators/event-loop/event-loop-indicator.options.js';
+import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
+import type { RedisIndicatorOptions } from './indicator-options/redis-indicator.options.js';
+import type { HttpIndicatorOptions } from './indicator-options/http-indicator.options.js';
+import type { DiskIndicatorOptions } from './indicator-options/disk-indicator.options.js';
+import type { MemoryIndicatorOptions } from './indicator-options/memory-indicator.options.js';
+import type { EventLoopIndicatorOptions } from './indicator-options/event-loop-indicator.options.js';
 
 /** Who may see details, error text and `/checks/:name`. @publicApi */
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';

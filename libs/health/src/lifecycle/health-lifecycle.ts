@@ -4,7 +4,7 @@ import { HealthEvents } from '../execution/health-events.js';
 import { HealthExecutor } from '../execution/health-executor.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import type { HealthCheckResult, HealthStatus, ProbeSelector } from '../interfaces/health-status.interface.js';
-import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { aggregateStatus } from '../status/status-aggregator.js';
 

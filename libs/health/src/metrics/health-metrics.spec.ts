@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as promClient from 'prom-client';
 import { Gauge, Registry } from 'prom-client';
-import { HealthOptionsError } from '../options/health-options.validator.js';
+import { HealthOptionsError } from '../errors/health-options.error.js';
 import { loadPromClient, registerHealthMetrics, statusValue } from './health-metrics.js';
 
 describe('statusValue', () => {

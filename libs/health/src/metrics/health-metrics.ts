@@ -5,7 +5,9 @@ import { HealthEvents, type HealthCheckRun, type HealthStatusChange } from '../e
 import { InjectHealthOptions } from '../health.module-definition.js';
 import { CHECK_STATUSES, type HealthStatus } from '../interfaces/health-status.interface.js';
 import { isNotableTransition } from '../lifecycle/transition-logger.js';
-import { HealthOptionsError, type ResolvedHealthOptions } from '../options/health-options.validator.js';
+import { HealthOptionsError } from '../errors/health-options.error.js';
+import { loadOptionalPeerIfInstalled } from '../peers/optional-peer.loader.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 
 type PromClient = typeof import('prom-client');
@@ -32,16 +34,8 @@ export interface HealthMetricSet {
  * (a broken install) is thrown: it should not silently switch metrics off.
  */
 export async function loadPromClient(): Promise<PromClient | undefined> {
-  try {
-    const loaded = await import('prom-client');
-    return (loaded.default ?? loaded) as PromClient;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('prom-client')) {
-      return undefined;
-    }
-    throw error;
-  }
+  const loaded = await loadOptionalPeerIfInstalled({ option: 'metrics', packageName: 'prom-client' }, () => import('prom-client'));
+  return loaded && ((loaded.default ?? loaded) as PromClient);
 }
 
 /**

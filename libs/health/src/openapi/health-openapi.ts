@@ -21,6 +21,7 @@ import { createReportView, singleCheckReport } from '../formats/report-view.js';
 import { renderText } from '../formats/text/text.format.js';
 import type { HealthCheckResult, HealthReport } from '../interfaces/health-status.interface.js';
 import { HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './health-api-security.js';
+import { loadOptionalPeerIfInstalled } from '../peers/optional-peer.loader.js';
 
 type Swagger = typeof import('@nestjs/swagger');
 type RouteName = 'live' | 'ready' | 'startup' | 'report' | 'check';
@@ -34,10 +35,9 @@ let documented: Promise<void> | undefined;
  * optional peer: without it this does nothing. Runs once, before the document is created.
  */
 export function documentHealthApi(): Promise<void> {
-  documented ??= import('@nestjs/swagger').then(
-    (swagger) => applyDocumentation(swagger),
-    () => undefined,
-  );
+  documented ??= loadOptionalPeerIfInstalled({ option: 'openapi', packageName: '@nestjs/swagger' }, () => import('@nestjs/swagger')).then((swagger) => {
+    if (swagger) applyDocumentation(swagger);
+  });
   return documented;
 }
 

@@ -1,3 +1,11 @@
+import type { HealthIndicatorOptions, IndicatorExecutionOptions } from '../interfaces/health-indicator.interface.js';
+import type { HealthModuleOptions, MetricsOptions, ServiceInfoOptions, ShutdownOptions } from '../interfaces/health-module-options.interface.js';
+import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/database-indicator.options.js';
+import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
+import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/event-loop-indicator.options.js';
+import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-indicator.options.js';
+import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
+import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import {
   describeValue,
@@ -13,7 +21,9 @@ import {
   oneOf,
   recordOf,
   shape,
+  shapeOf,
   type OptionRule,
+  type RulesFor,
 } from './option-rules.js';
 
 export const CHECK_NAME_PATTERN = /^[a-z0-9][a-z0-9-_.]*$/;
@@ -23,7 +33,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const checkName = matching(CHECK_NAME_PATTERN, CHECK_NAME_ACCEPTED);
 
 /** Execution settings shared by the module and every indicator. */
-export const executionFields: Record<string, OptionRule> = {
+const executionFields: RulesFor<IndicatorExecutionOptions> = {
   timeoutMs: integer(1, MAX_TIMER_MS, 'milliseconds'),
   cacheTtlMs: integer(0, MAX_TIMER_MS, 'milliseconds, 0 disables'),
   refreshIntervalMs: integer(0, MAX_TIMER_MS, 'milliseconds, 0 disables'),
@@ -32,7 +42,7 @@ export const executionFields: Record<string, OptionRule> = {
 };
 
 /** Settings of one indicator: execution settings plus probes and criticality. */
-export const indicatorFields: Record<string, OptionRule> = {
+export const indicatorFields: RulesFor<HealthIndicatorOptions> = {
   ...executionFields,
   probes: arrayOf(oneOf(PROBES), { nonEmpty: true, unique: true }),
   critical: boolean,
@@ -70,17 +80,18 @@ const enabledOr =
   (value, path) =>
     value === true || value === false ? [] : rule(value, path);
 
-const memoryThreshold = shape({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
+const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
-export const builtinFields: Record<string, OptionRule> = {
+/** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
+const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop'>> = {
   database: enabledOr(
-    shape({
+    shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
       dataSources: arrayOf(nonEmptyString, { nonEmpty: true, unique: true }),
       migrations: oneOf(['down', 'degraded']),
     }),
   ),
-  redis: shape(
+  redis: shapeOf<RedisIndicatorOptions>()(
     {
       ...indicatorFields,
       name: checkName,
@@ -92,7 +103,7 @@ export const builtinFields: Record<string, OptionRule> = {
   ),
   http: recordOf(
     checkName,
-    shape(
+    shapeOf<HttpIndicatorOptions>()(
       {
         ...indicatorFields,
         url: url(['http', 'https']),
@@ -116,14 +127,14 @@ export const builtinFields: Record<string, OptionRule> = {
     ),
   ),
   disk: enabledOr(
-    shape(
+    shapeOf<DiskIndicatorOptions>()(
       { ...indicatorFields, path: nonEmptyString, warnPercent: percent, downPercent: percent, minFreeMb: megabytes },
       warnNotAboveDown('warnPercent', 'downPercent'),
     ),
   ),
-  memory: enabledOr(shape({ ...indicatorFields, heapUsedMb: memoryThreshold, rssMb: memoryThreshold })),
+  memory: enabledOr(shapeOf<MemoryIndicatorOptions>()({ ...indicatorFields, heapUsedMb: memoryThreshold, rssMb: memoryThreshold })),
   eventLoop: enabledOr(
-    shape(
+    shapeOf<EventLoopIndicatorOptions>()(
       {
         ...indicatorFields,
         warnMs: number(0, 60_000, 'milliseconds'),
@@ -158,17 +169,23 @@ const promRegistry: OptionRule = (value, path) => {
     : [`"${path}" must be a prom-client Registry (such as new Registry() or register from 'prom-client'); got ${describeValue(value)}`];
 };
 
-export const healthModuleOptionsSchema: OptionRule = shape({
+/**
+ * `isGlobal` is a static extra that Nest strips from `forRoot`'s options; a `forRootAsync` factory
+ * may still return it, so it has a rule.
+ */
+type ValidatedOptions = HealthModuleOptions & { isGlobal?: boolean };
+
+export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()({
   ...executionFields,
   path: matching(/^\/?[A-Za-z0-9._~\-/:]*[A-Za-z0-9._~\-:]$/, 'a non-empty route path such as "health" or "ops/health"'),
-  service: shape({ name: nonEmptyString, version: nonEmptyString, environment: nonEmptyString }),
+  service: shapeOf<ServiceInfoOptions>()({ name: nonEmptyString, version: nonEmptyString, environment: nonEmptyString }),
   httpStatus: shape(Object.fromEntries(HEALTH_STATUSES.map((status) => [status, httpStatusCode]))),
   details: detailsPolicy,
   routes,
   apiKey: either('a non-empty string or a non-empty array of non-empty strings', nonEmptyString, arrayOf(nonEmptyString, { nonEmpty: true })),
   authorize: func,
   ...builtinFields,
-  shutdown: shape({
+  shutdown: shapeOf<ShutdownOptions>()({
     drainDelayMs: integer(0, MAX_TIMER_MS, 'milliseconds'),
     signals: arrayOf(matching(/^SIG[A-Z0-9]+$/, 'a signal name such as "SIGTERM"'), { nonEmpty: true, unique: true }),
   }),
@@ -176,10 +193,8 @@ export const healthModuleOptionsSchema: OptionRule = shape({
     typeof value === 'boolean'
       ? []
       : isPlainObject(value)
-        ? shape({ registry: promRegistry })(value, path)
+        ? shapeOf<MetricsOptions>()({ registry: promRegistry })(value, path)
         : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
   openapi: boolean,
   isGlobal: boolean,
 });
-
-export { isPlainObject };

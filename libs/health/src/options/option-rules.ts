@@ -41,8 +41,6 @@ export const boolean: OptionRule = (value, path) => (typeof value === 'boolean' 
 
 export const func: OptionRule = (value, path) => (typeof value === 'function' ? [] : [problem(path, 'a function', value)]);
 
-export const anything: OptionRule = () => [];
-
 export const oneOf =
   (accepted: readonly (string | number | boolean)[]): OptionRule =>
   (value, path) =>
@@ -85,6 +83,22 @@ export const shape =
     if (problems.length === 0 && refine) problems.push(...refine(value, path));
     return problems;
   };
+
+/** Exactly one rule per key of `T`, optional keys included. */
+export type RulesFor<T> = { [K in keyof Required<T>]-?: OptionRule };
+
+/**
+ * `shape` for the options type `T`, checked against it at compile time: a key of `T` without a
+ * rule, or a rule for a key `T` does not have, fails `tsc`. The schema and the option types are
+ * one source of truth.
+ */
+export const shapeOf =
+  <T>() =>
+  <R extends RulesFor<T>>(
+    fields: R & Record<Exclude<keyof R, keyof T>, never>,
+    refine?: (value: Record<string, unknown>, path: string) => string[],
+  ): OptionRule =>
+    shape(fields, refine);
 
 /** An object whose keys are free names, each value checked by one rule. */
 export const recordOf =

@@ -1,22 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthIndicatorCheck, HealthIndicatorMetadata } from '../interfaces/health-indicator.interface.js';
-import type { Probe, ProbeSelector } from '../interfaces/health-status.interface.js';
-import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import type { ProbeSelector } from '../interfaces/health-status.interface.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields } from '../options/health-options.schema.js';
 import { shape } from '../options/option-rules.js';
-import type { RegisteredIndicator } from './registered-indicator.interface.js';
+import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 
 const validateIndicatorOptions = shape(indicatorFields);
-const DEFAULT_PROBES: Probe[] = ['readiness'];
-
-/** Thrown at bootstrap when an indicator is declared wrongly. @publicApi */
-export class HealthIndicatorDefinitionError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid health indicator definition:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'HealthIndicatorDefinitionError';
-  }
-}
 
 /** Holds every indicator of the app, its settings resolved against the module's defaults. */
 @Injectable()
@@ -24,7 +17,10 @@ export class HealthIndicatorRegistry {
   private readonly indicators = new Map<string, RegisteredIndicator>();
   private readonly probeMembers = new Map<ProbeSelector, RegisteredIndicator[]>();
 
-  constructor(@InjectHealthOptions() private readonly options: ResolvedHealthOptions) {}
+  constructor(
+    @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    private readonly health: HealthIndicatorService,
+  ) {}
 
   /** Checks the declaration and registers it; returns the problems found (nothing is registered then). */
   register(instance: HealthIndicatorCheck, metadata: HealthIndicatorMetadata, source: string): string[] {
@@ -49,9 +45,10 @@ export class HealthIndicatorRegistry {
     this.indicators.set(name, {
       name,
       instance,
+      builder: this.health.check(name),
       source,
-      probes: settings.probes ?? DEFAULT_PROBES,
-      critical: settings.critical ?? true,
+      probes: settings.probes ?? HEALTH_DEFAULTS.probes,
+      critical: settings.critical ?? HEALTH_DEFAULTS.critical,
       timeoutMs: settings.timeoutMs ?? defaults.timeoutMs,
       cacheTtlMs: settings.cacheTtlMs ?? defaults.cacheTtlMs,
       refreshIntervalMs: settings.refreshIntervalMs ?? defaults.refreshIntervalMs,

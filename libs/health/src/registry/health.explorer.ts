@@ -4,9 +4,10 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import { getHealthIndicatorMetadata, HealthIndicator } from '../decorators/health-indicator.decorator.js';
 import { InjectHealthOptions } from '../health.module-definition.js';
 import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import { createBuiltinIndicators } from '../indicators/builtin-indicators.js';
-import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
-import { HealthIndicatorDefinitionError, HealthIndicatorRegistry } from './health-indicator.registry.js';
+import { builtinIndicators, isBuiltinIndicatorToken } from '../indicators/builtin-indicators.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
+import { HealthIndicatorDefinitionError } from '../errors/health-indicator-definition.error.js';
+import { HealthIndicatorRegistry } from './health-indicator.registry.js';
 
 /**
  * Finds every `@HealthIndicator()` provider of the app at bootstrap, adds the built-ins the
@@ -25,7 +26,7 @@ export class HealthExplorer implements OnModuleInit {
     const problems: string[] = [];
     for (const wrapper of this.discovery.getProviders({ metadataKey: HealthIndicator.KEY })) {
       // An alias (useExisting) is the same indicator again, not a second one.
-      if (wrapper.isAlias) continue;
+      if (wrapper.isAlias || isBuiltinIndicatorToken(wrapper.token)) continue;
       // useFactory / useValue providers: the class is the instance's, not the metatype (the factory).
       const indicatorClass = !wrapper.metatype || wrapper.inject ? (wrapper.instance as object | undefined)?.constructor : wrapper.metatype;
       const metadata = indicatorClass ? getHealthIndicatorMetadata(indicatorClass) : undefined;
@@ -38,7 +39,7 @@ export class HealthExplorer implements OnModuleInit {
       }
       problems.push(...this.registry.register(wrapper.instance as HealthIndicatorCheck, metadata, source));
     }
-    for (const builtin of await createBuiltinIndicators(this.options, this.moduleRef)) {
+    for (const builtin of await builtinIndicators(this.options, this.moduleRef)) {
       problems.push(...this.registry.register(builtin.instance, builtin.metadata, builtin.source));
     }
     if (problems.length > 0) throw new HealthIndicatorDefinitionError(problems);

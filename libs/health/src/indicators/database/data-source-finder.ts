@@ -1,5 +1,7 @@
 import { DiscoveryService, type ModuleRef } from '@nestjs/core';
-import type { TypeOrmDataSource } from './database.indicator.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
+import { DATABASE_PEER, type TypeOrmDataSource } from './database.indicator.js';
 
 /** A DataSource found among the app's providers, with the name it is known by. */
 export interface NamedDataSource {
@@ -7,7 +9,7 @@ export interface NamedDataSource {
   dataSource: TypeOrmDataSource;
 }
 
-const DEFAULT_NAME = 'default';
+const DEFAULT_NAME = BUILTIN_DEFAULTS.dataSourceName;
 
 /**
  * Every TypeORM DataSource the app provides. `@nestjs/typeorm` registers each one as a provider
@@ -17,7 +19,7 @@ const DEFAULT_NAME = 'default';
  * for instances of typeorm's `DataSource` class; aliases of one instance (`Connection`) count once.
  */
 export async function findDataSources(moduleRef: ModuleRef): Promise<NamedDataSource[]> {
-  const { DataSource: DataSourceClass } = await import('typeorm');
+  const { DataSource: DataSourceClass } = await loadOptionalPeer(DATABASE_PEER, () => import('typeorm'));
   const discovery = moduleRef.get(DiscoveryService, { strict: false });
   const found = new Map<TypeOrmDataSource, string>();
   for (const wrapper of discovery.getProviders()) {

@@ -1,10 +1,14 @@
-import type { ModuleRef } from '@nestjs/core';
-import { HealthIndicatorService, TypeOrmHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { DataSource } from 'typeorm';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
-import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { resolveCheckName } from '../check-name.js';
-import type { DatabaseIndicatorOptions } from './database-indicator.options.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import { describeError } from '../../execution/check-outcome.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
+import type { DatabaseIndicatorOptions } from '../../interfaces/indicator-options/database-indicator.options.js';
+
+/** What the `database` option needs installed. */
+export const DATABASE_PEER = { option: 'database', packageName: 'typeorm', install: ['typeorm', '@nestjs/typeorm'] };
 
 /**
  * A TypeORM `DataSource`, typed by the little the check needs to see, so that the declarations
@@ -19,49 +23,30 @@ export interface TypeOrmDataSource {
 /** What a `DatabaseHealthIndicator` is built with: one TypeORM DataSource. @publicApi */
 export interface DatabaseHealthIndicatorConfig extends Pick<DatabaseIndicatorOptions, 'migrations'> {
   dataSource: TypeOrmDataSource;
-  /** Check name. @default 'database' */
-  name?: string;
   /** The DataSource's name, for messages. @default 'default' */
   dataSourceName?: string;
-  /** Timeout of the ping query. @default 1000 */
-  timeoutMs?: number;
 }
 
 /**
- * Terminus' TypeORM indicator looks the default DataSource up through its ModuleRef only when no
- * connection is given; this indicator always gives one, so it never reads it.
- */
-const UNUSED_MODULE_REF = null as unknown as ModuleRef;
-
-/**
- * Pings one TypeORM DataSource with Terminus' `TypeOrmHealthIndicator` (the driver's cheapest
- * read-only query, `SELECT 1` for PostgreSQL, MariaDB/MySQL and SQLite, under
- * `attempt().withTimeout()`), after checking that the DataSource is initialized. With
+ * Pings one TypeORM DataSource with the driver's cheapest read-only query (`SELECT 1` for
+ * PostgreSQL, MariaDB/MySQL and SQLite; the check's timeout is the runner's), after checking that the DataSource is initialized. With
  * `migrations`, pending migrations make the check DOWN or DEGRADED and are listed.
  *
  * @publicApi
  */
 @HealthIndicator('database')
 export class DatabaseHealthIndicator implements HealthIndicatorCheck {
-  protected readonly key: string;
   private readonly dataSource: DataSource;
   private readonly dataSourceName: string;
-  private readonly ping: TypeOrmHealthIndicator;
   private wasInitialized: boolean;
 
-  constructor(
-    protected readonly health: HealthIndicatorService,
-    protected readonly config: DatabaseHealthIndicatorConfig,
-  ) {
-    this.key = resolveCheckName(new.target, config.name);
+  constructor(protected readonly config: DatabaseHealthIndicatorConfig) {
     this.dataSource = config.dataSource as DataSource;
-    this.dataSourceName = config.dataSourceName ?? 'default';
-    this.ping = new TypeOrmHealthIndicator(UNUSED_MODULE_REF, health);
+    this.dataSourceName = config.dataSourceName ?? BUILTIN_DEFAULTS.dataSourceName;
     this.wasInitialized = config.dataSource.isInitialized;
   }
 
-  async check(): Promise<HealthIndicatorResult> {
-    const session = this.health.check(this.key);
+  async check({ indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
     const dataSource = this.dataSource;
     const data = { driver: dataSource.options.type, database: databaseOf(dataSource) };
     if (!dataSource.isInitialized) {
@@ -70,14 +55,13 @@ export class DatabaseHealthIndicator implements HealthIndicatorCheck {
     }
     this.wasInitialized = true;
 
-    const attempt = this.ping.pingCheck(this.key, { connection: dataSource }).withTimeout(this.config.timeoutMs ?? 1000);
-    const ping = (await attempt)[this.key] as {
-      status: string;
-      message?: string;
-      responseTime?: number;
-    };
-    if (ping.status !== 'up') return session.down({ ...data, message: ping.message ?? 'ping failed' });
-    const measured = { ...data, responseTimeMs: ping.responseTime };
+    const started = performance.now();
+    try {
+      await ping(dataSource);
+    } catch (error) {
+      return session.down({ ...data, message: describeError(error) });
+    }
+    const measured = { ...data, responseTimeMs: Math.round(performance.now() - started) };
     if (!this.config.migrations) return session.up(measured);
 
     const pendingMigrations = await pendingMigrationNames(dataSource);
@@ -97,9 +81,30 @@ function databaseOf(dataSource: DataSource): string | undefined {
   return typeof configured === 'string' ? configured : undefined;
 }
 
+/** The driver's cheapest read-only round trip. */
+async function ping(dataSource: DataSource): Promise<void> {
+  switch (dataSource.options.type) {
+    case 'mongodb':
+      await (
+        dataSource.driver as unknown as { queryRunner: { databaseConnection: { db(): { command(c: object): Promise<unknown> } } } }
+      ).queryRunner.databaseConnection
+        .db()
+        .command({ ping: 1 });
+      return;
+    case 'oracle':
+      await dataSource.query('SELECT 1 FROM DUAL');
+      return;
+    case 'sap':
+      await dataSource.query('SELECT now() FROM dummy');
+      return;
+    default:
+      await dataSource.query('SELECT 1');
+  }
+}
+
 /** Names of the DataSource's migrations not yet run. Read-only: a missing migrations table means all are pending. */
 async function pendingMigrationNames(dataSource: DataSource): Promise<string[]> {
-  const { MigrationExecutor } = await import('typeorm');
+  const { MigrationExecutor } = await loadOptionalPeer(DATABASE_PEER, () => import('typeorm'));
   const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
   return pending.map((migration) => migration.name);
 }

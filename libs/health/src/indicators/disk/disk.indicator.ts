@@ -1,20 +1,14 @@
 import { statfs } from 'node:fs/promises';
 import { parse, resolve } from 'node:path';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
-import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { resolveCheckName } from '../check-name.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { BYTES_PER_MB, evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { DiskIndicatorOptions } from './disk-indicator.options.js';
+import type { DiskIndicatorOptions } from '../../interfaces/indicator-options/disk-indicator.options.js';
 
 /** What a `DiskHealthIndicator` is built with. @publicApi */
-export interface DiskHealthIndicatorConfig extends Pick<DiskIndicatorOptions, 'path' | 'warnPercent' | 'downPercent' | 'minFreeMb'> {
-  /** Check name. @default 'disk' */
-  name?: string;
-}
-
-/** Used when no threshold is set at all (`disk: true`). */
-export const DEFAULT_DISK_THRESHOLDS = { warnPercent: 90, downPercent: 95 } as const;
+export type DiskHealthIndicatorConfig = Pick<DiskIndicatorOptions, 'path' | 'warnPercent' | 'downPercent' | 'minFreeMb'>;
 
 /**
  * Space on the file system holding `path`: used percentage against `warnPercent` (DEGRADED) and
@@ -26,23 +20,17 @@ export const DEFAULT_DISK_THRESHOLDS = { warnPercent: 90, downPercent: 95 } as c
  */
 @HealthIndicator('disk')
 export class DiskHealthIndicator implements HealthIndicatorCheck {
-  protected readonly key: string;
   protected readonly path: string;
   private readonly thresholds: Pick<DiskIndicatorOptions, 'warnPercent' | 'downPercent' | 'minFreeMb'>;
 
-  constructor(
-    protected readonly health: HealthIndicatorService,
-    config: DiskHealthIndicatorConfig = {},
-  ) {
-    this.key = resolveCheckName(new.target, config.name);
+  constructor(config: DiskHealthIndicatorConfig = {}) {
     this.path = resolve(config.path ?? parse(process.cwd()).root);
     const { warnPercent, downPercent, minFreeMb } = config;
     this.thresholds =
-      warnPercent === undefined && downPercent === undefined && minFreeMb === undefined ? DEFAULT_DISK_THRESHOLDS : { warnPercent, downPercent, minFreeMb };
+      warnPercent === undefined && downPercent === undefined && minFreeMb === undefined ? BUILTIN_DEFAULTS.disk : { warnPercent, downPercent, minFreeMb };
   }
 
-  async check(): Promise<HealthIndicatorResult> {
-    const session = this.health.check(this.key);
+  async check({ indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
     let stats: Awaited<ReturnType<typeof statfs>>;
     try {
       stats = await statfs(this.path);

@@ -1,21 +1,15 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
-import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { resolveCheckName } from '../check-name.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { EventLoopIndicatorOptions } from './event-loop-indicator.options.js';
+import type { EventLoopIndicatorOptions } from '../../interfaces/indicator-options/event-loop-indicator.options.js';
 
 /** What an `EventLoopHealthIndicator` is built with. @publicApi */
-export interface EventLoopHealthIndicatorConfig extends Pick<EventLoopIndicatorOptions, 'warnMs' | 'downMs' | 'windowMs'> {
-  /** Check name. @default 'event-loop' */
-  name?: string;
-}
+export type EventLoopHealthIndicatorConfig = Pick<EventLoopIndicatorOptions, 'warnMs' | 'downMs' | 'windowMs'>;
 
-/** Used when neither `warnMs` nor `downMs` is set (`eventLoop: true`). */
-export const DEFAULT_EVENT_LOOP_THRESHOLDS = { warnMs: 200, downMs: 1000 } as const;
-export const DEFAULT_EVENT_LOOP_WINDOW_MS = 10_000;
 /** Sampling period of the delay monitor; a sample is the time between two ticks, so lag = sample - resolution. */
 const RESOLUTION_MS = 10;
 const NS_PER_MS = 1e6;
@@ -35,21 +29,16 @@ interface WindowSummary {
  */
 @HealthIndicator('event-loop')
 export class EventLoopHealthIndicator implements HealthIndicatorCheck, OnApplicationShutdown {
-  protected readonly key: string;
   protected readonly windowMs: number;
   private readonly thresholds: Pick<EventLoopIndicatorOptions, 'warnMs' | 'downMs'>;
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private readonly rotation: NodeJS.Timeout;
   private previous?: WindowSummary;
 
-  constructor(
-    protected readonly health: HealthIndicatorService,
-    config: EventLoopHealthIndicatorConfig = {},
-  ) {
-    this.key = resolveCheckName(new.target, config.name);
-    this.windowMs = config.windowMs ?? DEFAULT_EVENT_LOOP_WINDOW_MS;
+  constructor(config: EventLoopHealthIndicatorConfig = {}) {
+    this.windowMs = config.windowMs ?? BUILTIN_DEFAULTS.eventLoopWindowMs;
     const { warnMs, downMs } = config;
-    this.thresholds = warnMs === undefined && downMs === undefined ? DEFAULT_EVENT_LOOP_THRESHOLDS : { warnMs, downMs };
+    this.thresholds = warnMs === undefined && downMs === undefined ? BUILTIN_DEFAULTS.eventLoop : { warnMs, downMs };
     this.histogram.enable();
     this.rotation = setInterval(() => {
       this.previous = this.summarize();
@@ -58,14 +47,14 @@ export class EventLoopHealthIndicator implements HealthIndicatorCheck, OnApplica
     this.rotation.unref();
   }
 
-  check(): HealthIndicatorResult {
+  check({ indicator }: HealthCheckContext): HealthIndicatorResult {
     const current = this.summarize();
     const previous = this.previous;
     const window = previous && previous.p99Ms > current.p99Ms ? previous : current;
     const verdict = evaluateThresholds([
       { label: 'event-loop lag p99', value: window.p99Ms, unit: 'ms', warn: this.thresholds.warnMs, down: this.thresholds.downMs },
     ]);
-    return resultFor(this.health.check(this.key), verdict, {
+    return resultFor(indicator, verdict, {
       lagP99Ms: window.p99Ms,
       lagMaxMs: Math.max(current.maxMs, previous?.maxMs ?? 0),
       windowMs: this.windowMs,

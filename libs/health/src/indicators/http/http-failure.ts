@@ -29,12 +29,11 @@ function codeOf(error: ErrorWithCode | undefined): string | undefined {
 }
 
 /**
- * Why a request failed: refused, DNS, reset, timeout, TLS... `target` is the URL without
- * credentials or query, `host` its `host:port`.
+ * Why a request failed: refused, DNS, reset, TLS... `target` is the URL without credentials or
+ * query, `host` its `host:port`. (A timeout is the runner's: the check is already DOWN "timed out".)
  */
-export function describeFetchFailure(error: unknown, target: string, host: string, timeoutMs: number): string {
+export function describeFetchFailure(error: unknown, target: string, host: string): string {
   const failure = (error ?? {}) as ErrorWithCode & { name?: unknown };
-  if (failure.name === 'TimeoutError') return `no response from ${target} within ${timeoutMs} ms`;
   if (failure.name === 'AbortError') return `request to ${target} was aborted`;
   const cause = (failure.cause ?? undefined) as ErrorWithCode | undefined;
   const code = codeOf(cause) ?? codeOf(failure);

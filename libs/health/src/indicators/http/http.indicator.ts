@@ -1,24 +1,19 @@
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { resolveCheckName } from '../check-name.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { parseExpectedStatus, type ExpectedStatus } from './http-expected-status.js';
 import { describeFetchFailure } from './http-failure.js';
-import type { HttpIndicatorOptions } from './http-indicator.options.js';
+import type { HttpIndicatorOptions } from '../../interfaces/indicator-options/http-indicator.options.js';
 
 /** What an `HttpHealthIndicator` is built with. @publicApi */
-export interface HttpHealthIndicatorConfig extends Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate'> {
-  /** Check name. @default 'http' */
-  name?: string;
-  /** Abort the request after this long (the check's timeout also aborts it). @default 1000 */
-  timeoutMs?: number;
-}
+export type HttpHealthIndicatorConfig = Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate'>;
 
 /** At most this much of the body is read and given to `bodyPredicate`. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Calls an HTTP dependency with Node's `fetch` and an `AbortSignal`, and checks the status (and
+ * Calls an HTTP dependency with Node's `fetch`, aborted by the check's signal (its timeout), and checks the status (and
  * optionally the body). Not built on Terminus' `attempt()`: its DOWN result carries only a
  * message, and this check keeps `statusCode` on a wrong status. Credentials in the URL are sent
  * as `Authorization: Basic` (fetch refuses URLs with credentials) and never appear in results.
@@ -27,18 +22,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 @HealthIndicator('http')
 export class HttpHealthIndicator implements HealthIndicatorCheck {
-  protected readonly key: string;
   private readonly url: URL;
   private readonly target: string;
   private readonly headers: Headers;
   private readonly expected: ExpectedStatus;
-  private readonly timeoutMs: number;
+  private readonly method: string;
 
-  constructor(
-    protected readonly health: HealthIndicatorService,
-    protected readonly config: HttpHealthIndicatorConfig,
-  ) {
-    this.key = resolveCheckName(new.target, config.name);
+  constructor(protected readonly config: HttpHealthIndicatorConfig) {
+    this.method = config.method ?? BUILTIN_DEFAULTS.httpMethod;
     const url = new URL(config.url);
     this.headers = new Headers(config.headers);
     if ((url.username || url.password) && !this.headers.has('authorization')) {
@@ -48,22 +39,17 @@ export class HttpHealthIndicator implements HealthIndicatorCheck {
     url.username = '';
     url.password = '';
     this.url = url;
-    this.target = `${config.method ?? 'GET'} ${url.origin}${url.pathname}`;
+    this.target = `${this.method} ${url.origin}${url.pathname}`;
     this.expected = parseExpectedStatus(config.expectedStatus);
-    this.timeoutMs = config.timeoutMs ?? 1000;
   }
 
-  async check(context?: HealthCheckContext): Promise<HealthIndicatorResult> {
-    const session = this.health.check(this.key);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = context?.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
+  async check({ signal, indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
     const started = performance.now();
     let response: Response;
     try {
-      response = await fetch(this.url, { method: this.config.method ?? 'GET', headers: this.headers, signal, redirect: 'follow' });
+      response = await fetch(this.url, { method: this.method, headers: this.headers, signal, redirect: 'follow' });
     } catch (error) {
-      const reason = timeout.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : error;
-      return session.down({ message: describeFetchFailure(reason, this.target, this.url.host, this.timeoutMs) });
+      return session.down({ message: describeFetchFailure(error, this.target, this.url.host) });
     }
     const responseTimeMs = Math.round(performance.now() - started);
     const data = { statusCode: response.status, responseTimeMs };
@@ -80,7 +66,7 @@ export class HttpHealthIndicator implements HealthIndicatorCheck {
     try {
       body = await readBody(response);
     } catch (error) {
-      return session.down({ ...data, message: describeFetchFailure(error, this.target, this.url.host, this.timeoutMs) });
+      return session.down({ ...data, message: describeFetchFailure(error, this.target, this.url.host) });
     }
     try {
       if (!(await predicate(body))) return session.down({ ...data, message: `${this.target} answered ${response.status} but bodyPredicate rejected the body` });

@@ -1,15 +1,11 @@
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
-import type { HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { resolveCheckName } from '../check-name.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { BYTES_PER_MB, evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { MemoryIndicatorOptions } from './memory-indicator.options.js';
+import type { MemoryIndicatorOptions } from '../../interfaces/indicator-options/memory-indicator.options.js';
 
 /** What a `MemoryHealthIndicator` is built with. @publicApi */
-export interface MemoryHealthIndicatorConfig extends Pick<MemoryIndicatorOptions, 'heapUsedMb' | 'rssMb'> {
-  /** Check name. @default 'memory' */
-  name?: string;
-}
+export type MemoryHealthIndicatorConfig = Pick<MemoryIndicatorOptions, 'heapUsedMb' | 'rssMb'>;
 
 /**
  * Heap used and resident set size of this process against warn (DEGRADED) and down (DOWN)
@@ -21,16 +17,9 @@ export interface MemoryHealthIndicatorConfig extends Pick<MemoryIndicatorOptions
  */
 @HealthIndicator('memory')
 export class MemoryHealthIndicator implements HealthIndicatorCheck {
-  protected readonly key: string;
+  constructor(protected readonly config: MemoryHealthIndicatorConfig = {}) {}
 
-  constructor(
-    protected readonly health: HealthIndicatorService,
-    protected readonly config: MemoryHealthIndicatorConfig = {},
-  ) {
-    this.key = resolveCheckName(new.target, config.name);
-  }
-
-  check(): HealthIndicatorResult {
+  check({ indicator }: HealthCheckContext): HealthIndicatorResult {
     const usage = process.memoryUsage();
     const heapUsedMb = roundTo2(usage.heapUsed / BYTES_PER_MB);
     const rssMb = roundTo2(usage.rss / BYTES_PER_MB);
@@ -38,7 +27,7 @@ export class MemoryHealthIndicator implements HealthIndicatorCheck {
       { label: 'heap used', value: heapUsedMb, unit: 'MB', ...this.config.heapUsedMb },
       { label: 'RSS', value: rssMb, unit: 'MB', ...this.config.rssMb },
     ]);
-    return resultFor(this.health.check(this.key), verdict, {
+    return resultFor(indicator, verdict, {
       heapUsedMb,
       heapTotalMb: roundTo2(usage.heapTotal / BYTES_PER_MB),
       rssMb,

@@ -1,12 +1,13 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { Cluster, Redis } from 'ioredis';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { resolveCheckName } from '../check-name.js';
+import { describeError } from '../../execution/check-outcome.js';
+import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
 import { BYTES_PER_MB, roundTo2 } from '../threshold-check.js';
 import { parseRedisInfo } from './redis-info.js';
-import type { RedisIndicatorOptions } from './redis-indicator.options.js';
+import type { RedisIndicatorOptions } from '../../interfaces/indicator-options/redis-indicator.options.js';
 
 /**
  * An ioredis client, standalone `Redis` or `Cluster`. Typed by the little the check needs to see,
@@ -21,11 +22,9 @@ export interface RedisHealthClient {
 type IoredisClient = Redis | Cluster;
 
 /** What a `RedisHealthIndicator` is built with: exactly one of `url` and `client`. @publicApi */
-export interface RedisHealthIndicatorConfig extends Pick<RedisIndicatorOptions, 'name' | 'url' | 'maxUsedMemoryMb'> {
+export interface RedisHealthIndicatorConfig extends Pick<RedisIndicatorOptions, 'url' | 'maxUsedMemoryMb'> {
   /** An ioredis client to check; it stays yours (never closed by the indicator). */
   client?: RedisHealthClient;
-  /** Per-command timeout of the client opened from `url`, and of the check. @default 1000 */
-  timeoutMs?: number;
 }
 
 type RedisClass = typeof import('ioredis').Redis;
@@ -37,8 +36,8 @@ const CLUSTER_SLOTS = 16384;
  * PINGs Redis (standalone: `PING` then `INFO`; Cluster: `CLUSTER INFO` must say `cluster_state:ok`).
  *
  * With `url` it opens one client at bootstrap and reuses it for every probe; that client never
- * queues commands while disconnected (`enableOfflineQueue: false`) and times each command out,
- * and it is closed at shutdown. With an injected `client`, the check looks at the client's status
+ * queues commands while disconnected (`enableOfflineQueue: false`), and it is closed at shutdown.
+ * The check's timeout is the runner's: a command that hangs is left to the client, the check is DOWN. With an injected `client`, the check looks at the client's status
  * first and answers DOWN at once while ioredis reconnects, instead of sending a command that the
  * offline queue would hold forever; and nothing about the client is changed.
  *
@@ -46,33 +45,22 @@ const CLUSTER_SLOTS = 16384;
  */
 @HealthIndicator('redis')
 export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  protected readonly key: string;
-  protected readonly timeoutMs: number;
   private client?: IoredisClient;
   private redisClass?: RedisClass;
   private lastError?: string;
 
-  constructor(
-    protected readonly health: HealthIndicatorService,
-    protected readonly config: RedisHealthIndicatorConfig,
-  ) {
+  constructor(protected readonly config: RedisHealthIndicatorConfig) {
     if ((config.url === undefined) === (config.client === undefined)) {
       throw new Error('RedisHealthIndicator needs exactly one of "url" or "client"');
     }
-    this.key = resolveCheckName(new.target, config.name);
-    this.timeoutMs = config.timeoutMs ?? 1000;
     this.client = config.client as IoredisClient | undefined;
   }
 
   /** Loads ioredis when a client must be opened from the URL: a missing package stops startup. */
   async onModuleInit(): Promise<void> {
     if (this.config.url === undefined || this.redisClass) return;
-    try {
-      const ioredis = await import('ioredis');
-      this.redisClass = ioredis.Redis ?? (ioredis.default as unknown as RedisClass);
-    } catch {
-      throw new Error('the Redis health check needs the "ioredis" package: npm install ioredis');
-    }
+    const ioredis = await loadOptionalPeer({ option: 'redis.url', packageName: 'ioredis' }, () => import('ioredis'));
+    this.redisClass = ioredis.Redis ?? (ioredis.default as unknown as RedisClass);
   }
 
   /** Opens the client of `url` once the app has started (not before: a failed bootstrap leaves nothing open). */
@@ -85,18 +73,15 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
     if (this.config.url !== undefined) this.client?.disconnect();
   }
 
-  async check(context?: HealthCheckContext): Promise<HealthIndicatorResult> {
-    const session = this.health.check(this.key);
-    const client = await this.connection();
-    const result = await session
-      .attempt(async ({ signal }) => {
-        const aborted = context?.signal ? AbortSignal.any([signal, context.signal]) : signal;
-        await this.whenReady(client, aborted);
-        return isCluster(client) ? this.probeCluster(client) : this.probeStandalone(client);
-      })
-      .withTimeout(this.timeoutMs);
-    const { status, message, responseTime: _attemptTime, ...data } = result[this.key] as PingData & { status: string; message?: string; responseTime?: number };
-    if (status !== 'up') return session.down({ message: message ?? 'Redis check failed' });
+  async check({ signal, indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
+    let data: PingData;
+    try {
+      const client = await this.connection();
+      await this.whenReady(client, signal);
+      data = isCluster(client) ? await this.probeCluster(client) : await this.probeStandalone(client);
+    } catch (error) {
+      return session.down({ message: describeError(error) });
+    }
     const max = this.config.maxUsedMemoryMb;
     if (max !== undefined && typeof data.usedMemoryMb === 'number' && data.usedMemoryMb > max) {
       return session.degraded({ ...data, message: `used memory ${data.usedMemoryMb} MB is above maxUsedMemoryMb (${max} MB)` });
@@ -110,7 +95,6 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
     const client = new this.redisClass!(this.config.url!, {
       connectionName: 'nest-vitals-health',
       enableOfflineQueue: false,
-      commandTimeout: this.timeoutMs,
       maxRetriesPerRequest: 0,
       retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
     });

@@ -1,5 +1,5 @@
 import type { InjectionToken } from '@nestjs/common';
-import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
+import type { HealthIndicatorOptions } from '../health-indicator.interface.js';
 
 /** `redis` option of `HealthModule.forRoot`: checks an ioredis client (standalone or Cluster). @publicApi */
 export interface RedisIndicatorOptions extends HealthIndicatorOptions {

@@ -1,4 +1,4 @@
-import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
+import type { HealthIndicatorOptions } from '../health-indicator.interface.js';
 
 /** A warn (DEGRADED) and a down (DOWN) threshold, in MB. @publicApi */
 export interface MemoryThreshold {

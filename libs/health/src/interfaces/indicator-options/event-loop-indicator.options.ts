@@ -1,4 +1,4 @@
-import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
+import type { HealthIndicatorOptions } from '../health-indicator.interface.js';
 
 /** `eventLoop` option of `HealthModule.forRoot`: event-loop lag p99 over a window. Meant for liveness. @publicApi */
 export interface EventLoopIndicatorOptions extends HealthIndicatorOptions {

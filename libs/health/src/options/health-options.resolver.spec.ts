@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
-import { DEFAULT_HTTP_STATUS, HealthOptionsError, resolveHealthOptions } from './health-options.validator.js';
+import { HealthOptionsError } from '../errors/health-options.error.js';
+import { HEALTH_DEFAULTS } from './health-options.defaults.js';
+import { resolveHealthOptions } from './health-options.resolver.js';
 
 function problemsOf(options: unknown): string[] {
   try {
@@ -86,7 +88,7 @@ describe('resolveHealthOptions defaults', () => {
   });
 
   it('merges a partial httpStatus over the defaults', () => {
-    expect(resolveHealthOptions({ httpStatus: { DEGRADED: 207 } }).httpStatus).toEqual({ ...DEFAULT_HTTP_STATUS, DEGRADED: 207 });
+    expect(resolveHealthOptions({ httpStatus: { DEGRADED: 207 } }).httpStatus).toEqual({ ...HEALTH_DEFAULTS.httpStatus, DEGRADED: 207 });
   });
 
   it('turns apiKey into a list', () => {

@@ -1,4 +1,4 @@
-import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
+import type { HealthIndicatorOptions } from '../health-indicator.interface.js';
 
 /** `database` option of `HealthModule.forRoot`: checks TypeORM DataSources. @publicApi */
 export interface DatabaseIndicatorOptions extends HealthIndicatorOptions {

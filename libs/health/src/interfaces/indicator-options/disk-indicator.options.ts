@@ -1,4 +1,4 @@
-import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
+import type { HealthIndicatorOptions } from '../health-indicator.interface.js';
 
 /** `disk` option of `HealthModule.forRoot`. @publicApi */
 export interface DiskIndicatorOptions extends HealthIndicatorOptions {

@@ -1,4 +1,4 @@
-import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
+import type { HealthIndicatorOptions } from '../health-indicator.interface.js';
 
 /** One entry of the `http` option of `HealthModule.forRoot`, keyed by check name. @publicApi */
 export interface HttpIndicatorOptions extends HealthIndicatorOptions {

@@ -1,10 +1,12 @@
-import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import type { Probe } from '../interfaces/health-status.interface.js';
+import type { BoundHealthIndicator, HealthIndicatorCheck } from './health-indicator.interface.js';
+import type { Probe } from './health-status.interface.js';
 
 /** An indicator as the registry holds it: settings resolved against the module defaults. */
 export interface RegisteredIndicator {
   name: string;
   instance: HealthIndicatorCheck;
+  /** The result builder bound to `name`, handed to every run as the context's `indicator`. */
+  builder: BoundHealthIndicator;
   /** Where it came from, for error messages: a class name or `HealthModule.forRoot({ redis })`. */
   source: string;
   probes: Probe[];

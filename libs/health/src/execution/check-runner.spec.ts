@@ -1,0 +1,99 @@
+import { describe, expect, it } from '@jest/globals';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
+import { CheckRunner } from './check-runner.js';
+import { HealthEvents } from './health-events.js';
+
+const health = new HealthIndicatorService();
+
+function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs = 1000): CheckRunner {
+  const registered: RegisteredIndicator = {
+    name,
+    instance: { check },
+    builder: health.check(name),
+    source: name,
+    probes: ['readiness'],
+    critical: true,
+    timeoutMs,
+    cacheTtlMs: 0,
+    refreshIntervalMs: 0,
+    failureThreshold: 1,
+    successThreshold: 1,
+  };
+  return new CheckRunner(registered, new HealthEvents());
+}
+
+describe('CheckRunner: the context a check receives', () => {
+  it('hands the check an indicator bound to its name and a signal that is not aborted', async () => {
+    let seen: HealthCheckContext | undefined;
+    const result = await runnerFor('payments-queue', (context) => {
+      seen = context;
+      return context.indicator.up({ depth: 3 });
+    }).run();
+
+    expect(result).toMatchObject({ status: 'UP', data: { depth: 3 } });
+    expect(seen!.signal.aborted).toBe(false);
+    expect(seen!.indicator.up()).toEqual({ 'payments-queue': { status: 'up' } });
+    expect(seen!.indicator.down('queue stalled')).toEqual({ 'payments-queue': { status: 'down', message: 'queue stalled' } });
+    expect(seen!.indicator.degraded({ depth: 900 })).toEqual({ 'payments-queue': { status: 'degraded', depth: 900 } });
+  });
+
+  it('reports the bound indicator’s down and degraded results with their reasons', async () => {
+    expect(await runnerFor('queue', ({ indicator }) => indicator.down({ message: 'stalled', depth: 0 })).run()).toMatchObject({
+      status: 'DOWN',
+      error: 'stalled',
+      data: { depth: 0 },
+    });
+    expect(await runnerFor('queue', ({ indicator }) => indicator.degraded('slow')).run()).toMatchObject({ status: 'DEGRADED', message: 'slow' });
+  });
+
+  it('still accepts a result built by an injected HealthIndicatorService under the same name', async () => {
+    expect(await runnerFor('queue', () => health.check('queue').up({ depth: 1 })).run()).toMatchObject({ status: 'UP', data: { depth: 1 } });
+  });
+
+  it('is DOWN with a clear reason when the result is keyed by another name than the indicator’s', async () => {
+    const result = await runnerFor('payments-queue', () => health.check('x').up()).run();
+    expect(result).toMatchObject({ status: 'DOWN', error: 'check() returned a result keyed "x"; expected "payments-queue" (use the context\'s indicator)' });
+  });
+});
+
+describe('CheckRunner: a check that misbehaves is DOWN with a reason', () => {
+  it.each([
+    [
+      'throws synchronously',
+      () => {
+        throw new Error('sync boom');
+      },
+      'sync boom',
+    ],
+    ['rejects with an Error', () => Promise.reject(new Error('async boom')), 'async boom'],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a check rejecting with a non-Error is the case under test
+    ['rejects with a string', () => Promise.reject('plain text'), 'plain text'],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a check rejecting with a non-Error is the case under test
+    ['rejects with a number', () => Promise.reject(42), 'rejected with 42'],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a check rejecting with a non-Error is the case under test
+    ['rejects with undefined', () => Promise.reject(undefined), 'rejected with undefined'],
+    [
+      'returns garbage',
+      () => 'garbage' as never,
+      'check() returned an invalid result; expected a HealthIndicatorResult such as { "flaky": { "status": "up" } }',
+    ],
+  ] as [string, HealthIndicatorCheck['check'], string][])('when it %s', async (_label, check, error) => {
+    expect(await runnerFor('flaky', check).run()).toMatchObject({ status: 'DOWN', error });
+  });
+
+  it('when it hangs: DOWN "timed out after N ms", and its signal is aborted', async () => {
+    let signal: AbortSignal | undefined;
+    const result = await runnerFor(
+      'stuck',
+      (context) => {
+        signal = context.signal;
+        return new Promise(() => undefined);
+      },
+      50,
+    ).run();
+    expect(result).toMatchObject({ status: 'DOWN', error: 'timed out after 50 ms' });
+    expect(signal!.aborted).toBe(true);
+  });
+});

@@ -1,0 +1,36 @@
+import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
+import { redactDeep } from '../redaction/redactor.js';
+import { readAppPackage } from './app-package.js';
+import { HEALTH_DEFAULTS } from './health-options.defaults.js';
+import { validateHealthOptions } from './health-options.validator.js';
+import type { ResolvedHealthOptions } from './resolved-health-options.js';
+
+/** Validates the user's options and fills in defaults. Throws `HealthOptionsError` naming every bad option. */
+export function resolveHealthOptions(options: HealthModuleOptions | undefined): ResolvedHealthOptions {
+  const input = validateHealthOptions(options);
+  const defaults = HEALTH_DEFAULTS;
+  const appPackage = readAppPackage();
+  const apiKey = input.apiKey;
+  return {
+    ...input,
+    path: (input.path ?? defaults.path).replace(/^\/+/, ''),
+    // Shown in every detailed report and label: redacted once, here.
+    service: redactDeep({
+      name: input.service?.name ?? process.env.npm_package_name ?? appPackage.name ?? defaults.service.name,
+      version: input.service?.version ?? process.env.npm_package_version ?? appPackage.version ?? defaults.service.version,
+      environment: input.service?.environment ?? process.env.NODE_ENV ?? defaults.service.environment,
+    }),
+    httpStatus: { ...defaults.httpStatus, ...input.httpStatus },
+    details: input.details ?? defaults.details,
+    timeoutMs: input.timeoutMs ?? defaults.timeoutMs,
+    cacheTtlMs: input.cacheTtlMs ?? defaults.cacheTtlMs,
+    refreshIntervalMs: input.refreshIntervalMs ?? defaults.refreshIntervalMs,
+    failureThreshold: input.failureThreshold ?? defaults.failureThreshold,
+    successThreshold: input.successThreshold ?? defaults.successThreshold,
+    shutdown: {
+      drainDelayMs: input.shutdown?.drainDelayMs ?? defaults.shutdown.drainDelayMs,
+      signals: input.shutdown?.signals ?? [...defaults.shutdown.signals],
+    },
+    apiKeys: apiKey === undefined ? [] : Array.isArray(apiKey) ? apiKey : [apiKey],
+  };
+}
