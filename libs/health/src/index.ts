@@ -1,5 +1,5 @@
 export { HealthModule } from './health.module.js';
-export { HEALTH_MODULE_OPTIONS, InjectHealthOptions } from './health.module-definition.js';
+export { InjectHealthOptions } from './health.constants.js';
 export { HealthIndicator } from './decorators/health-indicator.decorator.js';
 export { HealthService, type HealthCheckRequest } from './health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';
@@ -15,6 +15,7 @@ export type { HealthIndicatorCheck, HealthCheckContext, HealthIndicatorOptions, 
 export type { CheckStatus, HealthStatus, Probe, HealthCheckResult, HealthReport, ServiceInfo } from './interfaces/health-status.interface.js';
 export type {
   HealthModuleOptions,
+  HealthModuleExtras,
   DetailsPolicy,
   DetailsRoute,
   RouteExposureOptions,

@@ -80,11 +80,6 @@ describe('resolveHealthOptions defaults', () => {
     expect(resolveHealthOptions({ service: { name: 'billing' } }).service).toEqual({ name: 'billing', version: '1.4.2', environment: 'production' });
   });
 
-  it('strips leading slashes from path', () => {
-    expect(resolveHealthOptions({ path: '/ops/health' }).path).toBe('ops/health');
-    expect(resolveHealthOptions({ path: 'status' }).path).toBe('status');
-  });
-
   it('merges a partial httpStatus over the defaults', () => {
     expect(resolveHealthOptions({ httpStatus: { DEGRADED: 207 } }).httpStatus).toEqual({ ...DEFAULT_HTTP_STATUS, DEGRADED: 207 });
   });
@@ -100,7 +95,7 @@ describe('resolveHealthOptions defaults', () => {
   });
 
   it('accepts undefined values as "not set"', () => {
-    expect(resolveHealthOptions({ timeoutMs: undefined, path: undefined }).timeoutMs).toBe(1000);
+    expect(resolveHealthOptions({ timeoutMs: undefined, cacheTtlMs: undefined }).timeoutMs).toBe(1000);
   });
 });
 

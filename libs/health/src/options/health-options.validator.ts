@@ -7,8 +7,7 @@ import { redactDeep } from '../redaction/redactor.js';
 import { describeValue, isPlainObject } from './option-rules.js';
 
 /** Module options after validation, with every default filled in. */
-export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'service' | 'httpStatus' | 'shutdown' | 'path'> {
-  path: string;
+export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'service' | 'httpStatus' | 'shutdown'> {
   service: { name: string; version: string; environment: string };
   httpStatus: Record<HealthStatus, number>;
   details: DetailsPolicy;
@@ -59,7 +58,6 @@ export function resolveHealthOptions(options: HealthModuleOptions | undefined): 
   const apiKey = input.apiKey;
   return {
     ...input,
-    path: (input.path ?? 'health').replace(/^\/+/, ''),
     // Shown in every detailed report and label: redacted once, here.
     service: redactDeep({
       name: input.service?.name ?? process.env.npm_package_name ?? appPackage.name ?? 'app',
