@@ -10,10 +10,10 @@ import { describeValue } from './options/option-rules.js';
 /** The extras' keys: read when the module is defined, stripped from the options. */
 const EXTRAS = ['isGlobal', 'path', 'openapi', 'decorators'] as const;
 
-/** Problems with the extras, in the options validator's words. */
+/** Problems with the extras, in the options validator's words. `forRoot` hands its options along with them: only the extras are read. */
 function extrasProblems(extras: HealthModuleExtras): string[] {
-  const { decorators, ...rest } = extras;
-  const problems = healthModuleOptionsSchema(rest, '');
+  const { isGlobal, path, openapi, decorators } = extras;
+  const problems = healthModuleOptionsSchema({ isGlobal, path, openapi }, '');
   if (decorators === undefined) return problems;
   if (!Array.isArray(decorators)) problems.push(`"decorators" must be an array of class decorators; got ${describeValue(decorators)}`);
   else {
