@@ -101,15 +101,15 @@ export const builtinFields: Record<string, OptionRule> = {
           'a status code (100-599), a list of codes, or a range like "200-399"',
           integer(100, 599),
           arrayOf(integer(100, 599), { nonEmpty: true }),
-          matching(/^[1-5]\d\d-[1-5]\d\d$/, 'a range'),
+          matching(/^\s*[1-5]\d\d(\s*-\s*[1-5]\d\d)?\s*(,\s*[1-5]\d\d(\s*-\s*[1-5]\d\d)?\s*)*$/, 'a range'),
         ),
         headers: recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`])),
         bodyPredicate: func,
       },
       (value, path) => {
         if (value.url === undefined) return [`"${path}.url" is required`];
-        const range = typeof value.expectedStatus === 'string' ? value.expectedStatus.split('-').map(Number) : [];
-        return range.length === 2 && range[0]! > range[1]!
+        const ranges = typeof value.expectedStatus === 'string' ? value.expectedStatus.split(',').map((item) => item.split('-').map(Number)) : [];
+        return ranges.some((range) => range.length === 2 && range[0]! > range[1]!)
           ? [`"${path}.expectedStatus" must be a range from low to high such as "200-399"; got "${value.expectedStatus}"`]
           : [];
       },
