@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, type DynamicModule, type Type } from '@nestjs/common';
 import { createHealthController, isDocumentedRoute } from './controllers/health.controller.js';
-import { RESOLVED_HEALTH_OPTIONS } from './health.constants.js';
+import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import type { HealthModuleExtras, HealthModuleOptions } from './interfaces/health-module-options.interface.js';
 import { documentHealthController } from './openapi/health-openapi.js';
 import { healthModuleOptionsSchema } from './options/health-options.schema.js';

@@ -1,7 +1,7 @@
 export { HealthModule } from './health.module.js';
-export { InjectHealthOptions } from './health.constants.js';
+export { InjectHealthOptions } from './options/health-options.token.js';
 export { HealthIndicator } from './decorators/health-indicator.decorator.js';
-export { HealthService, type HealthCheckRequest } from './health.service.js';
+export { HealthService, type HealthCheckRequest } from './service/health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';
 export { HealthOptionsError, type ResolvedHealthOptions } from './options/health-options.validator.js';
 export { HealthIndicatorDefinitionError } from './registry/health-indicator.registry.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { describeError } from '../execution/check-outcome.js';
-import { InjectHealthOptions } from '../health.constants.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import type { DetailsPolicy, DetailsRoute } from '../interfaces/health-module-options.interface.js';
 import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
 import { redact } from '../redaction/redactor.js';

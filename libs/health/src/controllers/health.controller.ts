@@ -102,7 +102,7 @@ export function createHealthController(settings: HealthControllerSettings): Type
   return (settings.decorators.length > 0 ? Reflect.decorate(settings.decorators, HealthController) : HealthController) as Type<HealthControllerShape>;
 }
 
-/** Names of the methods that answer 405, so documentation can leave them out. */
+/** Whether a controller method is one of the documented GET routes (the others answer 405 and stay out of the document). */
 export function isDocumentedRoute(key: string): boolean {
   return ['live', 'ready', 'startup', 'report', 'check'].includes(key);
 }

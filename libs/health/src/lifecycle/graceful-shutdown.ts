@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthEvents } from '../execution/health-events.js';
-import { InjectHealthOptions } from '../health.constants.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
 
 /**

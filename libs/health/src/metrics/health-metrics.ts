@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Subscription } from 'rxjs';
 import { HealthEvents, type HealthCheckRun, type HealthStatusChange } from '../execution/health-events.js';
-import { InjectHealthOptions } from '../health.constants.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import { CHECK_STATUSES, type HealthStatus } from '../interfaces/health-status.interface.js';
 import { isNotableTransition } from '../status/notable-transition.js';
 import { HealthOptionsError, type ResolvedHealthOptions } from '../options/health-options.validator.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorCheck, HealthIndicatorMetadata } from '../interfaces/health-indicator.interface.js';
 import type { Probe, ProbeSelector } from '../interfaces/health-status.interface.js';
 import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
-import { InjectHealthOptions } from '../health.constants.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields } from '../options/health-options.schema.js';
 import { shape } from '../options/option-rules.js';
 import type { RegisteredIndicator } from './registered-indicator.interface.js';

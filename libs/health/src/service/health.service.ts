@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { HealthEvents, type HealthStatusChange } from './execution/health-events.js';
-import { HealthExecutor } from './execution/health-executor.js';
-import { InjectHealthOptions } from './health.constants.js';
-import type { HealthCheckResult, HealthReport, HealthStatus, ProbeSelector, ServiceInfo } from './interfaces/health-status.interface.js';
-import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
-import { ManualProbeState } from './lifecycle/manual-probe-state.js';
-import { StartupGate } from './lifecycle/startup-gate.js';
-import type { ResolvedHealthOptions } from './options/health-options.validator.js';
-import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
-import { aggregateStatus } from './status/status-aggregator.js';
+import { HealthEvents, type HealthStatusChange } from '../execution/health-events.js';
+import { HealthExecutor } from '../execution/health-executor.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
+import type { HealthCheckResult, HealthReport, HealthStatus, ProbeSelector, ServiceInfo } from '../interfaces/health-status.interface.js';
+import { GracefulShutdown } from '../lifecycle/graceful-shutdown.js';
+import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
+import { StartupGate } from '../lifecycle/startup-gate.js';
+import type { ResolvedHealthOptions } from '../options/health-options.validator.js';
+import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
+import { aggregateStatus } from '../status/status-aggregator.js';
 
 /** Options of one programmatic or HTTP probe run. @publicApi */
 export interface HealthCheckRequest {
