@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Injectable, SetMetadata, VersioningType, type CanActivate, type ExecutionContext, type INestApplication, type VersioningOptions } from '@nestjs/common';
+import {
+  Injectable,
+  SetMetadata,
+  VersioningType,
+  type CanActivate,
+  type ExecutionContext,
+  type INestApplication,
+  type VersioningOptions,
+} from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { HealthIndicator, HealthIndicatorService, HealthModule, type HealthModuleOptions } from 'nest-vitals';
 import { ADAPTERS, bootstrapError, startApp, type AdapterName } from './support/http-app.js';
@@ -246,7 +254,11 @@ describe.each(ADAPTERS)('routes on %s', (adapter) => {
         expect(response.headers.get('allow')).toBe('GET, HEAD');
         expect(response.headers.get('cache-control')).toBe('no-store');
         expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
-        expect(await response.json()).toEqual({ statusCode: 405, message: `${method} is not allowed on the health routes; use GET or HEAD`, error: 'Method Not Allowed' });
+        expect(await response.json()).toEqual({
+          statusCode: 405,
+          message: `${method} is not allowed on the health routes; use GET or HEAD`,
+          error: 'Method Not Allowed',
+        });
       }
     }
   });

@@ -165,7 +165,9 @@ describe('forRootAsync', () => {
     [
       'a path (it goes beside useFactory)',
       { path: 'ops/health' },
-      ['"path" is read when the module is defined: give it beside useFactory, HealthModule.forRootAsync({ path: ..., useFactory }), not in the options the factory returns'],
+      [
+        '"path" is read when the module is defined: give it beside useFactory, HealthModule.forRootAsync({ path: ..., useFactory }), not in the options the factory returns',
+      ],
     ],
     [
       'openapi and isGlobal',

@@ -7,11 +7,11 @@ export type OpenApiProperty = Record<string, unknown> & { required?: boolean };
 
 /** Every field of a DTO documented; `schemaPath` resolves a `$ref` to another DTO. */
 export type OpenApiProperties<T> = {
-  [K in keyof Required<T>]: OpenApiProperty | ((schemaPath: (model: Function) => string) => OpenApiProperty);
+  [K in keyof Required<T>]: OpenApiProperty | ((schemaPath: (model: { name: string }) => string) => OpenApiProperty);
 };
 
 /** Where Swagger puts a DTO's schema (what its `getSchemaPath` returns). */
-export function schemaPath(model: Function): string {
+export function schemaPath(model: { name: string }): string {
   return `#/components/schemas/${model.name}`;
 }
 

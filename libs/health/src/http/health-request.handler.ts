@@ -41,7 +41,13 @@ const PROBE_OF_ROUTE: Record<Exclude<HealthRoute, 'checks'>, ProbeSelector> = {
   report: 'all',
 };
 
-const ROUTE_OF_PATH: Record<string, Exclude<HealthRoute, 'checks'>> = { '': 'report', '/': 'report', '/live': 'live', '/ready': 'ready', '/startup': 'startup' };
+const ROUTE_OF_PATH: Record<string, Exclude<HealthRoute, 'checks'>> = {
+  '': 'report',
+  '/': 'report',
+  '/live': 'live',
+  '/ready': 'ready',
+  '/startup': 'startup',
+};
 
 const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
 
@@ -53,9 +59,9 @@ function matchRoute(path: string): MatchedRoute | undefined {
   const check = /^\/checks\/([^/]+)$/.exec(path);
   if (!check) return undefined;
   try {
-    return { route: 'checks', name: decodeURIComponent(check[1]!) };
+    return { route: 'checks', name: decodeURIComponent(check[1]) };
   } catch {
-    return { route: 'checks', name: check[1]! };
+    return { route: 'checks', name: check[1] };
   }
 }
 

@@ -114,7 +114,8 @@ export class HealthService {
 
     if (gate) return { ...report, status: gate.status, reason: gate.reason };
     // Startup checks pass but the gate has not latched yet: only its background run latches it.
-    if (selector === 'startup' && report.status !== 'DOWN' && this.startup.state !== 'started') return { ...report, status: 'STARTING', reason: 'startup checks pass; the startup gate opens on its next run' };
+    if (selector === 'startup' && report.status !== 'DOWN' && this.startup.state !== 'started')
+      return { ...report, status: 'STARTING', reason: 'startup checks pass; the startup gate opens on its next run' };
     return report;
   }
 }

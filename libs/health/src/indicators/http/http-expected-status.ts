@@ -22,7 +22,8 @@ export function parseExpectedStatus(expected: number | number[] | string | undef
   }
   const ranges = expected.split(',').map((item) => {
     const match = ITEM.exec(item);
-    if (!match) throw new Error(`invalid expected status ${JSON.stringify(expected)}; expected a code, a range like "200-399", or a comma-separated list of them`);
+    if (!match)
+      throw new Error(`invalid expected status ${JSON.stringify(expected)}; expected a code, a range like "200-399", or a comma-separated list of them`);
     const low = Number(match[1]);
     const high = Number(match[2] ?? match[1]);
     if (low > high) throw new Error(`invalid expected status ${JSON.stringify(expected)}: the range ${low}-${high} is empty`);
