@@ -38,7 +38,6 @@ describe('resolveHealthOptions defaults', () => {
     process.env.NODE_ENV = 'staging';
     const resolved = resolveHealthOptions({});
     expect(resolved).toMatchObject({
-      path: 'health',
       service: { name: 'orders', version: '1.4.2', environment: 'staging' },
       httpStatus: { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 },
       details: 'when-authorized',
