@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import {
+  Injectable,
+  SetMetadata,
+  VersioningType,
+  type CanActivate,
+  type ExecutionContext,
+  type INestApplication,
+  type VersioningOptions,
+} from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
 import { HealthIndicator, HealthIndicatorService, HealthModule, type HealthModuleOptions } from 'nest-vitals';
 import { ADAPTERS, bootstrapError, startApp, type AdapterName } from './support/http-app.js';
 import { rawRequest } from './support/raw-http.js';
@@ -27,6 +36,16 @@ class OptionalIndicator {
   constructor(private readonly health: HealthIndicatorService) {}
   check() {
     return this.health.check('optional').down({ message: 'optional is unreachable' });
+  }
+}
+
+/** A global guard that lets only controllers marked public through, as an app's auth guard would. */
+const PUBLIC = 'test:public';
+@Injectable()
+class PublicOnlyGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    return this.reflector.get<boolean>(PUBLIC, context.getClass()) === true;
   }
 }
 
@@ -205,13 +224,74 @@ describe.each(ADAPTERS)('exposure on %s', (adapter) => {
     expect(unknown.status).toBe(200);
     expect(unknown.body!.notes).toEqual(['exclude: no check named "nope"; ignored']);
 
-    // Works for a kubelet too (no key), which sees the status only.
+    // Only a caller who may see details may exclude (it would tell which check fails): anyone else gets the answer without it.
     const anonymous = await get(`${url}/health/ready?exclude=broken&exclude=nope`);
-    expect(anonymous.status).toBe(200);
-    expect(anonymous.body).toEqual({ status: 'DEGRADED' });
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.body).toEqual({ status: 'DOWN' });
+    const wrongKey = await get(`${url}/health?exclude=broken`, { 'X-Health-Key': OTHER_KEY });
+    expect(wrongKey.status).toBe(503);
+    expect(wrongKey.body).toEqual({ status: 'DOWN' });
 
     const text = await get(`${url}/health/ready?exclude=broken&exclude=nope`, { ...key, Accept: 'text/plain' });
     expect(text.text).toContain('note: exclude: no check named "nope"; ignored');
+  });
+});
+
+describe.each(ADAPTERS)('routes on %s', (adapter) => {
+  it('honours ?exclude from an anonymous caller when details are always shown', async () => {
+    const url = await start(adapter, { details: 'always' });
+    const response = await get(`${url}/health/ready?exclude=broken`);
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body!.details as object)).toEqual(['alpha']);
+  });
+
+  it('answers other methods 405 with Allow: GET, HEAD on every route', async () => {
+    const url = await start(adapter, { apiKey: KEY });
+    for (const route of ['/health', '/health/live', '/health/ready', '/health/startup', '/health/checks/alpha']) {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        const response = await fetch(`${url}${route}`, { method, headers: { 'X-Health-Key': KEY } });
+        expect({ route, method, status: response.status }).toEqual({ route, method, status: 405 });
+        expect(response.headers.get('allow')).toBe('GET, HEAD');
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(await response.json()).toEqual({
+          statusCode: 405,
+          message: `${method} is not allowed on the health routes; use GET or HEAD`,
+          error: 'Method Not Allowed',
+        });
+      }
+    }
+  });
+
+  it.each([
+    ['URI', { type: VersioningType.URI, defaultVersion: '1' }],
+    ['header', { type: VersioningType.HEADER, header: 'X-API-Version', defaultVersion: '1' }],
+    ['media type', { type: VersioningType.MEDIA_TYPE, key: 'v=', defaultVersion: '1' }],
+  ] as [string, VersioningOptions][])('keeps its paths under %s versioning (version-neutral)', async (_name, versioning) => {
+    const started = await startApp(
+      { imports: [HealthModule.forRoot({ details: 'always' })], providers: [AlphaIndicator] },
+      { adapter, prepare: (nest) => nest.enableVersioning(versioning) },
+    );
+    app = started.app;
+    expect((await get(`${started.url}/health/ready`)).status).toBe(200);
+    expect((await get(`${started.url}/health/ready`, { 'X-API-Version': '2', Accept: 'application/json;v=2' })).status).toBe(200);
+    expect((await get(`${started.url}/v1/health/ready`)).status).toBe(404);
+  });
+
+  it("applies the app's class decorators to the controller of that import only", async () => {
+    const started = await startApp(
+      {
+        imports: [
+          HealthModule.forRoot({ details: 'always', decorators: [SetMetadata(PUBLIC, true)] }),
+          HealthModule.forRoot({ path: 'internal/health', details: 'always' }),
+        ],
+        providers: [AlphaIndicator, { provide: APP_GUARD, useClass: PublicOnlyGuard }],
+      },
+      { adapter },
+    );
+    app = started.app;
+    expect((await get(`${started.url}/health/ready`)).status).toBe(200);
+    expect((await get(`${started.url}/internal/health/ready`)).status).toBe(403);
   });
 });
 

@@ -73,6 +73,39 @@ describe('startup gate', () => {
     }
     expect((await get(`${started.url}/health/startup`)).status).toBe(200);
   });
+
+  it('a GET of /startup reads the gate and never latches it: only the background run does', async () => {
+    const migrations = scriptedIndicator('migrations', { probes: ['startup'] });
+    migrations.answer = 'down';
+    const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always' })], providers: [migrations] });
+    app = started.app;
+    const deadline = performance.now() + 5000;
+    while (migrations.runs < 1) {
+      expect(performance.now()).toBeLessThan(deadline);
+      await sleep(20);
+    }
+
+    migrations.answer = 'up';
+    const runsBefore = migrations.runs;
+    const probe = await get(`${started.url}/health/startup`);
+    if (probe.status === 503) {
+      // The checks pass, but the gate stays closed until its own run: /startup and /ready agree.
+      expect(probe.body).toMatchObject({
+        status: 'STARTING',
+        reason: 'startup checks pass; the startup gate opens on its next run',
+        details: { migrations: { status: 'UP' } },
+      });
+      expect((await get(`${started.url}/health/ready`)).body).toEqual({ status: 'STARTING', reason: 'startup checks have not passed yet' });
+    } else {
+      // Only if the background retry (every second) ran in between: the GET's own run cannot open the gate.
+      expect(migrations.runs).toBeGreaterThanOrEqual(runsBefore + 2);
+    }
+    while ((await get(`${started.url}/health/ready`)).status !== 200) {
+      expect(performance.now()).toBeLessThan(deadline);
+      await sleep(50);
+    }
+    expect(await get(`${started.url}/health/startup`)).toEqual({ status: 200, body: { status: 'UP' } });
+  });
 });
 
 describe('HealthService', () => {

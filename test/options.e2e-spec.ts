@@ -20,7 +20,10 @@ class ProbeMeIndicator {
 
 /** Boots with the given options; returns the HealthOptionsError startup failed with. */
 async function optionsError(options: unknown): Promise<HealthOptionsError> {
-  const error = await bootstrapError({ imports: [HealthModule.forRoot(options as HealthModuleOptions)], providers: [ProbeMeIndicator] });
+  // Route settings (path, openapi, decorators, isGlobal) are checked by forRoot itself, the others at bootstrap.
+  const error = await (async () => bootstrapError({ imports: [HealthModule.forRoot(options as HealthModuleOptions)], providers: [ProbeMeIndicator] }))().catch(
+    (thrown: unknown) => thrown as Error,
+  );
   expect(error).toBeInstanceOf(HealthOptionsError);
   expect(error.name).toBe('HealthOptionsError');
   return error as HealthOptionsError;
@@ -68,8 +71,10 @@ describe('bad options stop startup with an error naming the option and what is a
     [{ shutdown: { drainDelayMs: -1 } }, '"shutdown.drainDelayMs" must be an integer from 0 to 2147483647 (milliseconds); got number -1'],
     [{ shutdown: { signals: 'SIGTERM' } }, '"shutdown.signals" must be a non-empty array; got "SIGTERM"'],
     [{ shutdown: { signals: ['sigterm'] } }, '"shutdown.signals[0]" must be a signal name such as "SIGTERM"; got "sigterm"'],
-    // openapi
+    // openapi, decorators
     [{ openapi: 'no' }, '"openapi" must be true or false; got "no"'],
+    [{ decorators: 'Public' }, '"decorators" must be an array of class decorators; got "Public"'],
+    [{ decorators: [() => undefined, 'ApiTags'] }, '"decorators[1]" must be a class decorator (a function); got "ApiTags"'],
   ])('%p', async (options, problem) => {
     const error = await optionsError(options);
     expect(error.problems).toEqual([problem]);
@@ -111,8 +116,15 @@ describe('bad options stop startup with an error naming the option and what is a
     expect(error.problems[0]).toContain(`${name} must be`);
   });
 
+  it('checks the route settings when the module is defined, in the same words', () => {
+    expect(() => HealthModule.forRoot({ path: 'health/', openapi: 'no' } as never)).toThrow(
+      new HealthOptionsError([`"path" must be ${PATH}; got "health/"`, '"openapi" must be true or false; got "no"']),
+    );
+    expect(() => HealthModule.forRootAsync({ path: '', useFactory: () => ({}) })).toThrow(`"path" must be ${PATH}; got ""`);
+  });
+
   it('lists every bad option at once', async () => {
-    const error = await optionsError({ timeoutMs: -1, path: '', details: 'all', extra: 1 });
+    const error = await optionsError({ timeoutMs: -1, httpStatus: { DOWN: 99 }, details: 'all', extra: 1 });
     expect(error.problems).toHaveLength(4);
     expect(error.message.split('\n')).toHaveLength(5);
   });
@@ -122,7 +134,7 @@ describe('bad options stop startup with an error naming the option and what is a
 
 const HEALTH_CONFIG = Symbol('HEALTH_CONFIG');
 
-@Module({ providers: [{ provide: HEALTH_CONFIG, useValue: { path: 'ops/health', name: 'from-config' } }], exports: [HEALTH_CONFIG] })
+@Module({ providers: [{ provide: HEALTH_CONFIG, useValue: { name: 'from-config' } }], exports: [HEALTH_CONFIG] })
 class HealthConfigModule {}
 
 describe('forRootAsync', () => {
@@ -130,11 +142,11 @@ describe('forRootAsync', () => {
     ({ app } = await startApp({
       imports: [
         HealthModule.forRootAsync({
+          path: 'ops/health',
           imports: [HealthConfigModule],
           inject: [HEALTH_CONFIG],
-          useFactory: (config: { path: string; name: string }) =>
+          useFactory: (config: { name: string }) =>
             Promise.resolve({
-              path: config.path,
               service: { name: config.name },
               details: 'always' as const,
               timeoutMs: 250,
@@ -152,7 +164,21 @@ describe('forRootAsync', () => {
   it.each([
     ['a negative timeout', { timeoutMs: -5 }, [`"timeoutMs" must be ${TIMER}; got number -5`]],
     ['an unknown key', { pth: 'health' }, [expect.stringMatching(/^unknown option "pth"; accepted: timeoutMs, /)]],
-    ['an empty path', { path: '' }, [`"path" must be ${PATH}; got ""`]],
+    [
+      'a path (it goes beside useFactory)',
+      { path: 'ops/health' },
+      [
+        '"path" is read when the module is defined: give it beside useFactory, HealthModule.forRootAsync({ path: ..., useFactory }), not in the options the factory returns',
+      ],
+    ],
+    [
+      'openapi and isGlobal',
+      { openapi: false, isGlobal: true },
+      [
+        '"isGlobal" is read when the module is defined: give it beside useFactory, HealthModule.forRootAsync({ isGlobal: ..., useFactory }), not in the options the factory returns',
+        '"openapi" is read when the module is defined: give it beside useFactory, HealthModule.forRootAsync({ openapi: ..., useFactory }), not in the options the factory returns',
+      ],
+    ],
     ['a string', 'health', [`HealthModule options must be an object such as { path: 'health', timeoutMs: 1000 }; got "health"`]],
     ['an array', [{ path: 'health' }], [expect.stringMatching(/^HealthModule options must be an object such as .*; got an array/)]],
     ['nothing (a forgotten return)', undefined, ['HealthModule.forRootAsync: the factory returned undefined; return an options object ({} for the defaults)']],

@@ -15,7 +15,16 @@ export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
  */
 export async function startApp(
   metadata: ModuleMetadata,
-  { adapter = 'express', logger = false }: { adapter?: AdapterName; logger?: false | ('log' | 'warn' | 'error' | 'debug' | 'verbose')[] | LoggerService } = {},
+  {
+    adapter = 'express',
+    logger = false,
+    prepare,
+  }: {
+    adapter?: AdapterName;
+    logger?: false | ('log' | 'warn' | 'error' | 'debug' | 'verbose')[] | LoggerService;
+    /** Configures the app (versioning, prefix...) before it listens. */
+    prepare?: (app: INestApplication) => void;
+  } = {},
 ): Promise<{ app: INestApplication; url: string }> {
   @Module(metadata)
   class TestAppModule {}
@@ -23,6 +32,7 @@ export async function startApp(
     logger,
     abortOnError: false,
   });
+  prepare?.(app);
   await app.listen(0, '127.0.0.1');
   const address = httpServer(app).address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${address.port}` };

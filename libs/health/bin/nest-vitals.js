@@ -4,6 +4,7 @@
 
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const EXIT_HEALTHY = 0;
 const EXIT_UNHEALTHY = 1;
@@ -62,31 +63,44 @@ export function parseExpect(text) {
   return ranges;
 }
 
+/** The options of `probe`, for `parseArgs`. */
+const PROBE_OPTIONS = /** @type {const} */ ({
+  timeout: { type: 'string' },
+  expect: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+});
+
+/**
+ * Parses the arguments after `probe` with `node:util` `parseArgs` (strict), in the CLI's words.
+ * @param {string[]} args
+ */
+function parseProbeCommandLine(args) {
+  try {
+    return parseArgs({ args, options: PROBE_OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    const { code, message } = /** @type {{ code?: string, message: string }} */ (error);
+    const option = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new UsageError(`unknown option ${JSON.stringify(option)}; accepted: --timeout <ms>, --expect <codes>, --help`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${option} needs a value`);
+    throw new UsageError(message);
+  }
+}
+
 /**
  * @param {string[]} args the arguments after `probe`
  * @returns {ProbeOptions}
  */
 export function parseProbeArgs(args) {
-  /** @type {string | undefined} */
-  let urlText;
-  let timeoutText = String(DEFAULT_TIMEOUT_MS);
-  let expectText = DEFAULT_EXPECT;
-  for (let index = 0; index < args.length; index++) {
-    const arg = /** @type {string} */ (args[index]);
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--timeout' || flag === '--expect') {
-      const value = inline ?? args[++index];
-      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
-      if (flag === '--timeout') timeoutText = value;
-      else expectText = value;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown option ${JSON.stringify(flag)}; accepted: --timeout <ms>, --expect <codes>, --help`);
-    } else if (urlText === undefined) {
-      urlText = arg;
-    } else {
-      throw new UsageError(`one URL expected; got a second argument ${JSON.stringify(arg)}`);
-    }
+  const { values, positionals } = parseProbeCommandLine(args);
+  for (const flag of /** @type {const} */ (['timeout', 'expect'])) {
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a value`);
   }
+  if (positionals.length > 1) throw new UsageError(`one URL expected; got a second argument ${JSON.stringify(positionals[1])}`);
+  const urlText = positionals[0];
+  const timeoutText = values.timeout ?? String(DEFAULT_TIMEOUT_MS);
+  const expectText = values.expect ?? DEFAULT_EXPECT;
   if (urlText === undefined) throw new UsageError('missing <url>, e.g. nest-vitals probe http://127.0.0.1:3000/health/ready');
 
   /** @type {URL} */
@@ -211,8 +225,8 @@ export async function main(argv) {
   if (command !== 'probe') {
     return { code: EXIT_USAGE, line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe (see nest-vitals --help)`, toStderr: true };
   }
-  if (rest.includes('-h') || rest.includes('--help')) return { code: EXIT_HEALTHY, line: USAGE };
   try {
+    if (parseProbeCommandLine(rest).values.help) return { code: EXIT_HEALTHY, line: USAGE };
     return await probe(parseProbeArgs(rest));
   } catch (error) {
     if (error instanceof UsageError) return { code: EXIT_USAGE, line: `nest-vitals probe: ${error.message} (see nest-vitals --help)`, toStderr: true };

@@ -1,8 +1,73 @@
-import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
-import type { HealthModuleOptions } from './interfaces/health-module-options.interface.js';
-import { RESOLVED_HEALTH_OPTIONS } from './health.constants.js';
+import { ConfigurableModuleBuilder, type DynamicModule, type Type } from '@nestjs/common';
+import { createHealthController, isDocumentedRoute } from './controllers/health.controller.js';
+import { HEALTH_DEFAULTS } from './options/health-options.defaults.js';
+import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
+import type { HealthModuleExtras, HealthModuleOptions } from './interfaces/health-module-options.interface.js';
+import { documentHealthController } from './openapi/health-openapi.js';
+import { healthModuleOptionsSchema } from './options/health-options.schema.js';
 import { HealthOptionsError } from './errors/health-options.error.js';
-import { boolean } from './options/option-rules.js';
+import { resolveHealthOptions } from './options/health-options.resolver.js';
+import { describeValue } from './options/option-rules.js';
+
+/** The extras' keys: read when the module is defined, stripped from the options. */
+const EXTRAS = ['isGlobal', 'path', 'openapi', 'decorators'] as const;
+
+/** Problems with the extras, in the options validator's words. `forRoot` hands its options along with them: only the extras are read. */
+function extrasProblems(extras: HealthModuleExtras): string[] {
+  const { isGlobal, path, openapi, decorators } = extras;
+  const problems = healthModuleOptionsSchema({ isGlobal, path, openapi }, '');
+  if (decorators === undefined) return problems;
+  if (!Array.isArray(decorators)) problems.push(`"decorators" must be an array of class decorators; got ${describeValue(decorators)}`);
+  else {
+    decorators.forEach((decorator, index) => {
+      if (typeof decorator !== 'function') problems.push(`"decorators[${index}]" must be a class decorator (a function); got ${describeValue(decorator)}`);
+    });
+  }
+  return problems;
+}
+
+/**
+ * The options provider of one import. It waits for that import's controller to be documented for
+ * Swagger (started when the module was defined), so the document is complete before any route exists.
+ */
+function resolvedOptionsProvider(documented: Promise<void>) {
+  return {
+    provide: RESOLVED_HEALTH_OPTIONS,
+    useFactory: async (options: HealthModuleOptions | null | undefined) => {
+      // forRoot() passes {}; only a forRootAsync factory can yield nothing, usually a forgotten `return`.
+      if (options === undefined || options === null) {
+        throw new HealthOptionsError([`HealthModule.forRootAsync: the factory returned ${String(options)}; return an options object ({} for the defaults)`]);
+      }
+      const misplaced = typeof options === 'object' ? EXTRAS.filter((key) => key in options) : [];
+      if (misplaced.length > 0) {
+        throw new HealthOptionsError(
+          misplaced.map(
+            (key) =>
+              `"${key}" is read when the module is defined: give it beside useFactory, HealthModule.forRootAsync({ ${key}: ..., useFactory }), not in the options the factory returns`,
+          ),
+        );
+      }
+      const resolved = resolveHealthOptions(options);
+      await documented;
+      return resolved;
+    },
+    inject: [MODULE_OPTIONS_TOKEN],
+  };
+}
+
+/** Adds this import's controller, options provider and global flag to the module definition. */
+function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): DynamicModule {
+  const problems = extrasProblems(extras);
+  if (problems.length > 0) throw new HealthOptionsError(problems);
+  const controller: Type = createHealthController({ path: (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, ''), decorators: extras.decorators ?? [] });
+  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute);
+  return {
+    ...definition,
+    global: extras.isGlobal === true,
+    controllers: [...(definition.controllers ?? []), controller],
+    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented)],
+  };
+}
 
 export const {
   ConfigurableModuleClass: ConfigurableHealthModule,
@@ -11,16 +76,5 @@ export const {
   ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<HealthModuleOptions>({ moduleName: 'Health' })
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (definition, extras) => {
-    // Nest strips extras from the options, so the options validator never sees isGlobal: check it here.
-    const problems = extras.isGlobal === undefined ? [] : boolean(extras.isGlobal, 'isGlobal');
-    if (problems.length > 0) throw new HealthOptionsError(problems);
-    return { ...definition, global: extras.isGlobal === true };
-  })
+  .setExtras<HealthModuleExtras>({ isGlobal: false, path: 'health', openapi: true, decorators: [] }, defineRoutes)
   .build();
-
-/** Token of the options exactly as given to `forRoot` / returned by `forRootAsync`'s factory. @publicApi */
-export const HEALTH_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
-
-/** Injects the validated options, defaults filled in. @publicApi */
-export const InjectHealthOptions = () => Inject(RESOLVED_HEALTH_OPTIONS);

@@ -1,7 +1,7 @@
 export { HealthModule } from './health.module.js';
-export { HEALTH_MODULE_OPTIONS, InjectHealthOptions } from './health.module-definition.js';
+export { InjectHealthOptions } from './options/health-options.token.js';
 export { HealthIndicator } from './decorators/health-indicator.decorator.js';
-export { HealthService, type HealthCheckRequest } from './health.service.js';
+export { HealthService, type HealthCheckRequest } from './service/health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';
 export { HealthOptionsError } from './errors/health-options.error.js';
 export { OptionalPeerError, type OptionalPeerNeed, type OptionalPeerProblem } from './errors/optional-peer.error.js';
@@ -23,6 +23,7 @@ export type {
 export type { CheckStatus, HealthStatus, Probe, HealthCheckResult, HealthReport, ServiceInfo } from './interfaces/health-status.interface.js';
 export type {
   HealthModuleOptions,
+  HealthModuleExtras,
   DetailsPolicy,
   DetailsRoute,
   RouteExposureOptions,

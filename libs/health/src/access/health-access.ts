@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { describeError } from '../execution/check-outcome.js';
-import { InjectHealthOptions } from '../health.module-definition.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import type { DetailsPolicy, DetailsRoute } from '../interfaces/health-module-options.interface.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';

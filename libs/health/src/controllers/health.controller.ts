@@ -1,124 +1,108 @@
-import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { HealthAccess, type HealthRoute, type RouteAccess } from '../access/health-access.js';
-import { describeError } from '../execution/check-outcome.js';
-import { HealthResponder } from '../formats/health-responder.js';
-import { createReportView, singleCheckReport, type ReportView } from '../formats/report-view.js';
-import { InjectHealthOptions } from '../health.module-definition.js';
-import { HealthService } from '../health.service.js';
-import type { HealthReport, ProbeSelector } from '../interfaces/health-status.interface.js';
-import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
-import { redact } from '../redaction/redactor.js';
+import { Controller, Delete, Get, Param, Patch, Post, Put, Req, Res, StreamableFile, VERSION_NEUTRAL, type Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { HealthRequestHandler } from '../http/health-request.handler.js';
 
-type ExcludeQuery = string | string[] | undefined;
-
-function toList(value: ExcludeQuery): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value])
-    .flatMap((entry) => String(entry).split(','))
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+/** What the controller reads of an Express or Fastify request. */
+interface FrameworkRequest {
+  method: string;
+  query?: Record<string, unknown>;
+  headers?: Record<string, string | string[] | undefined>;
+  params?: Record<string, string | undefined>;
 }
 
-const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
+/** How one `HealthModule` import mounts its routes. */
+export interface HealthControllerSettings {
+  /** Route prefix, validated. */
+  path: string;
+  /** The app's class decorators for this import's controller. */
+  decorators: ClassDecorator[];
+}
 
-const PROBE_OF_ROUTE: Record<Exclude<HealthRoute, 'checks'>, ProbeSelector> = {
-  live: 'liveness',
-  ready: 'readiness',
-  startup: 'startup',
-  report: 'all',
-};
+/** The routes, as mounted below the module path and as the request handler names them. */
+const ROUTES = [
+  { key: 'Report', path: '', relative: () => '' },
+  { key: 'Live', path: 'live', relative: () => '/live' },
+  { key: 'Ready', path: 'ready', relative: () => '/ready' },
+  { key: 'Startup', path: 'startup', relative: () => '/startup' },
+  { key: 'Check', path: 'checks/:name', relative: (params: Record<string, string | undefined>) => `/checks/${encodeURIComponent(params.name ?? '')}` },
+] as const;
+
+/** Methods answered 405 (`Allow: GET, HEAD`) rather than the app's 404. HEAD comes with GET. */
+const NOT_ALLOWED = { post: Post, put: Put, patch: Patch, delete: Delete } as const;
+
+/** The methods a health controller has; `serve` is its only logic. */
+export interface HealthControllerShape {
+  serve(path: string, request: FrameworkRequest, response: unknown): Promise<void>;
+}
 
 /**
- * The probe routes. Mounted under the module's `path` (default `health`); one subclass is made
- * per `HealthModule` import so that each can have its own path. Every route also answers `HEAD`
- * (Express and Fastify derive it from `GET`) and every `Accept` the formats speak.
+ * Makes the controller of one `HealthModule` import: mounted at its `path`, version-neutral (URI,
+ * header and media-type versioning leave its paths alone), with the app's class decorators. A new
+ * class per import, so nothing is ever applied to a class another import shares. It is a thin door:
+ * `HealthRequestHandler` answers, this only hands it the request and writes the answer through
+ * Nest's HTTP adapter, so Express and Fastify answer alike.
  */
-@Controller()
-export class HealthController {
-  private readonly logger = new Logger('HealthModule');
+export function createHealthController(settings: HealthControllerSettings): Type<HealthControllerShape> {
+  @Controller({ path: settings.path, version: VERSION_NEUTRAL })
+  class HealthController implements HealthControllerShape {
+    constructor(
+      private readonly handler: HealthRequestHandler,
+      private readonly adapterHost: HttpAdapterHost,
+    ) {}
 
-  constructor(
-    private readonly health: HealthService,
-    private readonly access: HealthAccess,
-    private readonly responder: HealthResponder,
-    @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
-  ) {}
-
-  @Get('live')
-  async live(@Req() request: unknown, @Res() response: unknown): Promise<void> {
-    await this.answer('live', request, response, []);
-  }
-
-  @Get('ready')
-  async ready(@Query('exclude') exclude: ExcludeQuery, @Req() request: unknown, @Res() response: unknown): Promise<void> {
-    await this.answer('ready', request, response, toList(exclude));
-  }
-
-  @Get('startup')
-  async startup(@Query('exclude') exclude: ExcludeQuery, @Req() request: unknown, @Res() response: unknown): Promise<void> {
-    await this.answer('startup', request, response, toList(exclude));
-  }
-
-  @Get()
-  async report(@Query('exclude') exclude: ExcludeQuery, @Req() request: unknown, @Res() response: unknown): Promise<void> {
-    await this.answer('report', request, response, toList(exclude));
-  }
-
-  @Get('checks/:name')
-  async check(@Param('name') name: string, @Req() request: unknown, @Res() response: unknown): Promise<void> {
-    const access = await this.access.resolve('checks', request);
-    // Authorization comes before the lookup, so an unauthorized caller cannot list check names.
-    if (access.policy !== 'always' && !access.authorized) {
-      this.responder.json(
-        response,
-        401,
-        { statusCode: 401, message: 'A check needs authorization: send X-Health-Key or Authorization: Bearer', error: 'Unauthorized' },
-        { 'WWW-Authenticate': 'Bearer realm="health"' },
-      );
-      return;
+    @Get('live')
+    live(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve('/live', request, response);
     }
-    const result = await this.health.checkOne(name);
-    if (!result) {
-      const known = this.health.checkNames();
-      this.responder.json(response, 404, {
-        statusCode: 404,
-        message: redact(`No health check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.length ? known.join(', ') : 'none'}`),
-        error: 'Not Found',
-      });
-      return;
+
+    @Get('ready')
+    ready(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve('/ready', request, response);
     }
-    this.responder.represent(request, response, this.view('checks', singleCheckReport(name, result), access, name));
-  }
 
-  private async answer(route: Exclude<HealthRoute, 'checks'>, request: unknown, response: unknown, exclude: string[]): Promise<void> {
-    // Liveness never shows details: no authorization to evaluate.
-    const [report, access] =
-      route === 'live'
-        ? [await this.evaluate('liveness', exclude), LIVENESS_ACCESS]
-        : await Promise.all([this.evaluate(PROBE_OF_ROUTE[route], exclude), this.access.resolve(route, request)]);
-    this.responder.represent(request, response, this.view(route, report, access));
-  }
+    @Get('startup')
+    startup(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve('/startup', request, response);
+    }
 
-  /** What the caller may see of a report, with the HTTP status its status maps to. */
-  private view(route: HealthRoute, report: HealthReport, access: RouteAccess, checkName?: string): ReportView {
-    return createReportView({
-      route,
-      checkName,
-      report,
-      showDetails: access.showDetails,
-      httpStatus: this.options.httpStatus[report.status],
-      service: this.options.service,
-    });
-  }
+    @Get()
+    report(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve('', request, response);
+    }
 
-  private async evaluate(selector: ProbeSelector, exclude: string[]): Promise<HealthReport> {
-    try {
-      return await this.health.check(selector, { exclude });
-    } catch (error) {
-      // Never a 500: a failure of the health machinery itself is reported as DOWN.
-      const reason = redact(`health evaluation failed: ${describeError(error)}`);
-      this.logger.error(reason);
-      return { status: 'DOWN', reason };
+    @Get('checks/:name')
+    check(@Param('name') name: string, @Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve(`/checks/${encodeURIComponent(name)}`, request, response);
+    }
+
+    /** Hands the request to the handler and writes its answer. */
+    async serve(path: string, request: FrameworkRequest, response: unknown): Promise<void> {
+      const answer = await this.handler.handle({ method: request.method, path, query: request.query, headers: request.headers ?? {}, request });
+      const adapter = this.adapterHost.httpAdapter;
+      for (const [name, value] of Object.entries(answer.headers)) adapter.setHeader(response, name, value);
+      const body = answer.body.length === 0 ? undefined : typeof answer.body === 'string' ? answer.body : new StreamableFile(answer.body);
+      adapter.reply(response, body, answer.statusCode);
     }
   }
+
+  for (const route of ROUTES) {
+    for (const [verb, mapping] of Object.entries(NOT_ALLOWED)) {
+      const key = `${verb}${route.key}`;
+      const method = function (this: HealthControllerShape, request: FrameworkRequest, response: unknown): Promise<void> {
+        return this.serve(route.relative(request.params ?? {}), request, response);
+      };
+      Object.defineProperty(HealthController.prototype, key, { value: method, writable: true, configurable: true });
+      const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, key)!;
+      mapping(route.path)(HealthController.prototype, key, descriptor);
+      Req()(HealthController.prototype, key, 0);
+      Res()(HealthController.prototype, key, 1);
+    }
+  }
+
+  return (settings.decorators.length > 0 ? Reflect.decorate(settings.decorators, HealthController) : HealthController) as Type<HealthControllerShape>;
+}
+
+/** Whether a controller method is one of the documented GET routes (the others answer 405 and stay out of the document). */
+export function isDocumentedRoute(key: string): boolean {
+  return ['live', 'ready', 'startup', 'report', 'check'].includes(key);
 }

@@ -1,5 +1,5 @@
 import { CHECK_STATUSES, type CheckStatus, type HealthCheckResult } from '../interfaces/health-status.interface.js';
-import type { OpenApiProperties } from './openapi-property.js';
+import { openApiMetadata, type OpenApiProperties } from './openapi-property.js';
 
 /** One check in a report. @publicApi */
 export class HealthCheckResultDto implements HealthCheckResult {
@@ -11,6 +11,11 @@ export class HealthCheckResultDto implements HealthCheckResult {
   data?: Record<string, unknown>;
   message?: string;
   error?: string;
+
+  /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
+  static _OPENAPI_METADATA_FACTORY() {
+    return openApiMetadata(HEALTH_CHECK_RESULT_PROPERTIES);
+  }
 }
 
 export const HEALTH_CHECK_RESULT_PROPERTIES: OpenApiProperties<HealthCheckResultDto> = {

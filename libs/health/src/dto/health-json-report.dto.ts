@@ -1,5 +1,5 @@
 import type { HealthJsonCheck, HealthJsonReport, HealthJsonStatus } from '../formats/health-json/health-json.format.js';
-import type { OpenApiProperties } from './openapi-property.js';
+import { openApiMetadata, type OpenApiProperties } from './openapi-property.js';
 
 const HEALTH_JSON_STATUSES: HealthJsonStatus[] = ['pass', 'warn', 'fail'];
 
@@ -11,6 +11,11 @@ export class HealthJsonCheckDto implements HealthJsonCheck {
   status!: HealthJsonStatus;
   time!: string;
   output?: string;
+
+  /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
+  static _OPENAPI_METADATA_FACTORY() {
+    return openApiMetadata(HEALTH_JSON_CHECK_PROPERTIES);
+  }
 }
 
 export const HEALTH_JSON_CHECK_PROPERTIES: OpenApiProperties<HealthJsonCheckDto> = {
@@ -42,6 +47,11 @@ export class HealthJsonReportDto implements HealthJsonReport {
   output?: string;
   notes?: string[];
   checks?: Record<string, HealthJsonCheckDto[]>;
+
+  /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
+  static _OPENAPI_METADATA_FACTORY() {
+    return openApiMetadata(HEALTH_JSON_REPORT_PROPERTIES);
+  }
 }
 
 export const HEALTH_JSON_REPORT_PROPERTIES: OpenApiProperties<HealthJsonReportDto> = {

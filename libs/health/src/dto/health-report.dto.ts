@@ -1,6 +1,6 @@
 import { HEALTH_STATUSES, type HealthReport, type HealthStatus } from '../interfaces/health-status.interface.js';
 import { HealthCheckResultDto } from './health-check-result.dto.js';
-import type { OpenApiProperties } from './openapi-property.js';
+import { openApiMetadata, type OpenApiProperties } from './openapi-property.js';
 import { ServiceInfoDto } from './service-info.dto.js';
 
 /** A probe's or the full report's answer. @publicApi */
@@ -10,6 +10,11 @@ export class HealthReportDto implements HealthReport {
   details?: Record<string, HealthCheckResultDto>;
   serviceInfo?: ServiceInfoDto;
   notes?: string[];
+
+  /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
+  static _OPENAPI_METADATA_FACTORY() {
+    return openApiMetadata(HEALTH_REPORT_PROPERTIES);
+  }
 }
 
 export const HEALTH_REPORT_PROPERTIES: OpenApiProperties<HealthReportDto> = {
@@ -35,6 +40,11 @@ export const HEALTH_REPORT_PROPERTIES: OpenApiProperties<HealthReportDto> = {
 export class LivenessReportDto {
   status!: HealthStatus;
   reason?: string;
+
+  /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
+  static _OPENAPI_METADATA_FACTORY() {
+    return openApiMetadata(LIVENESS_REPORT_PROPERTIES);
+  }
 }
 
 export const LIVENESS_REPORT_PROPERTIES: OpenApiProperties<LivenessReportDto> = {
@@ -52,6 +62,11 @@ export class HealthErrorDto {
   statusCode!: number;
   message!: string;
   error!: string;
+
+  /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
+  static _OPENAPI_METADATA_FACTORY() {
+    return openApiMetadata(HEALTH_ERROR_PROPERTIES);
+  }
 }
 
 export const HEALTH_ERROR_PROPERTIES: OpenApiProperties<HealthErrorDto> = {

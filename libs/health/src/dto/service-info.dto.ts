@@ -1,5 +1,5 @@
 import type { ServiceInfo } from '../interfaces/health-status.interface.js';
-import type { OpenApiProperties } from './openapi-property.js';
+import { openApiMetadata, type OpenApiProperties } from './openapi-property.js';
 
 /** Service information in a detailed report. @publicApi */
 export class ServiceInfoDto implements ServiceInfo {
@@ -8,6 +8,11 @@ export class ServiceInfoDto implements ServiceInfo {
   environment!: string;
   uptimeSeconds!: number;
   timestamp!: string;
+
+  /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
+  static _OPENAPI_METADATA_FACTORY() {
+    return openApiMetadata(SERVICE_INFO_PROPERTIES);
+  }
 }
 
 export const SERVICE_INFO_PROPERTIES: OpenApiProperties<ServiceInfoDto> = {

@@ -27,7 +27,7 @@ import type { MemoryIndicatorOptions } from '../interfaces/indicator-options/mem
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
-import { RESOLVED_HEALTH_OPTIONS } from '../health.constants.js';
+import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
 import { databaseCheckName, findDataSources, type NamedDataSource } from './database/data-source-finder.js';
 import { DatabaseHealthIndicator } from './database/database.indicator.js';
 import { DiskHealthIndicator } from './disk/disk.indicator.js';

@@ -48,8 +48,6 @@ export interface MetricsOptions {
 
 /** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
 export interface HealthModuleOptions extends IndicatorExecutionOptions {
-  /** Route prefix. @default 'health' */
-  path?: string;
   service?: ServiceInfoOptions;
   /** HTTP status per report status. @default { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } */
   httpStatus?: Partial<Record<HealthStatus, number>>;
@@ -87,10 +85,29 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * @default on, in prom-client's default registry, when prom-client is installed
    */
   metrics?: boolean | MetricsOptions;
+}
+
+/**
+ * Settings that shape the routes, read when the module is defined, before any options factory runs.
+ * `forRoot({ path, ...options })` takes them beside the options; `forRootAsync({ path, useFactory })`
+ * beside the factory (a factory returning them is rejected).
+ * @publicApi
+ */
+export interface HealthModuleExtras {
+  /** Registers the module globally. @default false */
+  isGlobal?: boolean;
+  /** Route prefix of the health controller. @default 'health' */
+  path?: string;
   /**
-   * Document the routes and DTOs for Swagger. `@nestjs/swagger` is imported only when it is installed;
-   * `false` skips it (an app that has it installed but builds no document saves its import time at bootstrap).
+   * Document the routes and DTOs for Swagger. `@nestjs/swagger` is loaded only when it is installed;
+   * `false` skips it (an app that has it installed but builds no document saves its load time).
    * @default true
    */
   openapi?: boolean;
+  /**
+   * Class decorators applied to this import's health controller, e.g. `[Public(), SkipThrottle(), ApiTags('ops')]`,
+   * so a global guard, a throttler or a Swagger grouping treats the probes as the app decides.
+   * @default []
+   */
+  decorators?: ClassDecorator[];
 }

@@ -2,9 +2,9 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Subscription } from 'rxjs';
 import { HealthEvents, type HealthCheckRun, type HealthStatusChange } from '../execution/health-events.js';
-import { InjectHealthOptions } from '../health.module-definition.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import { CHECK_STATUSES, type HealthStatus } from '../interfaces/health-status.interface.js';
-import { isNotableTransition } from '../lifecycle/transition-logger.js';
+import { isNotableTransition } from '../status/notable-transition.js';
 import { HealthOptionsError } from '../errors/health-options.error.js';
 import { loadOptionalPeerIfInstalled } from '../peers/optional-peer.loader.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';

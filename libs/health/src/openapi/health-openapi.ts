@@ -1,19 +1,10 @@
 import type { Type } from '@nestjs/common';
 import type { HealthRoute } from '../access/health-access.js';
-import { HealthController } from '../controllers/health.controller.js';
-import { HEALTH_CHECK_RESULT_PROPERTIES, HealthCheckResultDto } from '../dto/health-check-result.dto.js';
-import { HEALTH_JSON_CHECK_PROPERTIES, HEALTH_JSON_REPORT_PROPERTIES, HealthJsonCheckDto, HealthJsonReportDto } from '../dto/health-json-report.dto.js';
-import {
-  HEALTH_ERROR_PROPERTIES,
-  HEALTH_REPORT_PROPERTIES,
-  HealthErrorDto,
-  HealthReportDto,
-  LIVENESS_REPORT_PROPERTIES,
-  LivenessReportDto,
-} from '../dto/health-report.dto.js';
+import { HealthCheckResultDto } from '../dto/health-check-result.dto.js';
+import { HealthJsonCheckDto, HealthJsonReportDto } from '../dto/health-json-report.dto.js';
+import { HealthErrorDto, HealthReportDto, LivenessReportDto } from '../dto/health-report.dto.js';
 import { REPORT_EXAMPLES } from '../dto/health-report.examples.js';
-import type { OpenApiProperties } from '../dto/openapi-property.js';
-import { SERVICE_INFO_PROPERTIES, ServiceInfoDto } from '../dto/service-info.dto.js';
+import { ServiceInfoDto } from '../dto/service-info.dto.js';
 import { renderHealthJson } from '../formats/health-json/health-json.format.js';
 import { renderHtml } from '../formats/html/html.format.js';
 import { renderJson } from '../formats/json/json.format.js';
@@ -24,33 +15,28 @@ import { HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './health-api-securi
 import { loadOptionalPeerIfInstalled } from '../peers/optional-peer.loader.js';
 
 type Swagger = typeof import('@nestjs/swagger');
+
+/** Where `@ApiTags()` keeps a controller's tags. */
+const SWAGGER_TAGS_METADATA = 'swagger/apiUseTags';
 type RouteName = 'live' | 'ready' | 'startup' | 'report' | 'check';
 type Example = { summary: string; value: HealthReport };
 type MediaContent = Record<string, { schema: Record<string, unknown>; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> }>;
 
-let documented: Promise<void> | undefined;
-
 /**
- * Documents the DTOs and routes for Swagger when `@nestjs/swagger` is installed. It is an
- * optional peer: without it this does nothing. Runs once, before the document is created.
+ * Documents the routes of one import's controller for Swagger when `@nestjs/swagger` is installed.
+ * It is an optional peer: without it this does nothing. The controller class is made for that import
+ * alone, so nothing shared is decorated; the DTOs document themselves (`_OPENAPI_METADATA_FACTORY`).
  */
-export function documentHealthApi(): Promise<void> {
-  documented ??= loadOptionalPeerIfInstalled({ option: 'openapi', packageName: '@nestjs/swagger' }, () => import('@nestjs/swagger')).then((swagger) => {
-    if (swagger) applyDocumentation(swagger);
+export function documentHealthController(controller: Type, isDocumentedRoute: (key: string) => boolean): Promise<void> {
+  return loadOptionalPeerIfInstalled({ option: 'openapi', packageName: '@nestjs/swagger' }, () => import('@nestjs/swagger')).then((swagger) => {
+    if (swagger) applyDocumentation(swagger, controller, isDocumentedRoute);
   });
-  return documented;
 }
 
-function documentDto<T>(swagger: Swagger, dto: Type<T>, properties: OpenApiProperties<T>): void {
-  for (const [key, property] of Object.entries(properties) as [string, OpenApiProperties<T>[keyof T]][]) {
-    const options = typeof property === 'function' ? property(swagger.getSchemaPath) : property;
-    swagger.ApiProperty({ required: true, ...options } as Parameters<Swagger['ApiProperty']>[0])(dto.prototype as object, key);
-  }
-}
-
-function documentRoute(route: RouteName, ...decorators: MethodDecorator[]): void {
-  const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, route)!;
-  for (const decorator of decorators) decorator(HealthController.prototype, route, descriptor);
+function decorateMethod(controller: Type, key: string, decorators: MethodDecorator[]): void {
+  const prototype = controller.prototype as object;
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, key)!;
+  for (const decorator of decorators) decorator(prototype, key, descriptor);
 }
 
 const EXAMPLE_SERVICE = { name: 'orders', version: '1.4.2', environment: 'production' };
@@ -108,15 +94,9 @@ const ACCEPT_NOTE =
 const DETAILS_NOTE =
   ' Details (checks, error text, service info) need authorization under the default `details: "when-authorized"`: the `X-Health-Key` header or `Authorization: Bearer <key>`. Without it the answer is the status only, with the same HTTP code.';
 
-function applyDocumentation(swagger: Swagger): void {
-  documentDto(swagger, ServiceInfoDto, SERVICE_INFO_PROPERTIES);
-  documentDto(swagger, HealthCheckResultDto, HEALTH_CHECK_RESULT_PROPERTIES);
-  documentDto(swagger, HealthReportDto, HEALTH_REPORT_PROPERTIES);
-  documentDto(swagger, LivenessReportDto, LIVENESS_REPORT_PROPERTIES);
-  documentDto(swagger, HealthErrorDto, HEALTH_ERROR_PROPERTIES);
-  documentDto(swagger, HealthJsonCheckDto, HEALTH_JSON_CHECK_PROPERTIES);
-  documentDto(swagger, HealthJsonReportDto, HEALTH_JSON_REPORT_PROPERTIES);
-  swagger.ApiTags('Health')(HealthController);
+function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRoute: (key: string) => boolean): void {
+  // The app's own tags (`decorators: [ApiTags('ops')]`) replace ours rather than adding to them.
+  if (!Reflect.hasOwnMetadata(SWAGGER_TAGS_METADATA, controller)) swagger.ApiTags('Health')(controller);
   swagger.ApiExtraModels(
     HealthReportDto,
     LivenessReportDto,
@@ -125,7 +105,12 @@ function applyDocumentation(swagger: Swagger): void {
     HealthErrorDto,
     HealthJsonReportDto,
     HealthJsonCheckDto,
-  )(HealthController);
+  )(controller);
+  // The 405 answers of other methods are not part of the API.
+  for (const key of Object.getOwnPropertyNames(controller.prototype)) {
+    if (key !== 'constructor' && key !== 'serve' && !isDocumentedRoute(key)) decorateMethod(controller, key, [swagger.ApiExcludeEndpoint()]);
+  }
+  const documentRoute = (route: RouteName, ...decorators: MethodDecorator[]) => decorateMethod(controller, route, decorators);
 
   const { up, degraded, down, starting, shuttingDown } = REPORT_EXAMPLES;
   const ok = (route: HealthRoute, examples: Record<string, Example>) =>

@@ -40,7 +40,6 @@ describe('resolveHealthOptions defaults', () => {
     process.env.NODE_ENV = 'staging';
     const resolved = resolveHealthOptions({});
     expect(resolved).toMatchObject({
-      path: 'health',
       service: { name: 'orders', version: '1.4.2', environment: 'staging' },
       httpStatus: { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 },
       details: 'when-authorized',
@@ -82,11 +81,6 @@ describe('resolveHealthOptions defaults', () => {
     expect(resolveHealthOptions({ service: { name: 'billing' } }).service).toEqual({ name: 'billing', version: '1.4.2', environment: 'production' });
   });
 
-  it('strips leading slashes from path', () => {
-    expect(resolveHealthOptions({ path: '/ops/health' }).path).toBe('ops/health');
-    expect(resolveHealthOptions({ path: 'status' }).path).toBe('status');
-  });
-
   it('merges a partial httpStatus over the defaults', () => {
     expect(resolveHealthOptions({ httpStatus: { DEGRADED: 207 } }).httpStatus).toEqual({ ...HEALTH_DEFAULTS.httpStatus, DEGRADED: 207 });
   });
@@ -102,7 +96,7 @@ describe('resolveHealthOptions defaults', () => {
   });
 
   it('accepts undefined values as "not set"', () => {
-    expect(resolveHealthOptions({ timeoutMs: undefined, path: undefined }).timeoutMs).toBe(1000);
+    expect(resolveHealthOptions({ timeoutMs: undefined, cacheTtlMs: undefined }).timeoutMs).toBe(1000);
   });
 });
 

@@ -13,7 +13,6 @@ export function resolveHealthOptions(options: HealthModuleOptions | undefined): 
   const apiKey = input.apiKey;
   return {
     ...input,
-    path: (input.path ?? defaults.path).replace(/^\/+/, ''),
     // Shown in every detailed report and label: redacted once, here.
     service: redactDeep({
       name: input.service?.name ?? process.env.npm_package_name ?? appPackage.name ?? defaults.service.name,

@@ -1,5 +1,11 @@
 import type { HealthIndicatorOptions, IndicatorExecutionOptions } from '../interfaces/health-indicator.interface.js';
-import type { HealthModuleOptions, MetricsOptions, ServiceInfoOptions, ShutdownOptions } from '../interfaces/health-module-options.interface.js';
+import type {
+  HealthModuleExtras,
+  HealthModuleOptions,
+  MetricsOptions,
+  ServiceInfoOptions,
+  ShutdownOptions,
+} from '../interfaces/health-module-options.interface.js';
 import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/database-indicator.options.js';
 import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
 import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/event-loop-indicator.options.js';
@@ -112,15 +118,15 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
           'a status code (100-599), a list of codes, or a range like "200-399"',
           integer(100, 599),
           arrayOf(integer(100, 599), { nonEmpty: true }),
-          matching(/^[1-5]\d\d-[1-5]\d\d$/, 'a range'),
+          matching(/^\s*[1-5]\d\d(\s*-\s*[1-5]\d\d)?\s*(,\s*[1-5]\d\d(\s*-\s*[1-5]\d\d)?\s*)*$/, 'a range'),
         ),
         headers: recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`])),
         bodyPredicate: func,
       },
       (value, path) => {
         if (value.url === undefined) return [`"${path}.url" is required`];
-        const range = typeof value.expectedStatus === 'string' ? value.expectedStatus.split('-').map(Number) : [];
-        return range.length === 2 && range[0]! > range[1]!
+        const ranges = typeof value.expectedStatus === 'string' ? value.expectedStatus.split(',').map((item) => item.split('-').map(Number)) : [];
+        return ranges.some((range) => range.length === 2 && range[0]! > range[1]!)
           ? [`"${path}.expectedStatus" must be a range from low to high such as "200-399"; got "${value.expectedStatus}"`]
           : [];
       },
@@ -170,10 +176,10 @@ const promRegistry: OptionRule = (value, path) => {
 };
 
 /**
- * `isGlobal` is a static extra that Nest strips from `forRoot`'s options; a `forRootAsync` factory
- * may still return it, so it has a rule.
+ * The extras (`isGlobal`, `path`, `openapi`) are read when the module is defined and stripped from the
+ * options; they are validated with the same rules. `decorators` is checked where it is read.
  */
-type ValidatedOptions = HealthModuleOptions & { isGlobal?: boolean };
+type ValidatedOptions = HealthModuleOptions & Omit<HealthModuleExtras, 'decorators'>;
 
 export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()({
   ...executionFields,

@@ -2,8 +2,7 @@ import type { DetailsPolicy, HealthModuleOptions } from '../interfaces/health-mo
 import type { HealthStatus } from '../interfaces/health-status.interface.js';
 
 /** Module options after validation, with every default filled in. @publicApi */
-export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'service' | 'httpStatus' | 'shutdown' | 'path'> {
-  path: string;
+export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'service' | 'httpStatus' | 'shutdown'> {
   service: { name: string; version: string; environment: string };
   httpStatus: Record<HealthStatus, number>;
   details: DetailsPolicy;

@@ -3,7 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthIndicatorCheck, HealthIndicatorMetadata } from '../interfaces/health-indicator.interface.js';
 import type { ProbeSelector } from '../interfaces/health-status.interface.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
-import { InjectHealthOptions } from '../health.module-definition.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields } from '../options/health-options.schema.js';
 import { shape } from '../options/option-rules.js';
 import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';

@@ -2,7 +2,7 @@ import { Injectable, Scope, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { getHealthIndicatorMetadata, HealthIndicator } from '../decorators/health-indicator.decorator.js';
-import { InjectHealthOptions } from '../health.module-definition.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
 import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
 import { builtinIndicators, isBuiltinIndicatorToken } from '../indicators/builtin-indicators.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { HealthEvents, type HealthStatusChange } from './execution/health-events.js';
-import { HealthExecutor } from './execution/health-executor.js';
-import { InjectHealthOptions } from './health.module-definition.js';
-import type { HealthCheckResult, HealthReport, ProbeSelector, ServiceInfo } from './interfaces/health-status.interface.js';
-import { HealthLifecycle } from './lifecycle/health-lifecycle.js';
-import type { ResolvedHealthOptions } from './options/resolved-health-options.js';
-import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
-import { aggregateStatus } from './status/status-aggregator.js';
+import { HealthEvents, type HealthStatusChange } from '../execution/health-events.js';
+import { HealthExecutor } from '../execution/health-executor.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
+import type { HealthCheckResult, HealthReport, HealthStatus, ProbeSelector, ServiceInfo } from '../interfaces/health-status.interface.js';
+import { GracefulShutdown } from '../lifecycle/graceful-shutdown.js';
+import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
+import { StartupGate } from '../lifecycle/startup-gate.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
+import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
+import { aggregateStatus } from '../status/status-aggregator.js';
 
 /** Options of one programmatic or HTTP probe run. @publicApi */
 export interface HealthCheckRequest {
@@ -29,7 +31,9 @@ export class HealthService {
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
     private readonly registry: HealthIndicatorRegistry,
     private readonly executor: HealthExecutor,
-    private readonly lifecycle: HealthLifecycle,
+    private readonly startup: StartupGate,
+    private readonly manual: ManualProbeState,
+    private readonly shutdown: GracefulShutdown,
     private readonly events: HealthEvents,
   ) {
     this.changes$ = events.changes$.asObservable();
@@ -55,12 +59,12 @@ export class HealthService {
 
   /** `refusing` turns readiness DOWN (503) until set back to `accepting`. */
   setReadiness(state: 'accepting' | 'refusing', reason?: string): void {
-    this.lifecycle.setReadiness(state, reason);
+    this.manual.setReadiness(state, reason);
   }
 
   /** `broken` turns liveness DOWN (503), so Kubernetes restarts the pod, until set back to `correct`. */
   setLiveness(state: 'correct' | 'broken', reason?: string): void {
-    this.lifecycle.setLiveness(state, reason);
+    this.manual.setLiveness(state, reason);
   }
 
   serviceInfo(): ServiceInfo {
@@ -82,20 +86,36 @@ export class HealthService {
     return { status: aggregateStatus(Object.values(details)), details };
   }
 
+  /** The lifecycle state that decides this probe's status without its checks, if any. Reads state only. */
+  private gate(selector: ProbeSelector): { status: HealthStatus; reason: string } | undefined {
+    if (selector === 'liveness') return this.manual.livenessBroken === undefined ? undefined : { status: 'DOWN', reason: this.manual.livenessBroken };
+    const startup = this.startup.state;
+    if (selector === 'startup') return startup === 'bootstrapping' ? { status: 'STARTING', reason: 'application bootstrap has not finished' } : undefined;
+    const shuttingDown = this.shutdown.reason;
+    if (shuttingDown !== undefined) return { status: 'SHUTTING_DOWN', reason: shuttingDown };
+    if (startup === 'bootstrapping') return { status: 'STARTING', reason: 'application bootstrap has not finished' };
+    if (startup === 'checking') return { status: 'STARTING', reason: 'startup checks have not passed yet' };
+    if (this.manual.readinessRefused !== undefined) return { status: 'DOWN', reason: this.manual.readinessRefused };
+    return undefined;
+  }
+
   private async evaluate(selector: ProbeSelector, request: HealthCheckRequest): Promise<HealthReport> {
-    const gate = this.lifecycle.gate(selector);
+    const gate = this.gate(selector);
     if (gate && selector !== 'all') return { status: gate.status, reason: gate.reason };
     if (selector === 'liveness') return this.liveness();
-    if (selector === 'startup' && this.lifecycle.started) return { status: 'UP' };
+    if (selector === 'startup' && this.startup.state === 'started') return { status: 'UP' };
 
     const exclude = new Set(request.exclude ?? []);
     const indicators = this.registry.forProbe(selector).filter((indicator) => !exclude.has(indicator.name));
-    const details = selector === 'startup' && exclude.size === 0 ? await this.lifecycle.runStartupChecks() : await this.executor.results(indicators);
+    const details = await this.executor.results(indicators);
     const report: HealthReport = { status: aggregateStatus(Object.values(details)), details, serviceInfo: this.serviceInfo() };
     const unknown = [...exclude].filter((name) => !this.registry.get(name));
     if (unknown.length > 0) report.notes = unknown.map((name) => `exclude: no check named ${JSON.stringify(name)}; ignored`);
 
     if (gate) return { ...report, status: gate.status, reason: gate.reason };
+    // Startup checks pass but the gate has not latched yet: only its background run latches it.
+    if (selector === 'startup' && report.status !== 'DOWN' && this.startup.state !== 'started')
+      return { ...report, status: 'STARTING', reason: 'startup checks pass; the startup gate opens on its next run' };
     return report;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { HealthStatusChange } from '../execution/health-events.js';
-import { formatTransition, isNotableTransition } from './transition-logger.js';
+import { isNotableTransition } from '../status/notable-transition.js';
+import { formatTransition } from './transition-logger.js';
 
 const at = '2026-11-25T10:30:00.000Z';
 

@@ -2,14 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Subscription } from 'rxjs';
 import { HealthEvents, type HealthStatusChange } from '../execution/health-events.js';
 import { redact } from '../redaction/redactor.js';
-
-/**
- * Whether a change is worth a log line and a count in `health_check_transitions_total`: every
- * change except a first result that is UP (a check or probe starting healthy is no news).
- */
-export function isNotableTransition(change: HealthStatusChange): boolean {
-  return !(change.from === undefined && change.to === 'UP');
-}
+import { isNotableTransition } from '../status/notable-transition.js';
 
 /** A logfmt value: bare when it is a plain token, else a JSON string (quotes and newlines escaped). */
 function logfmtValue(value: string | number): string {
