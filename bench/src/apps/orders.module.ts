@@ -31,9 +31,7 @@ class OrdersController {
 @Module({})
 export class OrdersAppModule {
   static register(config: OrdersServerConfig): DynamicModule {
-    const imports: DynamicModule[] = [
-      TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [], synchronize: false, retryAttempts: 1 }),
-    ];
+    const imports: DynamicModule[] = [TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [], synchronize: false, retryAttempts: 1 })];
     const { health } = config;
     if (health) {
       imports.push(

@@ -34,14 +34,19 @@ export async function load(url: string, options: LoadOptions): Promise<LoadSumma
 export interface Measurement extends LoadSummary {
   /** Server CPU time (user + system) per request over the run, in µs. */
   cpuPerRequest: number;
+  /** Server CPU time over the run, in µs, and the run's wall-clock time, in ms. */
+  cpuMicros: number;
+  elapsedMs: number;
 }
 
 /** Throughput of one route, and the server's CPU time per request over the same run (less sensitive to other load). */
 export async function measure(server: BenchServer, path: string, options: LoadOptions): Promise<Measurement> {
   const before = await server.cpuMicros();
+  const started = performance.now();
   const summary = await load(`${server.url}${path}`, options);
+  const elapsedMs = performance.now() - started;
   const after = await server.cpuMicros();
-  return { ...summary, cpuPerRequest: (after - before) / Math.max(1, summary.requests) };
+  return { ...summary, cpuPerRequest: (after - before) / Math.max(1, summary.requests), cpuMicros: after - before, elapsedMs };
 }
 
 export function median(values: readonly number[]): number {

@@ -56,10 +56,12 @@ function panel(chart: Panel, offsetX: number): string {
   );
   chart.series.forEach((series, index) => {
     const points = series.points.filter((point) => Number.isFinite(point.y));
-    parts.push(`<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${points.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(' ')}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${points.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(' ')}"/>`,
+    );
     for (const point of points) parts.push(`<circle cx="${x(point.x).toFixed(1)}" cy="${y(point.y).toFixed(1)}" r="3" fill="${series.color}"/>`);
     const legendY = HEIGHT - 14;
-    const legendX = offsetX + MARGIN.left + index * 190;
+    const legendX = offsetX + MARGIN.left + index * 130;
     parts.push(
       `<rect x="${legendX}" y="${legendY - 9}" width="12" height="3" fill="${series.color}"/>`,
       `<text x="${legendX + 16}" y="${legendY - 4}">${escape(series.name)}</text>`,

@@ -87,7 +87,12 @@ export const appTaxScenario: Scenario = {
           fmt.ratio(median(rpsRatios)),
           `≤ ${TARGET}×`,
         ]);
-        report.target({ scenario: 'app-tax', target: `\`GET /orders\` CPU/request, dependency ${state}: ≤ ${TARGET}× without HealthModule`, figure: fmt.ratio(cpuRatio), met: cpuRatio <= TARGET });
+        report.target({
+          scenario: 'app-tax',
+          target: `\`GET /orders\` CPU/request, dependency ${state}: ≤ ${TARGET}× without HealthModule`,
+          figure: fmt.ratio(cpuRatio),
+          met: cpuRatio <= TARGET,
+        });
         data[state] = runs;
         log(`app-tax ${state}: CPU ratio ${fmt.ratio(cpuRatio)}`);
       }
@@ -96,7 +101,9 @@ export const appTaxScenario: Scenario = {
         `\`GET /orders\`, ${CONNECTIONS} connections, ${rounds} round(s) of without / with / without, ${seconds} s each; HealthModule with database, redis, http, disk, memory, eventLoop, \`refreshIntervalMs: ${REFRESH_MS}\`, \`timeoutMs: ${TIMEOUT_MS}\``,
         ['`http` dependency', 'server CPU/request without', 'with', 'ratio (CPU, median)', 'ratio range', 'ratio (throughput)', 'target'],
         rows,
-        ['the dependency sits behind a TCP proxy: stopped (connections refused) or hung (accepted, never answered); its state is checked in the report before and after the rounds'],
+        [
+          'the dependency sits behind a TCP proxy: stopped (connections refused) or hung (accepted, never answered); its state is checked in the report before and after the rounds',
+        ],
       );
       report.record('app-tax', data);
     } finally {

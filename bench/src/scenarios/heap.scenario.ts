@@ -32,7 +32,12 @@ export const heapScenario: Scenario = {
         ['after 1,000 requests', `after ${fmt.int(total)}`, 'growth', 'non-2xx', 'target'],
         [[fmt.mb(first), fmt.mb(last), fmt.mb(growth), fmt.int(rest.non2xx), 'within 5 MB']],
       );
-      report.target({ scenario: 'heap', target: `heap after ${fmt.int(total)} requests within 5 MB of after 1,000`, figure: fmt.mb(growth), met: Math.abs(growth) <= 5 * 1024 * 1024 });
+      report.target({
+        scenario: 'heap',
+        target: `heap after ${fmt.int(total)} requests within 5 MB of after 1,000`,
+        figure: fmt.mb(growth),
+        met: Math.abs(growth) <= 5 * 1024 * 1024,
+      });
     } finally {
       await server.stop();
       await stopRedis(redis);

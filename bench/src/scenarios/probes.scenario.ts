@@ -73,7 +73,13 @@ export const probesScenario: Scenario = {
         const r = ratio(name, reference);
         const figure = `${fmt.rps(median(runs[name]!.map((m) => m.rps)))}, ${fmt.us(median(runs[name]!.map((m) => m.cpuPerRequest)))}/request`;
         rows.push([measurement, figure, reference, fmt.ratio(r.rps), fmt.ratio(r.cpu), target ? `≥ ${target}×` : '—']);
-        if (target) report.target({ scenario: 'probes', target: `${measurement} ≥ ${target}× ${reference}`, figure: `${fmt.ratio(r.rps)} (CPU ${fmt.ratio(r.cpu)})`, met: r.rps >= target });
+        if (target)
+          report.target({
+            scenario: 'probes',
+            target: `${measurement} ≥ ${target}× ${reference}`,
+            figure: `${fmt.ratio(r.rps)} (CPU ${fmt.ratio(r.cpu)})`,
+            met: r.rps >= target,
+          });
       };
       row('(a) bare Nest app, `/health/ready`', 'bare', 'bare');
       row('(b) Terminus `/health/live`', 'terminusLive', 'bare');
@@ -87,7 +93,9 @@ export const probesScenario: Scenario = {
       row("(c) `/health/ready`, `refreshIntervalMs: 1000`, full report (`details: 'always'`)", 'vitalsReadyRefresh', 'bare', 0.9);
       row('(c) `/health/ready`, `refreshIntervalMs: 1000`, default details', 'vitalsReadyRefreshDefault', 'bare', 0.9);
       row('(c) `/health/ready`, `refreshIntervalMs: 1000`, default details', 'vitalsReadyRefreshDefault', 'vitalsRefreshInAppBare', 0.9);
-      const failures = Object.entries(runs).flatMap(([name, ms]) => ms.filter((m) => m.non2xx || m.errors).map((m) => `${name}: ${m.non2xx} non-2xx, ${m.errors} errors`));
+      const failures = Object.entries(runs).flatMap(([name, ms]) =>
+        ms.filter((m) => m.non2xx || m.errors).map((m) => `${name}: ${m.non2xx} non-2xx, ${m.errors} errors`),
+      );
       report.table(
         'probes',
         `throughput, ${CONNECTIONS} connections, median of ${rounds} interleaved round(s) of ${seconds} s; ratios are per-round, median`,
