@@ -22,7 +22,7 @@ class OrdersController {
       id: index + 1,
       customer: `customer-${index + 1}`,
       totalCents: (index + 1) * 1250,
-      status: STATUSES[index % STATUSES.length]!,
+      status: STATUSES[index % STATUSES.length],
     }));
   }
 }

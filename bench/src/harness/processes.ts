@@ -79,7 +79,7 @@ export async function startServer(name: string, config: ServerConfig): Promise<B
     child.kill('SIGKILL');
     throw new Error(`server "${name}" did not start: ${(error as Error).message}`, { cause: error });
   }
-  const ask = async <T extends HarnessMessage['type'] & ServerMessage['type']>(type: T, timeoutMs: number): Promise<Reply<T>> => {
+  const ask = <T extends HarnessMessage['type'] & ServerMessage['type']>(type: T, timeoutMs: number): Promise<Reply<T>> => {
     const reply = nextMessage(child, type, timeoutMs);
     child.send({ type } as HarnessMessage);
     return reply;

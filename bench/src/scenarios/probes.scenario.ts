@@ -33,19 +33,19 @@ export const probesScenario: Scenario = {
 
       // Each target: a server and a path, measured once per round, interleaved; (a) before and after the others.
       const targets: Record<string, [BenchServer, string]> = {
-        terminusLive: [servers.terminus!, '/health/live'],
-        vitalsLive: [servers.vitalsTtl!, '/health/live'],
-        vitalsInAppBare: [servers.vitalsTtl!, '/bare-in-app'],
-        terminusReady: [servers.terminus!, '/health/ready'],
-        terminusReadyCached: [servers.terminusCached!, '/health/ready'],
-        vitalsReady: [servers.vitals!, '/health/ready'],
-        vitalsReadyTtl: [servers.vitalsTtl!, '/health/ready'],
-        vitalsReadyTtlDefault: [servers.vitalsTtlDefault!, '/health/ready'],
-        vitalsReadyRefresh: [servers.vitalsRefresh!, '/health/ready'],
-        vitalsReadyRefreshDefault: [servers.vitalsRefreshDefault!, '/health/ready'],
-        vitalsRefreshInAppBare: [servers.vitalsRefreshDefault!, '/bare-in-app'],
+        terminusLive: [servers.terminus, '/health/live'],
+        vitalsLive: [servers.vitalsTtl, '/health/live'],
+        vitalsInAppBare: [servers.vitalsTtl, '/bare-in-app'],
+        terminusReady: [servers.terminus, '/health/ready'],
+        terminusReadyCached: [servers.terminusCached, '/health/ready'],
+        vitalsReady: [servers.vitals, '/health/ready'],
+        vitalsReadyTtl: [servers.vitalsTtl, '/health/ready'],
+        vitalsReadyTtlDefault: [servers.vitalsTtlDefault, '/health/ready'],
+        vitalsReadyRefresh: [servers.vitalsRefresh, '/health/ready'],
+        vitalsReadyRefreshDefault: [servers.vitalsRefreshDefault, '/health/ready'],
+        vitalsRefreshInAppBare: [servers.vitalsRefreshDefault, '/bare-in-app'],
       };
-      const bare: [BenchServer, string] = [servers.bare!, '/health/ready'];
+      const bare: [BenchServer, string] = [servers.bare, '/health/ready'];
       for (const [name, [server, path]] of [['bare', bare] as const, ...Object.entries(targets)]) {
         const response = await fetch(`${server.url}${path}`);
         if (response.status !== 200) throw new Error(`${name}: ${path} answered ${response.status} ${await response.text()}`);
@@ -54,24 +54,24 @@ export const probesScenario: Scenario = {
 
       const runs: Record<string, Measurement[]> = { bare: [] };
       for (const name of Object.keys(targets)) runs[name] = [];
-      const run = async ([server, path]: [BenchServer, string]) => measure(server, path, { connections: CONNECTIONS, duration: seconds });
+      const run = ([server, path]: [BenchServer, string]) => measure(server, path, { connections: CONNECTIONS, duration: seconds });
       for (let round = 1; round <= rounds; round++) {
         const before = await run(bare);
-        for (const [name, target] of Object.entries(targets)) runs[name]!.push(await run(target));
+        for (const [name, target] of Object.entries(targets)) runs[name].push(await run(target));
         const after = await run(bare);
-        runs.bare!.push({ ...before, rps: (before.rps + after.rps) / 2, cpuPerRequest: (before.cpuPerRequest + after.cpuPerRequest) / 2 });
+        runs.bare.push({ ...before, rps: (before.rps + after.rps) / 2, cpuPerRequest: (before.cpuPerRequest + after.cpuPerRequest) / 2 });
         log(`probes round ${round}/${rounds} done`);
       }
 
       // Per-round ratios, then their median: a round's load on the machine weighs on both sides of its ratio.
       const ratio = (name: string, reference: string) => ({
-        rps: median(runs[name]!.map((m, i) => m.rps / runs[reference]![i]!.rps)),
-        cpu: median(runs[name]!.map((m, i) => runs[reference]![i]!.cpuPerRequest / m.cpuPerRequest)),
+        rps: median(runs[name].map((m, i) => m.rps / runs[reference][i].rps)),
+        cpu: median(runs[name].map((m, i) => runs[reference][i].cpuPerRequest / m.cpuPerRequest)),
       });
       const rows: string[][] = [];
       const row = (measurement: string, name: string, reference: string, target?: number) => {
         const r = ratio(name, reference);
-        const figure = `${fmt.rps(median(runs[name]!.map((m) => m.rps)))}, ${fmt.us(median(runs[name]!.map((m) => m.cpuPerRequest)))}/request`;
+        const figure = `${fmt.rps(median(runs[name].map((m) => m.rps)))}, ${fmt.us(median(runs[name].map((m) => m.cpuPerRequest)))}/request`;
         rows.push([measurement, figure, reference, fmt.ratio(r.rps), fmt.ratio(r.cpu), target ? `≥ ${target}×` : '—']);
         if (target)
           report.target({
