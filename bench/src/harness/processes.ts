@@ -81,7 +81,7 @@ export async function startServer(name: string, config: ServerConfig): Promise<B
   }
   const ask = <T extends HarnessMessage['type'] & ServerMessage['type']>(type: T, timeoutMs: number): Promise<Reply<T>> => {
     const reply = nextMessage(child, type, timeoutMs);
-    child.send({ type } as HarnessMessage);
+    child.send({ type });
     return reply;
   };
   return {
