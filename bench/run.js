@@ -1,6 +1,5 @@
 // `npm run bench`: builds the package and the benchmark apps into bench/dist, then runs the harness.
-// Flags: --quick (short runs, for trying the harness), --indicators=user|builtin,
-// --only=throughput,slow,pings,hung,heap,bootstrap (a subset of the scenarios).
+// Flags (see bench/README.md): --quick, --only <scenario,...>, --trials N, --refresh-ms R, --indicators builtin|user.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,11 +20,13 @@ function run(args) {
 // package's package.json, so the servers import `nest-vitals` through its `exports`, as a user does — and other
 // work rebuilding libs/health/dist meanwhile cannot pull it from under a running benchmark.
 const installed = join(dist, 'node_modules', 'nest-vitals');
-for (const entry of ['apps', 'node_modules']) rmSync(join(dist, entry), { recursive: true, force: true });
+for (const entry of ['bench', 'test', 'node_modules']) rmSync(join(dist, entry), { recursive: true, force: true });
 mkdirSync(installed, { recursive: true });
 copyFileSync(join(root, 'libs/health/package.json'), join(installed, 'package.json'));
 run([tsc, '-p', join(root, 'libs/health/tsconfig.lib.json'), '--outDir', join(installed, 'dist')]);
-run([tsc, '-p', join(benchDir, 'tsconfig.json')]);
+// bench/src and the test suite's helpers it shares (test/support) → bench/dist/bench/src, bench/dist/test/support.
+run([tsc, '-p', join(benchDir, 'tsconfig.build.json')]);
 
-process.argv = [process.argv[0], join(dist, 'run.js'), ...process.argv.slice(2)];
-await import(join(dist, 'run.js'));
+const harness = join(dist, 'bench', 'src', 'run.js');
+process.argv = [process.argv[0], harness, ...process.argv.slice(2)];
+await import(harness);

@@ -1,9 +1,13 @@
-// One benchmark server per process: `node --expose-gc dist/server.js '<ServerConfig JSON>'`, forked by the harness.
+// One benchmark server per process: `node --expose-gc dist/bench/src/server.js '<ServerConfig JSON>'`, forked by the harness.
+// Heap, CPU time and event-loop delay are asked over IPC, so that measuring adds no route to the app.
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BareAppModule } from './apps/bare.module.js';
+import { OrdersAppModule } from './apps/orders.module.js';
+import { ScaleAppModule } from './apps/scale.module.js';
 import { TerminusAppModule } from './apps/terminus.module.js';
 import { VitalsAppModule } from './apps/vitals.module.js';
 import type { HarnessMessage, ServerConfig, ServerMessage } from './server-config.js';
@@ -13,9 +17,18 @@ function send(message: ServerMessage): void {
 }
 
 function appModule(config: ServerConfig): DynamicModule {
-  if (config.variant === 'bare') return BareAppModule.register();
-  if (config.variant === 'terminus') return TerminusAppModule.register(config);
-  return VitalsAppModule.register(config);
+  switch (config.variant) {
+    case 'bare':
+      return BareAppModule.register();
+    case 'terminus':
+      return TerminusAppModule.register(config);
+    case 'vitals':
+      return VitalsAppModule.register(config);
+    case 'orders':
+      return OrdersAppModule.register(config);
+    case 'scale':
+      return ScaleAppModule.register(config);
+  }
 }
 
 function collectGarbage(): void {
@@ -26,9 +39,11 @@ function collectGarbage(): void {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 try {
   const app = await NestFactory.create(appModule(config), new ExpressAdapter(), { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
+  loopDelay.enable();
   process.on('message', (message: HarnessMessage) => {
     if (message.type === 'heap') {
       collectGarbage();
@@ -36,12 +51,16 @@ try {
     } else if (message.type === 'cpu') {
       const { user, system } = process.cpuUsage();
       send({ type: 'cpu', micros: user + system });
-    } else if (message.type === 'stop') {
+    } else if (message.type === 'loop-delay') {
+      send({ type: 'loop-delay', p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 });
+      loopDelay.reset();
+    } else {
       void app.close().finally(() => process.exit(0));
     }
   });
   process.on('disconnect', () => process.exit(0));
-  send({ type: 'ready', port: (app.getHttpServer().address() as { port: number }).port });
+  const server = app.getHttpServer() as { address(): { port: number } };
+  send({ type: 'ready', port: server.address().port });
 } catch (error) {
   send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exit(1);

@@ -1,6 +1,7 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
+import { register } from 'prom-client';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -37,4 +38,14 @@ export function waitForFirstByte(url: string, signal: AbortSignal): Promise<void
     socket.once('data', () => finish());
     socket.once('error', (error) => finish(error));
   });
+}
+
+/** Serves prom-client's default registry, where nest-vitals records its metrics (as the sample app does). */
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', register.contentType)
+  scrape(): Promise<string> {
+    return register.metrics();
+  }
 }

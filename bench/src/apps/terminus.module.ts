@@ -12,7 +12,7 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HEAP_THRESHOLD_BYTES, SLOW_CHECK_COUNT, SLOW_CHECK_MS, type ServerConfig } from '../server-config.js';
+import { HEAP_THRESHOLD_BYTES, SLOW_CHECK_COUNT, SLOW_CHECK_MS, type ProbeServerConfig } from '../server-config.js';
 import { REDIS_CLIENT, RedisClientCloser, redisClientProvider, waitForFirstByte } from './shared.js';
 
 const CONFIG = Symbol('CONFIG');
@@ -44,7 +44,7 @@ class TerminusHealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
     private readonly redis: RedisPingIndicator,
-    @Inject(CONFIG) private readonly config: ServerConfig,
+    @Inject(CONFIG) private readonly config: ProbeServerConfig,
   ) {
     this.readyChecks = this.checksFor(config);
   }
@@ -61,7 +61,7 @@ class TerminusHealthController {
     return this.health.check(this.readyChecks);
   }
 
-  private checksFor(config: ServerConfig): HealthIndicatorFunction[] {
+  private checksFor(config: ProbeServerConfig): HealthIndicatorFunction[] {
     const ttl = config.cacheTtlMs ?? 0;
     const cached = <T extends { cacheFor(ms: number): T }>(attempt: T): T => (ttl > 0 ? attempt.cacheFor(ttl) : attempt);
     if (config.checks === 'slow5') {
@@ -87,7 +87,7 @@ class TerminusHealthController {
 
 @Module({})
 export class TerminusAppModule {
-  static register(config: ServerConfig): DynamicModule {
+  static register(config: ProbeServerConfig): DynamicModule {
     return {
       module: TerminusAppModule,
       imports: [

@@ -11,7 +11,7 @@ import {
 } from 'nest-vitals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { HEAP_THRESHOLD_BYTES, SLOW_CHECK_COUNT, SLOW_CHECK_MS, type ServerConfig } from '../server-config.js';
+import { HEAP_THRESHOLD_BYTES, SLOW_CHECK_COUNT, SLOW_CHECK_MS, type ProbeServerConfig } from '../server-config.js';
 import { REDIS_CLIENT, RedisClientCloser, redisClientProvider, waitForFirstByte } from './shared.js';
 
 // User-defined indicators doing what the built-ins do: a database `SELECT 1`, a Redis PING, the heap size.
@@ -87,7 +87,7 @@ class InAppBareController {
 /** (c) nest-vitals, as a user configures it. */
 @Module({})
 export class VitalsAppModule {
-  static register(config: ServerConfig): DynamicModule {
+  static register(config: ProbeServerConfig): DynamicModule {
     const options: HealthModuleOptions = {
       service: { name: 'bench', version: '1.0.0', environment: 'bench' },
       details: config.details === 'default' ? undefined : 'always',

@@ -18,6 +18,7 @@ declare module 'autocannon' {
     amount?: number;
     pipelining?: number;
     timeout?: number;
+    headers?: Record<string, string>;
   }
   interface Result {
     requests: Histogram;
