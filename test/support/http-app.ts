@@ -22,8 +22,8 @@ export async function startApp(
   }: {
     adapter?: AdapterName;
     logger?: false | ('log' | 'warn' | 'error' | 'debug' | 'verbose')[] | LoggerService;
-    /** Configures the app (versioning, prefix...) before it listens. */
-    prepare?: (app: INestApplication) => void;
+    /** Configures the app (versioning, prefix, Fastify plugins...) before it listens. */
+    prepare?: (app: INestApplication) => unknown;
   } = {},
 ): Promise<{ app: INestApplication; url: string }> {
   @Module(metadata)
@@ -32,7 +32,7 @@ export async function startApp(
     logger,
     abortOnError: false,
   });
-  prepare?.(app);
+  await prepare?.(app);
   await app.listen(0, '127.0.0.1');
   const address = httpServer(app).address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${address.port}` };

@@ -79,7 +79,10 @@ export function createHealthController(settings: HealthControllerSettings): Type
     async serve(path: string, request: FrameworkRequest, response: unknown): Promise<void> {
       const answer = await this.handler.handle({ method: request.method, path, query: request.query, headers: request.headers ?? {}, request });
       const adapter = this.adapterHost.httpAdapter;
-      for (const [name, value] of Object.entries(answer.headers)) adapter.setHeader(response, name, value);
+      for (const [name, value] of Object.entries(answer.headers)) {
+        // The app may already vary on other headers (CORS with a list of origins sets `Vary: Origin`): keep them.
+        adapter.setHeader(response, name, name.toLowerCase() === 'vary' ? mergeVary(adapter.getHeader(response, name), value) : value);
+      }
       const body = answer.body.length === 0 ? undefined : typeof answer.body === 'string' ? answer.body : new StreamableFile(answer.body);
       adapter.reply(response, body, answer.statusCode);
     }
@@ -100,6 +103,20 @@ export function createHealthController(settings: HealthControllerSettings): Type
   }
 
   return (settings.decorators.length > 0 ? Reflect.decorate(settings.decorators, HealthController) : HealthController) as Type<HealthControllerShape>;
+}
+
+/** The `Vary` header set before the controller (by the app's middleware or hooks), with the handler's fields added once. */
+export function mergeVary(current: unknown, value: string): string {
+  const fields = (Array.isArray(current) ? current : [current])
+    .filter((entry) => typeof entry === 'string' || typeof entry === 'number')
+    .flatMap((entry) => String(entry).split(','))
+    .map((field) => field.trim())
+    .filter(Boolean);
+  if (fields.includes('*')) return '*';
+  for (const field of value.split(',').map((entry) => entry.trim())) {
+    if (field && !fields.some((known) => known.toLowerCase() === field.toLowerCase())) fields.push(field);
+  }
+  return fields.join(', ');
 }
 
 /** Whether a controller method is one of the documented GET routes (the others answer 405 and stay out of the document). */
