@@ -17,6 +17,8 @@ import {
   type ExceptionFilter,
   type ExecutionContext,
   type INestApplication,
+  type ModuleMetadata,
+  type Provider,
   type NestInterceptor,
   type CallHandler,
   type VersioningOptions,
@@ -182,15 +184,15 @@ describe.each(ADAPTERS)('compatibility on %s', (adapter: AdapterName) => {
     prepare,
   }: {
     health?: Parameters<typeof HealthModule.forRoot>[0];
-    providers?: unknown[];
-    imports?: unknown[];
+    providers?: Provider[];
+    imports?: ModuleMetadata['imports'];
     prepare?: (nest: INestApplication) => unknown;
   } = {}): Promise<string> {
     const started = await startApp(
       {
-        imports: [...(imports as never[]), HealthModule.forRoot(health)],
+        imports: [...(imports ?? []), HealthModule.forRoot(health)],
         controllers: [OrdersController],
-        providers: [DbIndicator, ...(providers as never[])],
+        providers: [DbIndicator, ...providers],
       },
       { adapter, prepare },
     );
@@ -223,6 +225,23 @@ describe.each(ADAPTERS)('compatibility on %s', (adapter: AdapterName) => {
       const anonymous = await call(`${url}/orders`);
       expect([anonymous.status, anonymous.json()]).toEqual([401, { statusCode: 401, message: 'login required', error: 'Unauthorized' }]);
       expect((await call(`${url}/orders`, { headers: bearer })).status).toBe(200);
+    });
+
+    it('with forRootAsync({ decorators: [Public()], useFactory }) lets the probes through as well', async () => {
+      const started = await startApp(
+        {
+          imports: [HealthModule.forRootAsync({ decorators: [Public()], useFactory: () => ({ details: 'always' as const }) })],
+          controllers: [OrdersController],
+          providers: [DbIndicator, guard],
+        },
+        { adapter },
+      );
+      app = started.app;
+      const live = await call(`${started.url}/health/live`);
+      expect([live.status, live.json()]).toEqual([200, LIVE_BODY]);
+      const ready = await call(`${started.url}/health/ready`);
+      expect([ready.status, ready.json()]).toEqual([200, READY_BODY]);
+      expect((await call(`${started.url}/orders`)).status).toBe(401);
     });
 
     it('is the app of issue 11 (guard, prefix with exclude, URI versioning) with probes at /health and the app at /api/v1', async () => {
