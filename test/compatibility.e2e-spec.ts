@@ -392,6 +392,12 @@ describe.each(ADAPTERS)('compatibility on %s', (adapter: AdapterName) => {
     expect([mine.status, mine.json()]).toEqual([404, { error: { status: 404, message: 'order 7 not found' } }]);
   });
 
+  it("lets the app's exception filter shape what is thrown before the handler (a guard's 401 on the probes)", async () => {
+    const url = await boot({ providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }, guard] });
+    const live = await call(`${url}/health/live`);
+    expect([live.status, live.json()]).toEqual([401, { error: { status: 401, message: 'login required' } }]);
+  });
+
   it('takes ?exclude from an authorized caller under a global whitelisting ValidationPipe (no 400), and ignores it for anyone else', async () => {
     const url = await boot({
       health: { apiKey: HEALTH_KEY },
