@@ -14,6 +14,7 @@ import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { ManualProbeState } from './lifecycle/manual-probe-state.js';
 import { StartupGate } from './lifecycle/startup-gate.js';
 import { TransitionLogger } from './logging/transition-logger.js';
+import { SlowCheckLogger } from './logging/slow-check-logger.js';
 import { HealthMetrics } from './metrics/health-metrics.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
@@ -39,6 +40,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     StartupGate,
     ManualProbeState,
     TransitionLogger,
+    SlowCheckLogger,
     HealthMetrics,
     HealthAccess,
     HealthService,

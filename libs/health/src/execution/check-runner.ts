@@ -119,7 +119,7 @@ export class CheckRunner {
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
 
     this.latest = { result, cachedResult: { ...result, cached: true }, finishedAt: Date.now() };
-    this.events.runs$.next({ name, result });
+    this.events.runs$.next({ name, result, indicator: this.indicator });
     if (previous !== status) {
       this.events.changes$.next({
         kind: 'check',

@@ -12,6 +12,8 @@ export const HEALTH_DEFAULTS = {
   refreshIntervalMs: 0,
   failureThreshold: 1,
   successThreshold: 1,
+  /** Slow-check warnings are off unless asked for. */
+  slowCheckMs: 0,
   shutdown: { drainDelayMs: 5000, signals: ['SIGTERM'] },
   service: { name: 'app', version: '0.0.0', environment: 'development' },
   httpStatus: { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } satisfies Record<HealthStatus, number>,
