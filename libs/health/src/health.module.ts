@@ -16,6 +16,7 @@ import { StartupGate } from './lifecycle/startup-gate.js';
 import { TransitionLogger } from './logging/transition-logger.js';
 import { SlowCheckLogger } from './logging/slow-check-logger.js';
 import { HealthMetrics } from './metrics/health-metrics.js';
+import { HealthHistory } from './history/health-history.js';
 import { HealthTracing } from './tracing/health-tracing.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
@@ -44,6 +45,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     TransitionLogger,
     SlowCheckLogger,
     HealthMetrics,
+    HealthHistory,
     HealthAccess,
     HealthService,
     HealthRequestHandler,

@@ -20,6 +20,8 @@ export const HEALTH_DEFAULTS = {
   /** Probes an indicator takes part in when it names none. */
   probes: ['readiness'] as Probe[],
   critical: true,
+  /** Runs of each check the HTML status page shows (kept in memory, per check). */
+  historyRuns: 30,
 } as const;
 
 /** Built-in settings used when a built-in is switched on without them. */
