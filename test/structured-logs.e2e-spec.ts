@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { HealthModule } from 'nest-vitals';
+import { HealthLogEntry, HealthModule } from 'nest-vitals';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { startApp } from './support/http-app.js';
 import { scriptedIndicator } from './support/indicators.js';
@@ -101,6 +101,15 @@ describe('log events are objects with fields: one readable line for a text logge
   }, 90_000);
 });
 
+/** Keeps each line as `CapturingLogger` does, and each message object as it was given. */
+class MessageKeepingLogger extends CapturingLogger {
+  readonly messages: unknown[] = [];
+  override warn(message: unknown, ...params: unknown[]): void {
+    this.messages.push(message);
+    super.warn(message, ...params);
+  }
+}
+
 describe('slowCheckMs', () => {
   let app: INestApplication | undefined;
   afterEach(async () => {
@@ -109,7 +118,7 @@ describe('slowCheckMs', () => {
   });
 
   it('logs one WARN per run slower than the threshold: the module default, overridden per indicator, 0 disabling it', async () => {
-    const logger = new CapturingLogger();
+    const logger = new MessageKeepingLogger();
     const slow = scriptedIndicator('slow');
     slow.delayMs = 250;
     const exempt = scriptedIndicator('exempt', { slowCheckMs: 0 });
@@ -127,5 +136,14 @@ describe('slowCheckMs', () => {
       expect.stringMatching(/^WARN \{"msg":"health check slow","check":"slow","durationMs":\d+,"slowCheckMs":100,"status":"UP"\} HealthModule$/),
     ]);
     for (const warning of warnings) expect(Number(/"durationMs":(\d+)/.exec(warning)![1])).toBeGreaterThanOrEqual(245);
+    // A custom LoggerService gets the entry itself: an exported class, with the fields as properties.
+    const [entry] = logger.messages.filter((message) => message instanceof HealthLogEntry);
+    expect({ ...entry }).toEqual({
+      msg: 'health check slow',
+      check: 'slow',
+      durationMs: expect.any(Number),
+      slowCheckMs: 100,
+      status: 'UP',
+    });
   });
 });

@@ -1,4 +1,4 @@
-/** What a field of a log entry holds. */
+/** What a field of a log entry holds. @publicApi */
 export type HealthLogFieldValue = string | number | boolean;
 
 /** Node's `util.inspect.custom`, by its registered name (no `node:util` import for a symbol). */
@@ -18,6 +18,8 @@ function logfmtValue(value: HealthLogFieldValue): string {
  * - `ConsoleLogger({ json: true })` serializes it (`toJSON`) under `message`: `{"level":"warn",…,"message":{"msg":…,"check":…}}`;
  * - the text `ConsoleLogger` prints it through `util.inspect`, and any other logger through `String()`: one logfmt line,
  *   `health check transition check=payments from=UP to=DOWN durationMs=1001 reason="timed out after 1000 ms"`.
+ * A custom `LoggerService` can tell it apart with `message instanceof HealthLogEntry`.
+ * @publicApi
  */
 export class HealthLogEntry {
   readonly msg: string;
