@@ -121,8 +121,10 @@ describe('in a browser (headless Chromium) against the running sample app', () =
         Object.keys(expected.details).sort(),
       );
       for (const name of Object.keys(expected.details)) {
+        // Check, status, critical, duration, last checked, message, recent runs.
         const cells = await page.locator(`tr[data-check="${name}"] > *`).allInnerTexts();
-        expect(cells).toHaveLength(6);
+        expect(cells).toHaveLength(7);
+        expect(await page.locator(`tr[data-check="${name}"] .strip .run`).count()).toBeGreaterThanOrEqual(1);
       }
       const banner = page.locator('header.banner');
       await expect(banner.locator('.status').innerText()).resolves.toBe(expected.status);

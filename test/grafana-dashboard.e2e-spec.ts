@@ -255,6 +255,7 @@ describe('the dashboard and the alerting rules on a real Prometheus scraping the
         job: JOB,
         instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
         check: 'dependency',
+        critical: 'false',
         state: 'pending',
       },
     ]);

@@ -95,7 +95,7 @@ describe('metrics of the sample app, scraped from /metrics while a dependency go
 
   function expectDependencySeries(samples: Map<string, number>, expected: { status: number; toUp: number; toDown: number }) {
     expect({
-      status: samples.get('health_check_status{check="dependency"}'),
+      status: samples.get('health_check_status{check="dependency",critical="false"}'),
       toUp: samples.get('health_check_transitions_total{check="dependency",to="UP"}'),
       toDegraded: samples.get('health_check_transitions_total{check="dependency",to="DEGRADED"}'),
       toDown: samples.get('health_check_transitions_total{check="dependency",to="DOWN"}'),
@@ -122,7 +122,7 @@ describe('metrics of the sample app, scraped from /metrics while a dependency go
     expect(samples.get('health_status{probe="readiness"}')).toBe(1);
     expect(samples.get('health_status{probe="all"}')).toBe(1);
     // The sample app's own indicators are there too.
-    expect(samples.get('health_check_status{check="notes-store"}')).toBe(1);
+    expect(samples.get('health_check_status{check="notes-store",critical="false"}')).toBe(1);
     // A scrape runs no check.
     const before = dependencyRequests;
     await scrape();
@@ -178,7 +178,7 @@ describe('metrics in-process', () => {
 
   it('counts real runs only: a cache hit changes nothing, a background refresh does', async () => {
     const registry = new Registry();
-    const cached = scriptedIndicator('cached', { cacheTtlMs: 60_000 });
+    const cached = scriptedIndicator('cached', { cacheTtlMs: 60_000, critical: false });
     const refreshed = scriptedIndicator('refreshed', { refreshIntervalMs: 50 });
     const started = await startApp({ imports: [HealthModule.forRoot({ metrics: { registry } })], providers: [cached, refreshed] });
     app = started.app;
@@ -196,6 +196,12 @@ describe('metrics in-process', () => {
       if ((await seriesValue(registry, 'health_check_status', { check: 'refreshed' })) === 0.5) break;
     }
     expect(await seriesValue(registry, 'health_check_status', { check: 'refreshed' })).toBe(0.5);
+    // `critical` is fixed per check: one series per check, whatever its status did.
+    const statusSeries = (await registry.getMetricsAsJSON()).find((entry) => entry.name === 'health_check_status')!.values.map((value) => value.labels);
+    expect(statusSeries.sort((a, b) => String(a.check).localeCompare(String(b.check)))).toEqual([
+      { check: 'cached', critical: 'false' },
+      { check: 'refreshed', critical: 'true' },
+    ]);
     expect(await seriesValue(registry, 'health_check_transitions_total', { check: 'refreshed', to: 'DEGRADED' })).toBe(1);
     // Nothing went to the default registry.
     expect(register.getSingleMetric('health_check_status')).toBeUndefined();

@@ -44,6 +44,8 @@ describe('bad options stop startup with an error naming the option and what is a
     [{ refreshIntervalMs: '5s' }, '"refreshIntervalMs" must be an integer from 0 to 2147483647 (milliseconds, 0 disables); got "5s"'],
     [{ failureThreshold: 0 }, '"failureThreshold" must be an integer from 1 to 1000 (consecutive results); got number 0'],
     [{ successThreshold: true }, '"successThreshold" must be an integer from 1 to 1000 (consecutive results); got boolean true'],
+    [{ slowCheckMs: '500ms' }, '"slowCheckMs" must be an integer from 0 to 2147483647 (milliseconds, 0 disables); got "500ms"'],
+    [{ memory: { slowCheckMs: 2.5 } }, '"memory.slowCheckMs" must be an integer from 0 to 2147483647 (milliseconds, 0 disables); got number 2.5'],
     // path
     [{ path: '' }, `"path" must be ${PATH}; got ""`],
     [{ path: '   ' }, `"path" must be ${PATH}; got "   "`],
@@ -85,7 +87,7 @@ describe('bad options stop startup with an error naming the option and what is a
     const error = await optionsError({ timeout: 1000 });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(
-      /^unknown option "timeout"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, path, service, httpStatus, details, /,
+      /^unknown option "timeout"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, slowCheckMs, path, service, httpStatus, details, /,
     );
     for (const key of ['apiKey', 'authorize', 'shutdown', 'metrics', 'database', 'redis', 'http', 'disk', 'memory', 'eventLoop']) {
       expect(error.problems[0]).toContain(key);

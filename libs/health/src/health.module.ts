@@ -14,7 +14,10 @@ import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { ManualProbeState } from './lifecycle/manual-probe-state.js';
 import { StartupGate } from './lifecycle/startup-gate.js';
 import { TransitionLogger } from './logging/transition-logger.js';
+import { SlowCheckLogger } from './logging/slow-check-logger.js';
 import { HealthMetrics } from './metrics/health-metrics.js';
+import { HealthHistory } from './history/health-history.js';
+import { HealthTracing } from './tracing/health-tracing.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
 
@@ -33,13 +36,16 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthIndicatorRegistry,
     HealthExplorer,
     ...builtinIndicatorProviders,
+    HealthTracing,
     HealthExecutor,
     BackgroundRefresh,
     GracefulShutdown,
     StartupGate,
     ManualProbeState,
     TransitionLogger,
+    SlowCheckLogger,
     HealthMetrics,
+    HealthHistory,
     HealthAccess,
     HealthService,
     HealthRequestHandler,

@@ -13,7 +13,10 @@ export class MetricsController {
   @Header('Content-Type', register.contentType)
   @Header('Cache-Control', 'no-store')
   @ApiProduces(register.contentType)
-  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string', example: 'health_check_status{check="database"} 1' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    schema: { type: 'string', example: 'health_check_status{check="database",critical="true"} 1' },
+  })
   scrape(): Promise<string> {
     return register.metrics();
   }

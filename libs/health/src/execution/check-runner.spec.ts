@@ -20,6 +20,7 @@ function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs
     refreshIntervalMs: 0,
     failureThreshold: 1,
     successThreshold: 1,
+    slowCheckMs: 0,
   };
   return new CheckRunner(registered, new HealthEvents());
 }

@@ -3,6 +3,7 @@ import type { RegisteredIndicator } from '../interfaces/registered-indicator.int
 import { redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
 import type { HealthEvents } from './health-events.js';
+import type { HealthTracing } from '../tracing/health-tracing.js';
 import { StatusDamper } from './status-damper.js';
 
 interface LatestResult {
@@ -29,6 +30,7 @@ export class CheckRunner {
   constructor(
     readonly indicator: RegisteredIndicator,
     private readonly events: HealthEvents,
+    private readonly tracing?: HealthTracing,
   ) {
     this.damper = new StatusDamper(indicator.failureThreshold, indicator.successThreshold);
   }
@@ -91,6 +93,7 @@ export class CheckRunner {
 
   private async execute(): Promise<HealthCheckResult> {
     const { name, timeoutMs, critical } = this.indicator;
+    const span = this.tracing?.start(this.indicator);
     const started = performance.now();
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -101,7 +104,9 @@ export class CheckRunner {
         controller.abort(new Error(error));
       }, timeoutMs);
     });
-    const outcome = await Promise.race([this.invoke(controller.signal), timedOut]);
+    const run = span ? span.activate(() => this.invoke(controller.signal)) : this.invoke(controller.signal);
+    // A hung check's span ends here too, at the timeout: the run is over for the module.
+    const outcome = await Promise.race([run, timedOut]);
     clearTimeout(timer);
 
     const previous = this.damper.status;
@@ -118,8 +123,9 @@ export class CheckRunner {
     // Built from outcome texts that are redacted where they are made (check-outcome.ts).
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
 
+    span?.end(result);
     this.latest = { result, cachedResult: { ...result, cached: true }, finishedAt: Date.now() };
-    this.events.runs$.next({ name, result });
+    this.events.runs$.next({ name, result, indicator: this.indicator });
     if (previous !== status) {
       this.events.changes$.next({
         kind: 'check',

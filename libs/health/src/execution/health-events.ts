@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { HealthCheckResult, HealthStatus, ProbeSelector } from '../interfaces/health-status.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 
 /** A change of a check's or a probe's reported status. @publicApi */
 export interface HealthStatusChange {
@@ -19,6 +20,8 @@ export interface HealthStatusChange {
 export interface HealthCheckRun {
   name: string;
   result: HealthCheckResult;
+  /** The check's settings (`slowCheckMs`, `critical`, ...). */
+  indicator: RegisteredIndicator;
 }
 
 /** The module's internal event streams: every real run, and every status change. */

@@ -18,6 +18,7 @@ function indicator(name: string, settings: Partial<RegisteredIndicator> = {}) {
     refreshIntervalMs: 0,
     failureThreshold: 1,
     successThreshold: 1,
+    slowCheckMs: 0,
     ...settings,
     instance: {
       async check({ indicator }) {

@@ -3,6 +3,7 @@ import type { HealthCheckResult } from '../interfaces/health-status.interface.js
 import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { CheckRunner, STALE_AFTER_INTERVALS } from './check-runner.js';
 import { HealthEvents } from './health-events.js';
+import { HealthTracing } from '../tracing/health-tracing.js';
 
 /** Runs indicators concurrently, each through its own `CheckRunner`. */
 @Injectable()
@@ -10,12 +11,15 @@ export class HealthExecutor implements BeforeApplicationShutdown {
   private readonly runners = new Map<RegisteredIndicator, CheckRunner>();
   private readonly logger = new Logger('HealthModule');
 
-  constructor(private readonly events: HealthEvents) {}
+  constructor(
+    private readonly events: HealthEvents,
+    private readonly tracing?: HealthTracing,
+  ) {}
 
   runner(indicator: RegisteredIndicator): CheckRunner {
     let runner = this.runners.get(indicator);
     if (!runner) {
-      runner = new CheckRunner(indicator, this.events);
+      runner = new CheckRunner(indicator, this.events, this.tracing);
       this.runners.set(indicator, runner);
     }
     return runner;

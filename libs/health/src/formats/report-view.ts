@@ -1,6 +1,7 @@
 import type { HealthRoute } from '../access/health-access.js';
 import type { HealthCheckResult, HealthReport, HealthStatus } from '../interfaces/health-status.interface.js';
 import { redact } from '../redaction/redactor.js';
+import type { CheckHistoryView } from '../history/health-history.js';
 
 /**
  * What every representation renders: one report, already reduced to what the caller may see
@@ -19,6 +20,8 @@ export interface ReportView {
   service?: { name: string; version: string; environment: string };
   /** When the view was made; only the HTML page shows it (`now` when absent). */
   generatedAt?: Date;
+  /** Recent runs of the checks in `report.details`, by name; set only with details, and only for the HTML page. */
+  history?: Record<string, CheckHistoryView>;
 }
 
 /** The probe or check a view answers for, in words: `readiness`, `liveness`, `startup`, `health` or the check name. */

@@ -10,6 +10,7 @@ import { HealthService } from '../service/health.service.js';
 import type { HealthReport, ProbeSelector } from '../interfaces/health-status.interface.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
+import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
 
 /** A request to the health routes, whatever server received it. */
 export interface HealthHttpRequest {
@@ -85,6 +86,7 @@ export class HealthRequestHandler {
   constructor(
     private readonly health: HealthService,
     private readonly access: HealthAccess,
+    private readonly history: HealthHistory,
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
   ) {}
 
@@ -150,12 +152,24 @@ export class HealthRequestHandler {
 
   /** Renders the view in the representation the `Accept` header asks for. */
   private represent(request: HealthHttpRequest, view: ReportView): HealthHttpResponse {
-    const representation = HEALTH_REPRESENTATIONS[negotiateFormat(request.headers.accept)];
+    const format = negotiateFormat(request.headers.accept);
+    const representation = HEALTH_REPRESENTATIONS[format];
     return {
       statusCode: view.httpStatus,
       headers: { ...commonHeaders(representation.contentType), ...representation.headers },
-      body: representation.render(view),
+      body: representation.render(format === 'html' ? this.withHistory(view) : view),
     };
+  }
+
+  /** The view with the recent runs of each check it shows, for the HTML page (a person reading it wants to see flapping). */
+  private withHistory(view: ReportView): ReportView {
+    if (!view.showDetails || !view.report.details) return view;
+    const history: Record<string, CheckHistoryView> = {};
+    for (const name of Object.keys(view.report.details)) {
+      const checkHistory = this.history.of(name);
+      if (checkHistory) history[name] = checkHistory;
+    }
+    return { ...view, history };
   }
 
   /** A JSON error body (`{ statusCode, message, error }`, Nest's shape), whatever the `Accept` header. */

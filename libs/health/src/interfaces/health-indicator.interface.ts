@@ -40,6 +40,12 @@ export interface IndicatorExecutionOptions {
   failureThreshold?: number;
   /** Consecutive non-DOWN results needed before a DOWN check is reported recovered. @default 1 */
   successThreshold?: number;
+  /**
+   * A run that takes longer than this many milliseconds logs one WARN naming the check, its duration and this
+   * threshold (whatever its status). `0` disables. Defaults to the module's `slowCheckMs`.
+   * @default 0
+   */
+  slowCheckMs?: number;
 }
 
 /** Options of the `@HealthIndicator()` decorator and of every built-in indicator. @publicApi */

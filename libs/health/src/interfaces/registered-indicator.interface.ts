@@ -16,4 +16,6 @@ export interface RegisteredIndicator {
   refreshIntervalMs: number;
   failureThreshold: number;
   successThreshold: number;
+  /** `0`: no slow-check warning. */
+  slowCheckMs: number;
 }

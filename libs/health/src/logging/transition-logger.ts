@@ -3,11 +3,20 @@ import type { Subscription } from 'rxjs';
 import { HealthEvents, type HealthStatusChange } from '../execution/health-events.js';
 import { redact } from '../redaction/redactor.js';
 import { isNotableTransition } from '../status/notable-transition.js';
+import { HealthLogEntry } from './health-log-entry.js';
 
-/** A logfmt value: bare when it is a plain token, else a JSON string (quotes and newlines escaped). */
-function logfmtValue(value: string | number): string {
-  const text = String(value);
-  return /^[A-Za-z0-9_.:/@+-]+$/.test(text) ? text : JSON.stringify(text);
+/**
+ * The log entry of a transition: `msg` `health check transition` (or `health probe transition`) and the fields
+ * `check` (or `probe`), `from` (`NONE` for a first result), `to`, `durationMs` and the redacted `reason`.
+ */
+export function transitionEntry(change: HealthStatusChange): HealthLogEntry {
+  return new HealthLogEntry(`health ${change.kind} transition`, {
+    [change.kind]: change.name,
+    from: change.from ?? 'NONE',
+    to: change.to,
+    durationMs: change.durationMs,
+    reason: change.reason === undefined ? undefined : redact(change.reason),
+  });
 }
 
 /**
@@ -15,20 +24,13 @@ function logfmtValue(value: string | number): string {
  * `health check transition check=payments from=UP to=DOWN durationMs=1001 reason="timed out after 1000 ms"`.
  */
 export function formatTransition(change: HealthStatusChange): string {
-  const fields: [string, string | number | undefined][] = [
-    [change.kind, change.name],
-    ['from', change.from ?? 'NONE'],
-    ['to', change.to],
-    ['durationMs', change.durationMs],
-    ['reason', change.reason === undefined ? undefined : redact(change.reason)],
-  ];
-  const pairs = fields.filter(([, value]) => value !== undefined).map(([key, value]) => `${key}=${logfmtValue(value!)}`);
-  return `health ${change.kind} transition ${pairs.join(' ')}`;
+  return transitionEntry(change).toString();
 }
 
 /**
- * Logs each status transition of a check or a probe once, through Nest's logger: WARN when it
- * leaves UP or stays unhealthy, LOG when it becomes UP again. A first result that is UP is not logged.
+ * Logs each status transition of a check or a probe once, through Nest's logger, as an entry with
+ * fields (`HealthLogEntry`): WARN when it leaves UP or stays unhealthy, LOG when it becomes UP again.
+ * A first result that is UP is not logged.
  */
 @Injectable()
 export class TransitionLogger implements OnModuleInit, OnModuleDestroy {
@@ -40,8 +42,8 @@ export class TransitionLogger implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.subscription = this.events.changes$.subscribe((change) => {
       if (!isNotableTransition(change)) return;
-      if (change.to === 'UP') this.logger.log(formatTransition(change));
-      else this.logger.warn(formatTransition(change));
+      if (change.to === 'UP') this.logger.log(transitionEntry(change));
+      else this.logger.warn(transitionEntry(change));
     });
   }
 

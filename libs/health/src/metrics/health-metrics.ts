@@ -23,7 +23,7 @@ export function statusValue(status: HealthStatus): number {
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface HealthMetricSet {
-  checkStatus: Gauge<'check'>;
+  checkStatus: Gauge<'check' | 'critical'>;
   checkDuration: Histogram<'check'>;
   probeStatus: Gauge<'probe'>;
   transitions: Counter<'check' | 'to'>;
@@ -62,12 +62,12 @@ export function registerHealthMetrics(promClient: PromClient, registry: Registry
     checkStatus: reuse(
       'health_check_status',
       promClient.Gauge,
-      ['check'],
+      ['check', 'critical'],
       () =>
         new promClient.Gauge({
           name: 'health_check_status',
-          help: 'Status of each health check as of its last run: 1 UP, 0.5 DEGRADED, 0 DOWN',
-          labelNames: ['check'],
+          help: 'Status of each health check as of its last run: 1 UP, 0.5 DEGRADED, 0 DOWN; critical="true" when a DOWN makes its probes DOWN',
+          labelNames: ['check', 'critical'],
           registers,
         }),
     ),
@@ -164,7 +164,8 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
       this.initializedChecks.add(check);
       for (const to of CHECK_STATUSES) metrics.transitions.inc({ check, to }, 0);
     }
-    metrics.checkStatus.set({ check }, statusValue(result.status));
+    // `critical` is fixed per check (set at registration), so the label adds no series over time.
+    metrics.checkStatus.set({ check, critical: result.critical ? 'true' : 'false' }, statusValue(result.status));
     metrics.checkDuration.observe({ check }, result.durationMs / 1000);
   }
 

@@ -12,12 +12,16 @@ export const HEALTH_DEFAULTS = {
   refreshIntervalMs: 0,
   failureThreshold: 1,
   successThreshold: 1,
+  /** Slow-check warnings are off unless asked for. */
+  slowCheckMs: 0,
   shutdown: { drainDelayMs: 5000, signals: ['SIGTERM'] },
   service: { name: 'app', version: '0.0.0', environment: 'development' },
   httpStatus: { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } satisfies Record<HealthStatus, number>,
   /** Probes an indicator takes part in when it names none. */
   probes: ['readiness'] as Probe[],
   critical: true,
+  /** Runs of each check the HTML status page shows (kept in memory, per check). */
+  historyRuns: 30,
 } as const;
 
 /** Built-in settings used when a built-in is switched on without them. */

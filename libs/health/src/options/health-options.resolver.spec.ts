@@ -48,6 +48,7 @@ describe('resolveHealthOptions defaults', () => {
       refreshIntervalMs: 0,
       failureThreshold: 1,
       successThreshold: 1,
+      slowCheckMs: 0,
       shutdown: { drainDelayMs: 5000, signals: ['SIGTERM'] },
       apiKeys: [],
     });
@@ -130,6 +131,7 @@ describe('resolveHealthOptions validation', () => {
     [{ refreshIntervalMs: 0.5 }, '"refreshIntervalMs" must be an integer from 0 to 2147483647 (milliseconds, 0 disables); got number 0.5'],
     [{ failureThreshold: 0 }, '"failureThreshold" must be an integer from 1 to 1000 (consecutive results); got number 0'],
     [{ successThreshold: 1001 }, '"successThreshold" must be an integer from 1 to 1000 (consecutive results); got number 1001'],
+    [{ slowCheckMs: -1 }, '"slowCheckMs" must be an integer from 0 to 2147483647 (milliseconds, 0 disables); got number -1'],
     [{ path: '' }, '"path" must be a non-empty route path such as "health" or "ops/health"; got ""'],
     [{ path: '/' }, '"path" must be a non-empty route path such as "health" or "ops/health"; got "/"'],
     [{ path: 'has space' }, '"path" must be a non-empty route path such as "health" or "ops/health"; got "has space"'],
@@ -168,6 +170,7 @@ describe('resolveHealthOptions validation', () => {
         'refreshIntervalMs',
         'failureThreshold',
         'successThreshold',
+        'slowCheckMs',
         'path',
         'service',
         'httpStatus',

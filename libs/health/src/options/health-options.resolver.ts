@@ -26,6 +26,7 @@ export function resolveHealthOptions(options: HealthModuleOptions | undefined): 
     refreshIntervalMs: input.refreshIntervalMs ?? defaults.refreshIntervalMs,
     failureThreshold: input.failureThreshold ?? defaults.failureThreshold,
     successThreshold: input.successThreshold ?? defaults.successThreshold,
+    slowCheckMs: input.slowCheckMs ?? defaults.slowCheckMs,
     shutdown: {
       drainDelayMs: input.shutdown?.drainDelayMs ?? defaults.shutdown.drainDelayMs,
       signals: input.shutdown?.signals ?? [...defaults.shutdown.signals],

@@ -45,6 +45,7 @@ const executionFields: RulesFor<IndicatorExecutionOptions> = {
   refreshIntervalMs: integer(0, MAX_TIMER_MS, 'milliseconds, 0 disables'),
   failureThreshold: integer(1, 1000, 'consecutive results'),
   successThreshold: integer(1, 1000, 'consecutive results'),
+  slowCheckMs: integer(0, MAX_TIMER_MS, 'milliseconds, 0 disables'),
 };
 
 /** Settings of one indicator: execution settings plus probes and criticality. */

@@ -11,6 +11,7 @@ export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'servic
   refreshIntervalMs: number;
   failureThreshold: number;
   successThreshold: number;
+  slowCheckMs: number;
   shutdown: { drainDelayMs: number; signals: string[] };
   apiKeys: string[];
 }

@@ -54,6 +54,7 @@ export class HealthIndicatorRegistry {
       refreshIntervalMs: settings.refreshIntervalMs ?? defaults.refreshIntervalMs,
       failureThreshold: settings.failureThreshold ?? defaults.failureThreshold,
       successThreshold: settings.successThreshold ?? defaults.successThreshold,
+      slowCheckMs: settings.slowCheckMs ?? defaults.slowCheckMs,
     });
     return [];
   }

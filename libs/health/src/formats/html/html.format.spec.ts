@@ -68,3 +68,42 @@ describe('renderHtml', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });
+
+describe('renderHtml: recent runs', () => {
+  const at = (second: number) => Date.parse(`2026-11-25T10:29:${String(second).padStart(2, '0')}.000Z`);
+  const history = {
+    database: { runs: [{ status: 'UP' as const, at: at(50), durationMs: 3 }], since: { status: 'UP' as const, at: '2026-11-25T10:29:50.000Z' } },
+    evil: {
+      runs: [
+        { status: 'UP' as const, at: at(40), durationMs: 2 },
+        { status: 'DOWN' as const, at: at(45), durationMs: 1 },
+        { status: 'DEGRADED' as const, at: at(50), durationMs: 7 },
+        { status: 'DOWN' as const, at: at(58), durationMs: 1 },
+      ],
+      since: { status: 'DOWN' as const, at: '2026-11-25T10:29:58.000Z' },
+    },
+  };
+  const html = renderHtml({ ...createReportView({ route: 'ready', report, showDetails: true, httpStatus: 503, service, generatedAt }), history });
+
+  it('shows a strip of coloured cells per check, oldest first, with time, status and duration on hover', () => {
+    expect(html).toContain('<th scope="col">Recent runs</th>');
+    const evil = /<tr class="s-down" data-check="evil">.*?<\/tr>/.exec(html)![0];
+    expect([...evil.matchAll(/<span class="run (s-[a-z]+)" title="([^"]*)"><\/span>/g)].map(([, cls, title]) => [cls, title])).toEqual([
+      ['s-up', '2026-11-25 10:29:40 UTC · UP · 2 ms'],
+      ['s-down', '2026-11-25 10:29:45 UTC · DOWN · 1 ms'],
+      ['s-degraded', '2026-11-25 10:29:50 UTC · DEGRADED · 7 ms'],
+      ['s-down', '2026-11-25 10:29:58 UTC · DOWN · 1 ms'],
+    ]);
+    expect(evil).toContain('aria-label="last 4 runs of evil: 1 UP, 2 DOWN, 1 DEGRADED"');
+    expect(evil).toContain(
+      '<div class="since">DOWN since <time datetime="2026-11-25T10:29:58.000Z">2026-11-25 10:29:58 UTC</time> <span class="muted">(2 s ago)</span></div>',
+    );
+  });
+
+  it('leaves the strip empty for a check without runs yet, and the page without the column when no history is given', () => {
+    expect(/<tr class="s-degraded" data-check="payments">.*?<\/tr>/.exec(html)![0]).toContain(
+      '<td class="history"><div class="strip" role="img" aria-label="no runs of payments yet"></div></td>',
+    );
+    expect(render()).not.toContain('Recent runs');
+  });
+});

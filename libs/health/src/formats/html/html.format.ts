@@ -1,4 +1,5 @@
 import type { HealthCheckResult, HealthStatus } from '../../interfaces/health-status.interface.js';
+import type { CheckHistoryView } from '../../history/health-history.js';
 import { subjectOf, type ReportView } from '../report-view.js';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
@@ -15,6 +16,8 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character]!);
 }
+
+const EMPTY_HISTORY: CheckHistoryView = { runs: [] };
 
 const SEVERITY: Record<HealthStatus, number> = { DOWN: 0, SHUTTING_DOWN: 1, STARTING: 2, DEGRADED: 3, UP: 4 };
 
@@ -38,18 +41,42 @@ function formatDuration(seconds: number): string {
   return parts.slice(0, 2).join(' ');
 }
 
+/** `2026-11-25 10:29:58 UTC`. */
+function clockTime(time: Date): string {
+  return time
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+}
+
 function formatTime(iso: string, now: Date): string {
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) return escapeHtml(iso);
   const ago = Math.max(0, Math.round((now.getTime() - time.getTime()) / 1000));
-  const clock = time
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
+  const clock = clockTime(time);
   return `<time datetime="${escapeHtml(time.toISOString())}">${escapeHtml(clock)}</time> <span class="muted">(${escapeHtml(formatDuration(ago))} ago)</span>`;
 }
 
-function checkRow(name: string, result: HealthCheckResult, now: Date): string {
+/**
+ * The check's last runs as a strip of coloured cells, oldest first, each with its time, status and duration
+ * on hover; then since when the check has had its status.
+ */
+function historyCell(name: string, history: CheckHistoryView, now: Date): string {
+  const counts = new Map<string, number>();
+  for (const run of history.runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+  const summary =
+    history.runs.length === 0
+      ? `no runs of ${name} yet`
+      : `last ${history.runs.length} runs of ${name}: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
+  const cells = history.runs.map(
+    (run) =>
+      `<span class="run ${statusClass(run.status)}" title="${escapeHtml(`${clockTime(new Date(run.at))} · ${run.status} · ${run.durationMs} ms`)}"></span>`,
+  );
+  const since = history.since ? `<div class="since">${escapeHtml(history.since.status)} since ${formatTime(history.since.at, now)}</div>` : '';
+  return `<td class="history"><div class="strip" role="img" aria-label="${escapeHtml(summary)}">${cells.join('')}</div>${since}</td>`;
+}
+
+function checkRow(name: string, result: HealthCheckResult, now: Date, history?: CheckHistoryView): string {
   const message = result.error ?? result.message ?? '';
   return [
     `<tr class="${statusClass(result.status)}" data-check="${escapeHtml(name)}">`,
@@ -59,6 +86,7 @@ function checkRow(name: string, result: HealthCheckResult, now: Date): string {
     `<td class="num">${escapeHtml(result.durationMs)} ms${result.cached ? ' <span class="muted">(cached)</span>' : ''}</td>`,
     `<td>${formatTime(result.checkedAt, now)}</td>`,
     `<td class="message">${escapeHtml(message)}</td>`,
+    ...(history === undefined ? [] : [historyCell(name, history, now)]),
     '</tr>',
   ].join('');
 }
@@ -68,10 +96,11 @@ function checksSection(view: ReportView, generatedAt: Date): string {
     ([nameA, a], [nameB, b]) => SEVERITY[a.status] - SEVERITY[b.status] || nameA.localeCompare(nameB),
   );
   if (entries.length === 0) return '<p class="muted">No checks ran for this probe.</p>';
+  const history = view.history;
   return [
     '<table>',
-    '<thead><tr><th scope="col">Check</th><th scope="col">Status</th><th scope="col">Critical</th><th scope="col">Duration</th><th scope="col">Last checked</th><th scope="col">Message</th></tr></thead>',
-    `<tbody>${entries.map(([name, result]) => checkRow(name, result, generatedAt)).join('')}</tbody>`,
+    `<thead><tr><th scope="col">Check</th><th scope="col">Status</th><th scope="col">Critical</th><th scope="col">Duration</th><th scope="col">Last checked</th><th scope="col">Message</th>${history ? '<th scope="col">Recent runs</th>' : ''}</tr></thead>`,
+    `<tbody>${entries.map(([name, result]) => checkRow(name, result, generatedAt, history && (history[name] ?? EMPTY_HISTORY))).join('')}</tbody>`,
     '</table>',
   ].join('');
 }
@@ -113,6 +142,10 @@ tr.s-down{background:#ffebe9}tr.s-degraded{background:#fff8c5}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;border:1px solid #d0d7de;padding:12px 16px;margin:8px 0}
 dt{font-weight:600}dd{margin:0}
 h2{font-size:16px;margin:24px 0 8px}
+.strip{display:flex;gap:2px;align-items:stretch;height:18px}
+.run{flex:0 0 8px;border-radius:2px;background:#8c959f}
+.run.s-up{background:#1a7f37}.run.s-degraded{background:#9a6700}.run.s-down{background:#cf222e}
+.since{font-size:12px;color:#57606a;margin-top:4px;white-space:nowrap}
 footer{margin-top:24px;font-size:13px;color:#57606a}
 `;
 
