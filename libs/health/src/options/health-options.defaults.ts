@@ -18,6 +18,8 @@ export const HEALTH_DEFAULTS = {
   /** Probes an indicator takes part in when it names none. */
   probes: ['readiness'] as Probe[],
   critical: true,
+  /** `grpc`: the health service's listener and `Watch` re-evaluation; on shutdown, how long open calls may take before they are cut. */
+  grpc: { host: '0.0.0.0', watchIntervalMs: 5000, closeTimeoutMs: 2000 },
 } as const;
 
 /** Built-in settings used when a built-in is switched on without them. */
