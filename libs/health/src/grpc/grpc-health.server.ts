@@ -126,8 +126,10 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
   private listenError(error: Error): HealthOptionsError {
     const { host, port } = this.settings;
     const reason = error.message;
-    if (reason.includes('EADDRINUSE')) return new HealthOptionsError([`"grpc.port": port ${port} is already in use on ${host}; stop what listens there or choose another port`]);
-    if (reason.includes('EACCES')) return new HealthOptionsError([`"grpc.port": not allowed to listen on port ${port}; choose a port above 1023 or grant the permission`]);
+    if (reason.includes('EADDRINUSE'))
+      return new HealthOptionsError([`"grpc.port": port ${port} is already in use on ${host}; stop what listens there or choose another port`]);
+    if (reason.includes('EACCES'))
+      return new HealthOptionsError([`"grpc.port": not allowed to listen on port ${port}; choose a port above 1023 or grant the permission`]);
     if (/EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN|Name resolution failed/.test(reason))
       return new HealthOptionsError([`"grpc.host": cannot listen on ${JSON.stringify(host)}: not an address of this machine (${reason})`]);
     return new HealthOptionsError([`"grpc": cannot listen on ${addressOf(host, port)}: ${reason}`]);
@@ -146,7 +148,7 @@ export const grpcHealthServerProvider: FactoryProvider<GrpcHealthServer | null> 
   ): Promise<GrpcHealthServer | null> => {
     if (!options.grpc) return null;
     const loaded = await loadOptionalPeer({ option: 'grpc', packageName: '@grpc/grpc-js' }, () => import('@grpc/grpc-js'));
-    const grpc = ((loaded as GrpcJs & { default?: GrpcJs }).default ?? loaded) as GrpcJs;
+    const grpc = (loaded as GrpcJs & { default?: GrpcJs }).default ?? loaded;
     return new GrpcHealthServer(grpc, options.grpc, health, registry, startup, manual);
   },
   inject: [RESOLVED_HEALTH_OPTIONS, HealthService, HealthIndicatorRegistry, StartupGate, ManualProbeState],
