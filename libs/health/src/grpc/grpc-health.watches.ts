@@ -32,6 +32,8 @@ interface ServiceWatch {
   /** Each stream with the last status it was sent. */
   streams: Map<WatchStream, ServingStatus | undefined>;
   last?: ServingStatus;
+  /** Bumped when a check's transition is sent, so that an evaluation begun before it cannot send an older status after it. */
+  transitions: number;
   evaluating: boolean;
   evaluateAgain: boolean;
 }
@@ -65,7 +67,7 @@ export class HealthWatches {
     }
     let watch = this.watches.get(service);
     if (!watch) {
-      watch = { service, target: healthTargetOf(service), streams: new Map(), evaluating: false, evaluateAgain: false };
+      watch = { service, target: healthTargetOf(service), streams: new Map(), transitions: 0, evaluating: false, evaluateAgain: false };
       this.watches.set(service, watch);
     }
     watch.streams.set(stream, undefined);
@@ -73,13 +75,6 @@ export class HealthWatches {
     this.timer ??= setInterval(() => this.watches.forEach((each) => this.refresh(each)), this.sources.intervalMs).unref();
     const current = watch;
     return () => this.remove(current, stream);
-  }
-
-  /** Number of open streams (for tests and logs). */
-  get size(): number {
-    let count = 0;
-    for (const watch of this.watches.values()) count += watch.streams.size;
-    return count;
   }
 
   /** Ends every stream with status OK and stops watching. */
@@ -107,7 +102,10 @@ export class HealthWatches {
       const { target } = watch;
       if (target.kind === 'check') {
         // The transition itself carries the check's status: no second run of the check.
-        if (change.kind === 'check' && change.name === target.name) this.publish(watch, servingStatusOf(change.to));
+        if (change.kind === 'check' && change.name === target.name) {
+          watch.transitions++;
+          this.publish(watch, servingStatusOf(change.to));
+        }
       } else if (change.kind === 'check' ? this.sources.probeIncludes(target.probe, change.name) : change.name === target.probe) {
         // A probe's own change that matches what was sent (usually our own evaluation reporting it) needs no second look.
         if (change.kind === 'probe' && servingStatusOf(change.to) === watch.last) continue;
@@ -128,10 +126,11 @@ export class HealthWatches {
       return;
     }
     watch.evaluating = true;
+    const transitions = watch.transitions;
     void this.sources.evaluate(watch.service).then((status) => {
       watch.evaluating = false;
       if (this.closed) return;
-      this.publish(watch, status);
+      if (watch.transitions === transitions) this.publish(watch, status);
       if (watch.evaluateAgain) {
         watch.evaluateAgain = false;
         this.refresh(watch);
