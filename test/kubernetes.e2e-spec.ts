@@ -8,6 +8,9 @@ import { loadAll } from 'js-yaml';
 import { healthOptions } from '../apps/sample/src/app.module.js';
 import { readSampleConfig } from '../apps/sample/src/sample.config.js';
 import { startNode, waitForOutput, type RunningProcess } from './support/processes.js';
+import { GrpcHealthClient } from './support/grpc-health-client.js';
+import { allocatePort } from './support/ports.js';
+import { eventually } from './support/report.js';
 
 const SAMPLE_MAIN = 'dist/apps/sample/apps/sample/src/main.js';
 const APP_PORT = 17250;
@@ -215,5 +218,84 @@ describe('Dockerfile', () => {
     expect(cmd).toEqual(['node', SAMPLE_MAIN]);
     expect(values('STOPSIGNAL')).toEqual(['SIGTERM']);
     expect(/HEALTH_DRAIN_DELAY_MS=(\d+)/.exec(values('ENV').join(' '))?.[1]).toBe(env.HEALTH_DRAIN_DELAY_MS);
+  });
+});
+
+/** A container of the gRPC variant, whose probes are the kubelet's native `grpc:` probes. */
+interface GrpcProbeContainer {
+  env?: EnvEntry[];
+  ports: { name?: string; containerPort: number }[];
+  startupProbe: GrpcProbe;
+  livenessProbe: GrpcProbe;
+  readinessProbe: GrpcProbe;
+}
+
+interface GrpcProbe {
+  grpc: { port: number; service?: string };
+  timeoutSeconds: number;
+  periodSeconds: number;
+  failureThreshold: number;
+}
+
+describe('deploy/kubernetes/grpc (native grpc: probes)', () => {
+  const variant = (loadAll(readFileSync('deploy/kubernetes/grpc/deployment.yaml', 'utf8')) as Manifest[]).find((doc) => doc?.kind === 'Deployment')!;
+  const grpcContainer = variant.spec.template.spec.containers[0] as unknown as GrpcProbeContainer;
+  const grpcEnv: Record<string, string> = Object.fromEntries(
+    (grpcContainer.env ?? []).filter((entry): entry is PlainEnvEntry => typeof entry.value === 'string').map((entry) => [entry.name, entry.value] as const),
+  );
+  const SERVICES = { startupProbe: 'startup', livenessProbe: 'liveness', readinessProbe: 'readiness' } as const;
+
+  it('probes the gRPC health port the app opens (HEALTH_GRPC_PORT, a declared container port) with each probe as the service', () => {
+    const grpcPort = Number(grpcEnv.HEALTH_GRPC_PORT);
+    expect(grpcPort).toBeGreaterThan(0);
+    expect(grpcContainer.ports.map((port) => port.containerPort)).toContain(grpcPort);
+    for (const [probe, service] of Object.entries(SERVICES) as [ProbeName, string][]) {
+      expect({ probe, grpc: grpcContainer[probe].grpc }).toEqual({ probe, grpc: { port: grpcPort, service } });
+    }
+  });
+
+  it('keeps the timings of the HTTP variant, so the README explanation holds for both', () => {
+    for (const probe of Object.keys(SERVICES) as ProbeName[]) {
+      const { periodSeconds, timeoutSeconds, failureThreshold } = grpcContainer[probe];
+      const http = container[probe];
+      expect({ probe, periodSeconds, timeoutSeconds, failureThreshold }).toEqual({
+        probe,
+        periodSeconds: http.periodSeconds,
+        timeoutSeconds: http.timeoutSeconds,
+        failureThreshold: http.failureThreshold,
+      });
+    }
+    expect(grpcEnv.HEALTH_DRAIN_DELAY_MS).toBe(env.HEALTH_DRAIN_DELAY_MS);
+    expect(variant.spec.template.spec.terminationGracePeriodSeconds).toBe(pod.terminationGracePeriodSeconds);
+  });
+
+  it('each probe answers SERVING from the running app, asked as the kubelet asks', async () => {
+    const [httpPort, grpcPort] = [await allocatePort(), await allocatePort()];
+    const dir = mkdtempSync(join(tmpdir(), 'nest-vitals-k8s-grpc-'));
+    const running = startNode([SAMPLE_MAIN], {
+      ...grpcEnv,
+      PORT: String(httpPort),
+      HEALTH_GRPC_PORT: String(grpcPort),
+      SQLITE_PATH: join(dir, 'sample.sqlite'),
+    });
+    const client = new GrpcHealthClient(grpcPort);
+    try {
+      await waitForOutput(running, /nest-vitals sample listening on/);
+      for (const [probe, service] of Object.entries(SERVICES) as [ProbeName, string][]) {
+        expect(grpcContainer[probe].grpc.service).toBe(service);
+        const answer = await eventually(
+          () => client.check(service),
+          (value) => 'status' in value && value.status === 'SERVING',
+          15_000,
+        );
+        expect({ probe, answer }).toEqual({ probe, answer: { status: 'SERVING' } });
+      }
+      // A grpc probe without `service` asks for '': readiness.
+      expect(await client.check('')).toEqual({ status: 'SERVING' });
+    } finally {
+      client.close();
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,6 +20,7 @@ export function healthOptions(config: SampleConfig): HealthModuleOptions {
     eventLoop: { probes: ['liveness'], warnMs: 200, downMs: 1000 },
     redis: config.redisUrl ? { url: config.redisUrl, critical: false } : undefined,
     http: config.dependencyUrl ? { dependency: { url: config.dependencyUrl, critical: false } } : undefined,
+    grpc: config.grpcPort === undefined ? undefined : { port: config.grpcPort },
   };
 }
 

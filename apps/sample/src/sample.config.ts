@@ -12,6 +12,8 @@ export interface SampleConfig {
   cacheTtlMs?: number;
   refreshIntervalMs?: number;
   drainDelayMs?: number;
+  /** Port of the gRPC health service (`HEALTH_GRPC_PORT`); off when unset. */
+  grpcPort?: number;
 }
 
 function optionalInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -35,6 +37,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     cacheTtlMs: optionalInteger(env, 'HEALTH_CACHE_TTL_MS'),
     refreshIntervalMs: optionalInteger(env, 'HEALTH_REFRESH_INTERVAL_MS'),
     drainDelayMs: optionalInteger(env, 'HEALTH_DRAIN_DELAY_MS'),
+    grpcPort: optionalInteger(env, 'HEALTH_GRPC_PORT'),
   };
 }
 

@@ -8,6 +8,7 @@ import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import { ConfigurableHealthModule, type OPTIONS_TYPE } from './health.module-definition.js';
 import { HealthService } from './service/health.service.js';
 import { HealthRequestHandler } from './http/health-request.handler.js';
+import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
 import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import { BackgroundRefresh } from './lifecycle/background-refresh.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
@@ -49,6 +50,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthAccess,
     HealthService,
     HealthRequestHandler,
+    grpcHealthServerProvider,
   ],
   exports: [HealthService, TerminusModule, RESOLVED_HEALTH_OPTIONS],
 })

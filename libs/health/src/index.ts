@@ -31,6 +31,7 @@ export type {
   ServiceInfoOptions,
   ShutdownOptions,
   MetricsOptions,
+  GrpcHealthOptions,
 } from './interfaces/health-module-options.interface.js';
 export type { DatabaseIndicatorOptions } from './interfaces/indicator-options/database-indicator.options.js';
 export type { RedisIndicatorOptions } from './interfaces/indicator-options/redis-indicator.options.js';

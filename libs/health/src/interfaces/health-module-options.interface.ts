@@ -85,6 +85,29 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * @default on, in prom-client's default registry, when prom-client is installed
    */
   metrics?: boolean | MetricsOptions;
+  /**
+   * Serve the standard gRPC health service (`grpc.health.v1.Health`: `Check`, `Watch`) on a port of
+   * its own, for Kubernetes' native `grpc:` probes, `grpc_health_probe` and gRPC clients' health
+   * checking. Needs `@grpc/grpc-js`.
+   */
+  grpc?: GrpcHealthOptions;
+}
+
+/**
+ * The gRPC health service. Service `''` and `'readiness'` are readiness, `'liveness'` and `'startup'`
+ * the other probes, any other name a check; UP and DEGRADED are `SERVING`, anything else `NOT_SERVING`.
+ * @publicApi
+ */
+export interface GrpcHealthOptions {
+  /** TCP port of the gRPC listener (1-65535). */
+  port: number;
+  /** Interface to listen on; `'::'` for every IPv6 and IPv4 address. @default '0.0.0.0' */
+  host?: string;
+  /**
+   * How often a `Watch` stream re-evaluates its service besides reacting to status changes, for
+   * checks without `refreshIntervalMs` (whose status changes only when they run). @default 5000
+   */
+  watchIntervalMs?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { HealthExecutor } from '../execution/health-executor.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { aggregateStatus } from '../status/status-aggregator.js';
@@ -20,6 +21,8 @@ export class StartupGate implements OnApplicationBootstrap, OnModuleDestroy {
   private passed = false;
   private stopped = false;
   private retry?: NodeJS.Timeout;
+  /** Emits when `state` changes, so that watchers of a probe re-evaluate it. */
+  readonly changed$ = new Subject<void>();
 
   constructor(
     private readonly registry: HealthIndicatorRegistry,
@@ -33,6 +36,7 @@ export class StartupGate implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.bootstrapped = true;
+    this.changed$.next();
     void this.runStartupChecks();
   }
 
@@ -46,6 +50,7 @@ export class StartupGate implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.passed || this.stopped) return;
     if (aggregateStatus(Object.values(results)) !== 'DOWN') {
       this.passed = true;
+      this.changed$.next();
       return;
     }
     this.retry = setTimeout(() => void this.runStartupChecks(), STARTUP_RETRY_MS);

@@ -22,6 +22,8 @@ export const HEALTH_DEFAULTS = {
   critical: true,
   /** Runs of each check the HTML status page shows (kept in memory, per check). */
   historyRuns: 30,
+  /** `grpc`: the health service's listener and `Watch` re-evaluation; on shutdown, how long open calls may take before they are cut. */
+  grpc: { host: '0.0.0.0', watchIntervalMs: 5000, closeTimeoutMs: 2000 },
 } as const;
 
 /** Built-in settings used when a built-in is switched on without them. */

@@ -4,6 +4,7 @@ import type {
   HealthModuleOptions,
   MetricsOptions,
   ServiceInfoOptions,
+  GrpcHealthOptions,
   ShutdownOptions,
 } from '../interfaces/health-module-options.interface.js';
 import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/database-indicator.options.js';
@@ -204,4 +205,15 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
         : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
   openapi: boolean,
   isGlobal: boolean,
+  grpc: (value, path) =>
+    isPlainObject(value)
+      ? shapeOf<GrpcHealthOptions>()(
+          {
+            port: integer(1, 65535, 'TCP port'),
+            host: matching(/^(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'a host name or IP address such as "0.0.0.0" or "::"'),
+            watchIntervalMs: integer(100, MAX_TIMER_MS, 'milliseconds'),
+          },
+          (grpc, grpcPath) => (grpc.port === undefined ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }`] : []),
+        )(value, path)
+      : [`"${path}" must be an object such as { port: 50051, host: '0.0.0.0' }; got ${describeValue(value)}`],
 });
