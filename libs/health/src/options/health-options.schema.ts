@@ -2,6 +2,7 @@ import type { HealthIndicatorOptions, IndicatorExecutionOptions } from '../inter
 import type {
   HealthModuleExtras,
   HealthModuleOptions,
+  HealthProbeServerOptions,
   MetricsOptions,
   ServiceInfoOptions,
   ShutdownOptions,
@@ -176,7 +177,7 @@ const promRegistry: OptionRule = (value, path) => {
 };
 
 /**
- * The extras (`isGlobal`, `path`, `openapi`) are read when the module is defined and stripped from the
+ * The extras (`isGlobal`, `path`, `openapi`, `server`) are read when the module is defined and stripped from the
  * options; they are validated with the same rules. `decorators` is checked where it is read.
  */
 type ValidatedOptions = HealthModuleOptions & Omit<HealthModuleExtras, 'decorators'>;
@@ -203,4 +204,8 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
         : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
   openapi: boolean,
   isGlobal: boolean,
+  server: shapeOf<HealthProbeServerOptions>()(
+    { port: integer(0, 65535, 'a TCP port; 0 picks a free one'), host: nonEmptyString },
+    (value, path) => (value.port === undefined ? [`"${path}.port" is required: an integer from 0 to 65535 (a TCP port; 0 picks a free one)`] : []),
+  ),
 });
