@@ -46,7 +46,8 @@ async function eventually(url: string, status: number, timeoutMs = 10_000): Prom
   for (;;) {
     const answer = await get(url).catch(() => undefined);
     if (answer?.status === status) return answer;
-    if (performance.now() > deadline) throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(answer)}\n${proc?.output()}`);
+    if (performance.now() > deadline)
+      throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(answer)}\n${proc?.output()}`);
     await sleep(50);
   }
 }

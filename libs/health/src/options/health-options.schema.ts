@@ -204,8 +204,7 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
         : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
   openapi: boolean,
   isGlobal: boolean,
-  server: shapeOf<HealthProbeServerOptions>()(
-    { port: integer(0, 65535, 'a TCP port; 0 picks a free one'), host: nonEmptyString },
-    (value, path) => (value.port === undefined ? [`"${path}.port" is required: an integer from 0 to 65535 (a TCP port; 0 picks a free one)`] : []),
+  server: shapeOf<HealthProbeServerOptions>()({ port: integer(0, 65535, 'a TCP port; 0 picks a free one'), host: nonEmptyString }, (value, path) =>
+    value.port === undefined ? [`"${path}.port" is required: an integer from 0 to 65535 (a TCP port; 0 picks a free one)`] : [],
   ),
 });
