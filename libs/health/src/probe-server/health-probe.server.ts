@@ -66,8 +66,13 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     } catch (error) {
       throw new HealthProbeServerError(listenProblem(error as NodeJS.ErrnoException, settings), error);
     }
-    const { address, port } = server.address() as AddressInfo;
-    probeServer.logger.log(`probe server listening on http://${address.includes(':') ? `[${address}]` : address}:${port}${probeServer.prefix}`);
+    const { port } = server.address() as AddressInfo;
+    const host = settings.host?.includes(':') ? `[${settings.host}]` : settings.host;
+    probeServer.logger.log(
+      host === undefined
+        ? `probe server listening on port ${port} (all interfaces): http://localhost:${port}${probeServer.prefix}`
+        : `probe server listening on http://${host}:${port}${probeServer.prefix}`,
+    );
     return probeServer;
   }
 
