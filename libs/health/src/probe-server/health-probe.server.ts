@@ -47,7 +47,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
 
   private constructor(
     private readonly handler: HealthRequestHandler,
-    private readonly settings: HealthProbeServerSettings,
+    settings: HealthProbeServerSettings,
     private readonly server: Server,
   ) {
     this.prefix = `/${settings.path}`;
@@ -66,6 +66,8 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     } catch (error) {
       throw new HealthProbeServerError(listenProblem(error as NodeJS.ErrnoException, settings), error);
     }
+    // After it listens, a server error (e.g. out of file descriptors) is logged, never an uncaught exception.
+    server.on('error', (error) => probeServer.logger.error(`probe server: ${error.message}`));
     const { port } = server.address() as AddressInfo;
     const host = settings.host?.includes(':') ? `[${settings.host}]` : settings.host;
     probeServer.logger.log(
