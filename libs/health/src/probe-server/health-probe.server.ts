@@ -110,8 +110,9 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
       answer = { statusCode: 503, headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' }, body };
     }
     if (response.destroyed) return;
-    const length = request.method === 'HEAD' ? answer.headers['Content-Length'] : String(Buffer.byteLength(answer.body));
-    response.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': length ?? '0' });
+    // A HEAD answer of the handler names the GET body's length; any other answer still carries its body.
+    const length = answer.headers['Content-Length'] ?? String(Buffer.byteLength(answer.body));
+    response.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': length });
     response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
