@@ -299,3 +299,83 @@ describe('deploy/kubernetes/grpc (native grpc: probes)', () => {
     }
   });
 });
+
+describe('deploy/kubernetes/probe-port (probes on the probe server, HEALTH_PORT)', () => {
+  const VARIANT = 'deploy/kubernetes/probe-port/deployment.yaml';
+  const variant = (loadAll(readFileSync(VARIANT, 'utf8')) as Manifest[]).filter(Boolean);
+  const variantDeployment = variant.find((doc) => doc.kind === 'Deployment')!;
+  const variantService = variant.find((doc) => doc.kind === 'Service')!;
+  const variantContainer = variantDeployment.spec.template.spec.containers[0];
+  const variantEnv: Record<string, string> = Object.fromEntries(
+    (variantContainer.env ?? []).filter((entry): entry is PlainEnvEntry => typeof entry.value === 'string').map((entry) => [entry.name, entry.value] as const),
+  );
+  const portOf = (port: string | number): number => {
+    if (typeof port === 'number') return port;
+    const named = variantContainer.ports.find((entry) => entry.name === port);
+    if (!named) throw new Error(`no container port named ${port} in ${VARIANT}`);
+    return named.containerPort;
+  };
+  /** The manifest's ports mapped to test ports: the app's and the probe server's. */
+  const TEST_PORTS = { app: APP_PORT + 2, probes: APP_PORT + 3 };
+
+  it('sets HEALTH_PORT, points the three probes at it, and keeps the Service and the scrape on the app port', () => {
+    const healthPort = Number(variantEnv.HEALTH_PORT);
+    const appPort = Number(variantEnv.PORT);
+    expect(healthPort).toBeGreaterThan(0);
+    expect(healthPort).not.toBe(appPort);
+    for (const [probe, path] of Object.entries(PROBES) as [ProbeName, string][]) {
+      expect({ probe, path: variantContainer[probe].httpGet.path, port: portOf(variantContainer[probe].httpGet.port) }).toEqual({
+        probe,
+        path,
+        port: healthPort,
+      });
+    }
+    expect(portOf(variantService.spec.ports[0].targetPort)).toBe(appPort);
+    expect(Number(variantDeployment.spec.template.metadata.annotations['prometheus.io/port'])).toBe(appPort);
+  });
+
+  it('differs from deployment.yaml only in the probe port (timings, grace period and drain delay are the same)', () => {
+    for (const probe of Object.keys(PROBES) as ProbeName[]) {
+      expect({ probe, ...variantContainer[probe], httpGet: undefined }).toEqual({ probe, ...container[probe], httpGet: undefined });
+    }
+    expect(variantDeployment.spec.template.spec.terminationGracePeriodSeconds).toBe(pod.terminationGracePeriodSeconds);
+    expect({ ...variantEnv, HEALTH_PORT: undefined }).toEqual(env);
+  });
+
+  it('runs the sample app as the variant configures it: probes 200 on the probe port, not mounted in the app; drains on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nest-vitals-k8s-probe-port-'));
+    const running = startNode([SAMPLE_MAIN], {
+      ...variantEnv,
+      PORT: String(TEST_PORTS.app),
+      HEALTH_PORT: String(TEST_PORTS.probes),
+      SQLITE_PATH: join(dir, 'sample.sqlite'),
+    });
+    try {
+      await waitForOutput(running, /listening on/);
+      expect(running.output()).toContain(`probe server listening on port ${TEST_PORTS.probes} (all interfaces): http://localhost:${TEST_PORTS.probes}/health`);
+      const probes = `http://127.0.0.1:${TEST_PORTS.probes}`;
+      const appBase = `http://127.0.0.1:${TEST_PORTS.app}`;
+      const deadline = performance.now() + 15_000;
+      for (const path of Object.values(PROBES)) {
+        let status = (await fetch(`${probes}${path}`)).status;
+        while (status !== 200 && performance.now() < deadline) {
+          await sleep(100);
+          status = (await fetch(`${probes}${path}`)).status;
+        }
+        expect({ path, status }).toEqual({ path, status: 200 });
+        expect({ path, inApp: (await fetch(`${appBase}${path}`)).status }).toEqual({ path, inApp: 404 });
+      }
+      const metrics = await fetch(`${appBase}${variantDeployment.spec.template.metadata.annotations['prometheus.io/path']}`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('# TYPE health_status gauge');
+
+      running.child.kill('SIGTERM');
+      await waitForOutput(running, new RegExp(`draining for ${variantEnv.HEALTH_DRAIN_DELAY_MS} ms`), 5000);
+      expect((await fetch(`${probes}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${probes}/health/live`)).status).toBe(200);
+    } finally {
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

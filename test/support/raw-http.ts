@@ -13,6 +13,22 @@ export interface RawResponse {
  */
 export function rawRequest(url: string, method: string, headers: Record<string, string> = {}, timeoutMs = 5000): Promise<RawResponse> {
   const target = new URL(url);
+  return rawRequestTarget(target.origin, method, `${target.pathname}${target.search}`, headers, timeoutMs);
+}
+
+/**
+ * Like `rawRequest`, with the request target sent exactly as given (no normalization of `..`, `//`
+ * or percent-encoding, as a URL would do), to the server at `origin`.
+ */
+export function rawRequestTarget(
+  origin: string,
+  method: string,
+  requestTarget: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 5000,
+): Promise<RawResponse> {
+  const target = new URL(origin);
+  const url = `${origin}${requestTarget}`.slice(0, 200);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: target.hostname, port: Number(target.port) });
     const chunks: Buffer[] = [];
@@ -31,7 +47,7 @@ export function rawRequest(url: string, method: string, headers: Record<string, 
       }
       resolve({ statusCode: Number(statusLine.split(' ')[1]), headers: parsed, rest: raw.subarray(end + 4) });
     });
-    const lines = [`${method} ${target.pathname}${target.search} HTTP/1.1`, `Host: ${target.host}`, 'Connection: close'];
+    const lines = [`${method} ${requestTarget} HTTP/1.1`, `Host: ${target.host}`, 'Connection: close'];
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   });

@@ -29,7 +29,12 @@ export class AppModule {
   static register(config: SampleConfig = readSampleConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [TypeOrmModule.forRoot(typeOrmOptions(config)), NotesModule, HealthModule.forRoot(healthOptions(config)), MetricsModule],
+      imports: [
+        TypeOrmModule.forRoot(typeOrmOptions(config)),
+        NotesModule,
+        HealthModule.forRoot({ ...healthOptions(config), server: config.healthPort === undefined ? undefined : { port: config.healthPort } }),
+        MetricsModule,
+      ],
       controllers: [WorkController],
     };
   }

@@ -25,5 +25,6 @@ if (isEntryPoint) {
   const config = readSampleConfig();
   const app = await createSampleApp(config);
   await app.listen(config.port);
-  console.log(`nest-vitals sample listening on http://localhost:${config.port} (health: /health, docs: /docs)`);
+  const health = config.healthPort === undefined ? '/health' : `http://localhost:${config.healthPort}/health`;
+  console.log(`nest-vitals sample listening on http://localhost:${config.port} (health: ${health}, docs: /docs)`);
 }

@@ -14,21 +14,23 @@ export interface SampleConfig {
   drainDelayMs?: number;
   /** Port of the gRPC health service (`HEALTH_GRPC_PORT`); off when unset. */
   grpcPort?: number;
+  /** With HEALTH_PORT set, the probes are served on a probe server of their own on that port (and not in the app). */
+  healthPort?: number;
 }
 
-function optionalInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function optionalInteger(env: NodeJS.ProcessEnv, name: string, unit = 'milliseconds'): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer (milliseconds); got ${JSON.stringify(raw)}`);
+    throw new Error(`${name} must be a non-negative integer (${unit}); got ${JSON.stringify(raw)}`);
   }
   return value;
 }
 
 export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   return {
-    port: optionalInteger(env, 'PORT') ?? 3000,
+    port: optionalInteger(env, 'PORT', 'a TCP port') ?? 3000,
     databaseUrl: env.DATABASE_URL || undefined,
     sqlitePath: env.SQLITE_PATH || 'sample.sqlite',
     redisUrl: env.REDIS_URL || undefined,
@@ -37,7 +39,8 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     cacheTtlMs: optionalInteger(env, 'HEALTH_CACHE_TTL_MS'),
     refreshIntervalMs: optionalInteger(env, 'HEALTH_REFRESH_INTERVAL_MS'),
     drainDelayMs: optionalInteger(env, 'HEALTH_DRAIN_DELAY_MS'),
-    grpcPort: optionalInteger(env, 'HEALTH_GRPC_PORT'),
+    grpcPort: optionalInteger(env, 'HEALTH_GRPC_PORT', 'a TCP port'),
+    healthPort: optionalInteger(env, 'HEALTH_PORT', 'a TCP port'),
   };
 }
 

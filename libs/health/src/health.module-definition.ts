@@ -8,14 +8,16 @@ import { healthModuleOptionsSchema } from './options/health-options.schema.js';
 import { HealthOptionsError } from './errors/health-options.error.js';
 import { resolveHealthOptions } from './options/health-options.resolver.js';
 import { describeValue } from './options/option-rules.js';
+import { HealthRequestHandler } from './http/health-request.handler.js';
+import { HealthProbeServer, type HealthProbeServerSettings } from './probe-server/health-probe.server.js';
 
 /** The extras' keys: read when the module is defined, stripped from the options. */
-const EXTRAS = ['isGlobal', 'path', 'openapi', 'decorators'] as const;
+const EXTRAS = ['isGlobal', 'path', 'openapi', 'decorators', 'server'] as const;
 
 /** Problems with the extras, in the options validator's words. `forRoot` hands its options along with them: only the extras are read. */
 function extrasProblems(extras: HealthModuleExtras): string[] {
-  const { isGlobal, path, openapi, decorators } = extras;
-  const problems = healthModuleOptionsSchema({ isGlobal, path, openapi }, '');
+  const { isGlobal, path, openapi, decorators, server } = extras;
+  const problems = healthModuleOptionsSchema({ isGlobal, path, openapi, server }, '');
   if (decorators === undefined) return problems;
   if (!Array.isArray(decorators)) problems.push(`"decorators" must be an array of class decorators; got ${describeValue(decorators)}`);
   else {
@@ -55,11 +57,36 @@ function resolvedOptionsProvider(documented: Promise<void>) {
   };
 }
 
-/** Adds this import's controller, options provider and global flag to the module definition. */
+/**
+ * The probe server of one import: a factory provider, so Nest creates it (listening) with the
+ * module's providers and calls its lifecycle hooks.
+ */
+function probeServerProvider(settings: HealthProbeServerSettings) {
+  return {
+    provide: HealthProbeServer,
+    useFactory: (handler: HealthRequestHandler) => HealthProbeServer.listen(handler, settings),
+    inject: [HealthRequestHandler],
+  };
+}
+
+/**
+ * Adds this import's controller (or, with `server`, its probe server instead), options provider and
+ * global flag to the module definition. `server` is read here, with `path`, because whether the
+ * controller is mounted must be known before any options factory runs.
+ */
 function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): DynamicModule {
   const problems = extrasProblems(extras);
   if (problems.length > 0) throw new HealthOptionsError(problems);
-  const controller: Type = createHealthController({ path: (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, ''), decorators: extras.decorators ?? [] });
+  const path = (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, '');
+  if (extras.server) {
+    return {
+      ...definition,
+      global: extras.isGlobal === true,
+      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path })],
+      exports: [...(definition.exports ?? []), HealthProbeServer],
+    };
+  }
+  const controller: Type = createHealthController({ path, decorators: extras.decorators ?? [] });
   const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute);
   return {
     ...definition,
@@ -76,5 +103,5 @@ export const {
   ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<HealthModuleOptions>({ moduleName: 'Health' })
   .setClassMethodName('forRoot')
-  .setExtras<HealthModuleExtras>({ isGlobal: false, path: 'health', openapi: true, decorators: [] }, defineRoutes)
+  .setExtras<HealthModuleExtras>({ isGlobal: false, path: 'health', openapi: true, decorators: [], server: undefined }, defineRoutes)
   .build();

@@ -46,3 +46,6 @@ export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicator
 export { MemoryHealthIndicator, type MemoryHealthIndicatorConfig } from './indicators/memory/memory.indicator.js';
 export { EventLoopHealthIndicator, type EventLoopHealthIndicatorConfig } from './indicators/event-loop/event-loop.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+export { HealthProbeServer } from './probe-server/health-probe.server.js';
+export { HealthProbeServerError } from './errors/health-probe-server.error.js';
+export type { HealthProbeServerOptions } from './interfaces/health-module-options.interface.js';

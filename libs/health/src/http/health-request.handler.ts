@@ -92,7 +92,7 @@ export class HealthRequestHandler {
 
   async handle(request: HealthHttpRequest): Promise<HealthHttpResponse> {
     const matched = matchRoute(request.path);
-    if (!matched) return this.error(new NotFoundException(`No health route ${JSON.stringify(request.path.slice(0, 100))}`));
+    if (!matched) return this.notFound(request.path);
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') {
       return this.error(new MethodNotAllowedException(`${method.slice(0, 20)} is not allowed on the health routes; use GET or HEAD`), {
@@ -102,6 +102,11 @@ export class HealthRequestHandler {
     const response = matched.route === 'checks' ? await this.check(matched.name, request) : await this.probe(matched.route, request);
     if (method !== 'HEAD') return response;
     return { ...response, headers: { ...response.headers, 'Content-Length': String(Buffer.byteLength(response.body)) }, body: '' };
+  }
+
+  /** The JSON 404 for a path that is no health route (a server of only these routes answers it for any other path). */
+  notFound(path: string): HealthHttpResponse {
+    return this.error(new NotFoundException(`No health route ${JSON.stringify(path.slice(0, 100))}`));
   }
 
   private async probe(route: Exclude<HealthRoute, 'checks'>, request: HealthHttpRequest): Promise<HealthHttpResponse> {

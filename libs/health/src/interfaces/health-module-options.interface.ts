@@ -46,6 +46,17 @@ export interface MetricsOptions {
   registry?: unknown;
 }
 
+/**
+ * A probe server of the module's own: a `node:http` listener outside Nest's router that serves the
+ * health routes (under `path`) on its own port. @publicApi
+ */
+export interface HealthProbeServerOptions {
+  /** TCP port, an integer from 0 to 65535 (0 picks a free port; the log line names it). */
+  port: number;
+  /** Address to listen on, e.g. `'0.0.0.0'` or `'127.0.0.1'`. @default all interfaces, as `app.listen(port)` */
+  host?: string;
+}
+
 /** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
 export interface HealthModuleOptions extends IndicatorExecutionOptions {
   service?: ServiceInfoOptions;
@@ -133,4 +144,11 @@ export interface HealthModuleExtras {
    * @default []
    */
   decorators?: ClassDecorator[];
+  /**
+   * Serve the routes on a probe server of their own (`{ port, host }`) instead of in the app: no global
+   * guard, interceptor, pipe, filter, prefix or versioning touches them, and apps without HTTP
+   * (`createMicroservice`, `createApplicationContext`) get probes too. The in-app routes are then not mounted.
+   * @default undefined (the routes are served in the app)
+   */
+  server?: HealthProbeServerOptions;
 }

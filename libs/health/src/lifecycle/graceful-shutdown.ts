@@ -39,9 +39,19 @@ export class GracefulShutdown implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  beforeApplicationShutdown(): void {
-    for (const [signal, listener] of this.signalListeners) process.removeListener(signal, listener);
+  /**
+   * A context made by `NestFactory.createApplicationContext` is bootstrapped before the app can call
+   * `enableShutdownHooks()`, so no listener of ours saw the signal: Nest names it here, and the drain
+   * happens here (readiness has said SHUTTING_DOWN since `onModuleDestroy`; no server of the app is closed yet).
+   */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    for (const [name, listener] of this.signalListeners) process.removeListener(name, listener);
     this.signalListeners.clear();
+    if (signal && !this.signalReceived && this.options.shutdown.signals.includes(signal) && this.options.shutdown.drainDelayMs > 0) {
+      this.signalReceived = signal;
+      this.logger.log(`draining for ${this.options.shutdown.drainDelayMs} ms before shutdown`);
+      await sleep(this.options.shutdown.drainDelayMs);
+    }
   }
 
   private begin(signal?: string): void {

@@ -2,6 +2,7 @@ import type { HealthIndicatorOptions, IndicatorExecutionOptions } from '../inter
 import type {
   HealthModuleExtras,
   HealthModuleOptions,
+  HealthProbeServerOptions,
   MetricsOptions,
   ServiceInfoOptions,
   GrpcHealthOptions,
@@ -178,7 +179,7 @@ const promRegistry: OptionRule = (value, path) => {
 };
 
 /**
- * The extras (`isGlobal`, `path`, `openapi`) are read when the module is defined and stripped from the
+ * The extras (`isGlobal`, `path`, `openapi`, `server`) are read when the module is defined and stripped from the
  * options; they are validated with the same rules. `decorators` is checked where it is read.
  */
 type ValidatedOptions = HealthModuleOptions & Omit<HealthModuleExtras, 'decorators'>;
@@ -216,4 +217,7 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
           (grpc, grpcPath) => (grpc.port === undefined ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }`] : []),
         )(value, path)
       : [`"${path}" must be an object such as { port: 50051, host: '0.0.0.0' }; got ${describeValue(value)}`],
+  server: shapeOf<HealthProbeServerOptions>()({ port: integer(0, 65535, 'a TCP port; 0 picks a free one'), host: nonEmptyString }, (value, path) =>
+    value.port === undefined ? [`"${path}.port" is required: an integer from 0 to 65535 (a TCP port; 0 picks a free one)`] : [],
+  ),
 });

@@ -1,0 +1,146 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HealthProbeServerError } from '../errors/health-probe-server.error.js';
+import { HealthRequestHandler, type HealthHttpResponse } from '../http/health-request.handler.js';
+import type { HealthProbeServerOptions } from '../interfaces/health-module-options.interface.js';
+
+/** How one `HealthModule` import serves its probe server. */
+export interface HealthProbeServerSettings extends HealthProbeServerOptions {
+  /** The module's `path`, without leading slash: the routes live below `/{path}`. */
+  path: string;
+}
+
+/** How long shutdown waits for probes in flight before it cuts their connections. */
+const CLOSE_GRACE_MS = 2000;
+
+/** What a bind error means, in the option's words. */
+function listenProblem(error: NodeJS.ErrnoException, settings: HealthProbeServerSettings): string {
+  const where = settings.host === undefined ? `port ${settings.port} (all interfaces)` : `${settings.host}:${settings.port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `"server.port": ${where} is already in use; free it or choose another port (an integer from 0 to 65535)`;
+    case 'EACCES':
+      return `"server.port": ${where} may not be bound by this process (permission denied); choose a port above 1023`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `"server.host": ${JSON.stringify(settings.host)} is not an address of this machine; use e.g. "0.0.0.0" or "127.0.0.1"`;
+    default:
+      return `"server": the probe server could not listen on ${where}: ${error.message}`;
+  }
+}
+
+/**
+ * The probe server: a plain `node:http` listener outside Nest's router, a second thin door onto
+ * `HealthRequestHandler` (the controller is the first). It serves exactly the routes the controller
+ * would, below `/{path}` and nowhere else. Its factory provider listens while Nest creates the app's
+ * providers, so `/startup` and `/ready` answer 503 STARTING during the rest of bootstrap; it closes in
+ * `onApplicationShutdown`, after the app's own servers, so liveness answers through the whole drain.
+ * @publicApi
+ */
+export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('HealthModule');
+  private readonly prefix: string;
+
+  private constructor(
+    private readonly handler: HealthRequestHandler,
+    settings: HealthProbeServerSettings,
+    private readonly server: Server,
+  ) {
+    this.prefix = `/${settings.path}`;
+  }
+
+  /** Creates the server and waits until it listens; a bind error names the option. */
+  static async listen(handler: HealthRequestHandler, settings: HealthProbeServerSettings): Promise<HealthProbeServer> {
+    const server = createServer();
+    const probeServer = new HealthProbeServer(handler, settings, server);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => void probeServer.serve(request, response));
+    // Until bootstrap has finished the server does not keep the process alive, so a bootstrap that fails later cannot hang it.
+    server.unref();
+    try {
+      server.listen(settings.port, settings.host);
+      await once(server, 'listening');
+    } catch (error) {
+      throw new HealthProbeServerError(listenProblem(error as NodeJS.ErrnoException, settings), error);
+    }
+    // After it listens, a server error (e.g. out of file descriptors) is logged, never an uncaught exception.
+    server.on('error', (error) => probeServer.logger.error(`probe server: ${error.message}`));
+    const { port } = server.address() as AddressInfo;
+    const host = settings.host?.includes(':') ? `[${settings.host}]` : settings.host;
+    probeServer.logger.log(
+      host === undefined
+        ? `probe server listening on port ${port} (all interfaces): http://localhost:${port}${probeServer.prefix}`
+        : `probe server listening on http://${host}:${port}${probeServer.prefix}`,
+    );
+    return probeServer;
+  }
+
+  /** The address the server listens on (the port chosen when `server.port` is 0). */
+  address(): AddressInfo {
+    return this.server.address() as AddressInfo;
+  }
+
+  onApplicationBootstrap(): void {
+    this.server.ref();
+  }
+
+  /** Closes last: Nest has closed the app's own servers before it calls this hook. */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = once(this.server, 'close');
+    this.server.close();
+    this.server.closeIdleConnections();
+    const cut = sleep(CLOSE_GRACE_MS, undefined, { ref: false }).then(() => this.server.closeAllConnections());
+    await Promise.race([closed, cut]);
+    await closed;
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A body is never read: drain it so the connection can be reused.
+    request.resume();
+    let answer: HealthHttpResponse;
+    try {
+      answer = await this.answer(request);
+    } catch (error) {
+      this.logger.error(`probe server: ${error instanceof Error ? error.message : String(error)}`);
+      const body = JSON.stringify({ statusCode: 503, message: 'the health request could not be answered', error: 'Service Unavailable' });
+      answer = { statusCode: 503, headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' }, body };
+    }
+    if (response.destroyed) return;
+    // A HEAD answer of the handler names the GET body's length; any other answer still carries its body.
+    const length = answer.headers['Content-Length'] ?? String(Buffer.byteLength(answer.body));
+    response.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': length });
+    response.end(request.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  private async answer(request: IncomingMessage): Promise<HealthHttpResponse> {
+    const target = request.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
+    // Only the routes below /{path} are served; the same URLs as in the app, so a manifest changes only its port.
+    if (pathname !== this.prefix && !pathname.startsWith(`${this.prefix}/`)) return this.handler.notFound(pathname);
+    const below = pathname.slice(this.prefix.length);
+    return this.handler.handle({
+      method: request.method ?? 'GET',
+      // One trailing slash is ignored, as Express does: /health/live/ is /health/live.
+      path: below.length > 1 && below.endsWith('/') ? below.slice(0, -1) : below,
+      query: queryOf(queryAt < 0 ? '' : target.slice(queryAt + 1)),
+      headers: request.headers,
+      request,
+    });
+  }
+}
+
+/** The query string as Express' and Fastify's default parsers give it: a repeated key becomes an array. */
+function queryOf(search: string): Record<string, string | string[]> {
+  // No prototype: a key such as __proto__ is a key like any other.
+  const query = Object.create(null) as Record<string, string | string[]>;
+  for (const [key, value] of new URLSearchParams(search)) {
+    const existing = query[key];
+    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
