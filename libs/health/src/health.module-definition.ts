@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, type DynamicModule, type Type } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type DynamicModule, type Type, type ValueProvider } from '@nestjs/common';
 import { createHealthController, isDocumentedRoute } from './controllers/health.controller.js';
 import { HEALTH_DEFAULTS } from './options/health-options.defaults.js';
 import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
@@ -55,12 +55,25 @@ function resolvedOptionsProvider(documented: Promise<void>) {
   };
 }
 
+/**
+ * The group names of `forRoot` options, known when the module is defined; `undefined` under `forRootAsync`,
+ * whose options exist only once its factory has run (after the document may have been built).
+ */
+function staticGroupNames(definition: DynamicModule): string[] | undefined {
+  const provider = definition.providers?.find(
+    (candidate): candidate is ValueProvider<HealthModuleOptions> =>
+      typeof candidate === 'object' && 'provide' in candidate && candidate.provide === MODULE_OPTIONS_TOKEN && 'useValue' in candidate,
+  );
+  const groups = provider?.useValue?.groups;
+  return groups && typeof groups === 'object' ? Object.keys(groups) : undefined;
+}
+
 /** Adds this import's controller, options provider and global flag to the module definition. */
 function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): DynamicModule {
   const problems = extrasProblems(extras);
   if (problems.length > 0) throw new HealthOptionsError(problems);
   const controller: Type = createHealthController({ path: (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, ''), decorators: extras.decorators ?? [] });
-  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute);
+  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute, staticGroupNames(definition));
   return {
     ...definition,
     global: extras.isGlobal === true,

@@ -119,6 +119,8 @@ export class CheckRunner {
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
 
     this.latest = { result, cachedResult: { ...result, cached: true }, finishedAt: Date.now() };
+    // An unregistered indicator's last run leaves no metric series and no transition behind.
+    if (this.indicator.retired) return result;
     this.events.runs$.next({ name, result });
     if (previous !== status) {
       this.events.changes$.next({

@@ -56,7 +56,7 @@ interface BuiltinKind<T> {
 }
 
 /** The settings of an options section that go to the registry (the rest configures the indicator). */
-const REGISTRY_SETTINGS = ['probes', 'critical', 'timeoutMs', 'cacheTtlMs', 'refreshIntervalMs', 'failureThreshold', 'successThreshold'] as const;
+const REGISTRY_SETTINGS = ['probes', 'critical', 'tags', 'timeoutMs', 'cacheTtlMs', 'refreshIntervalMs', 'failureThreshold', 'successThreshold'] as const;
 
 function entry(instance: HealthIndicatorCheck, name: string, section: HealthIndicatorOptions, source: string): BuiltinIndicator {
   const metadata: HealthIndicatorMetadata = { name };
