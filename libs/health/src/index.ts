@@ -44,3 +44,8 @@ export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicator
 export { MemoryHealthIndicator, type MemoryHealthIndicatorConfig } from './indicators/memory/memory.indicator.js';
 export { EventLoopHealthIndicator, type EventLoopHealthIndicatorConfig } from './indicators/event-loop/event-loop.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+export { type RuntimeHealthCheck, type UnregisterHealthIndicator } from './service/health.service.js';
+export type { HealthGroupOptions } from './interfaces/health-module-options.interface.js';
+export type { RemoteIndicatorOptions } from './interfaces/indicator-options/remote-indicator.options.js';
+export { RemoteHealthIndicator, type RemoteHealthIndicatorConfig } from './indicators/remote/remote.indicator.js';
+export type { RemoteReportFormat, RemoteCheckStatus } from './indicators/remote/remote-health-report.parser.js';
