@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { HealthModule, HealthService, type HealthIndicatorOptions } from 'nest-vitals';
+import { HealthModule, HealthService } from 'nest-vitals';
 import { Registry } from 'prom-client';
 import { ADAPTERS, bootstrapError, startApp } from './support/http-app.js';
 import { scriptedIndicator } from './support/indicators.js';
@@ -16,12 +16,20 @@ interface Answer {
   json: () => Record<string, unknown>;
 }
 
-async function get(url: string, { accept = 'application/json', key, method = 'GET' }: { accept?: string; key?: string; method?: string } = {}): Promise<Answer> {
+async function get(
+  url: string,
+  { accept = 'application/json', key, method = 'GET' }: { accept?: string; key?: string; method?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { accept };
   if (key) headers['x-health-key'] = key;
   const response = await fetch(url, { method, headers });
   const text = await response.text();
-  return { statusCode: response.status, contentType: response.headers.get('content-type') ?? '', text, json: () => JSON.parse(text) as Record<string, unknown> };
+  return {
+    statusCode: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text,
+    json: () => JSON.parse(text) as Record<string, unknown>,
+  };
 }
 
 describe.each(ADAPTERS)('health groups (%s)', (adapter) => {
@@ -191,7 +199,7 @@ describe.each(ADAPTERS)('indicators registered at run time (%s)', (adapter) => {
     // Background refresh runs it.
     const before = runs;
     await eventually(
-      async () => runs,
+      () => Promise.resolve(runs),
       (count) => count >= before + 2,
     );
 
@@ -209,9 +217,11 @@ describe.each(ADAPTERS)('indicators registered at run time (%s)', (adapter) => {
 
   it('validates like the decorator: a duplicate name or a bad option throws and registers nothing', () => {
     const check = { check: ({ indicator }: { indicator: { up: () => never } }) => indicator.up() };
-    expect(() => health.register('base', check as never)).toThrow(/two health indicators are named "base": Scripted_base and HealthService\.register\("base"\)/);
+    expect(() => health.register('base', check as never)).toThrow(
+      /two health indicators are named "base": Scripted_base and HealthService\.register\("base"\)/,
+    );
     expect(() => health.register('Bad Name', check as never)).toThrow(/name "Bad Name" is invalid/);
-    expect(() => health.register('tenant-x', check as never, { timeoutMs: 0, tags: ['Upper'] } as HealthIndicatorOptions)).toThrow(/timeoutMs[\s\S]*tags\[0\]/);
+    expect(() => health.register('tenant-x', check as never, { timeoutMs: 0, tags: ['Upper'] })).toThrow(/timeoutMs[\s\S]*tags\[0\]/);
     expect(health.checkNames()).toEqual(['base']);
     const unregister = health.register('tenant-x', check as never);
     expect(() => health.register('tenant-x', check as never)).toThrow(/two health indicators are named "tenant-x"/);
@@ -264,7 +274,10 @@ describe('group configuration errors stop startup', () => {
 
   it.each([
     [{ payments: { include: ['tag:payments'] } }, '"groups.payments" selects no check (include: tag:payments); a group needs at least one check'],
-    [{ ready: { include: ['db'] } }, '"groups.ready": the group name "ready" clashes with a health route; choose another name (reserved: live, ready, startup, checks, groups)'],
+    [
+      { ready: { include: ['db'] } },
+      '"groups.ready": the group name "ready" clashes with a health route; choose another name (reserved: live, ready, startup, checks, groups)',
+    ],
     [{ groups: { include: ['db'] } }, 'the group name "groups" clashes with a health route'],
     [{ core: { include: ['db', 'dbb'] } }, '"groups.core.include[1]" names the check "dbb", but no check has that name; registered checks: db'],
     [{ core: { include: ['tag:storage'], exclude: ['db'] } }, '"groups.core" selects no check (include: tag:storage; exclude: db)'],

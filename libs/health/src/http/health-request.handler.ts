@@ -155,7 +155,9 @@ export class HealthRequestHandler {
       const access = await this.access.resolve('group', subjectOf(request));
       const shown = JSON.stringify(name.slice(0, 100));
       const known = this.health.groupNames();
-      const message = access.showDetails ? `No health group named ${shown}; known groups: ${known.length ? known.join(', ') : 'none'}` : `No health group named ${shown}`;
+      const message = access.showDetails
+        ? `No health group named ${shown}; known groups: ${known.length ? known.join(', ') : 'none'}`
+        : `No health group named ${shown}`;
       return this.error(new NotFoundException(redact(message)));
     }
     const asked = excludeList(request.query?.exclude);
@@ -167,7 +169,12 @@ export class HealthRequestHandler {
   }
 
   /** What the caller may see of a report, with the HTTP status its status maps to. */
-  private view(route: HealthRoute, report: HealthReport, access: RouteAccess, extra: { checkName?: string; groupName?: string; httpStatus?: number } = {}): ReportView {
+  private view(
+    route: HealthRoute,
+    report: HealthReport,
+    access: RouteAccess,
+    extra: { checkName?: string; groupName?: string; httpStatus?: number } = {},
+  ): ReportView {
     return createReportView({
       route,
       checkName: extra.checkName,

@@ -49,7 +49,18 @@ const EXAMPLE_TIME = new Date('2026-11-25T10:30:02.000Z');
 function representations(route: HealthRoute, examples: Record<string, Example>, httpStatus: number, checkName?: string) {
   const groupName = route === 'group' ? checkName : undefined;
   const render = (report: HealthReport, showDetails: boolean, format: (view: ReturnType<typeof createReportView>) => string) =>
-    format(createReportView({ route, checkName: groupName ? undefined : checkName, groupName, report, showDetails, httpStatus, service: EXAMPLE_SERVICE, generatedAt: EXAMPLE_TIME }));
+    format(
+      createReportView({
+        route,
+        checkName: groupName ? undefined : checkName,
+        groupName,
+        report,
+        showDetails,
+        httpStatus,
+        service: EXAMPLE_SERVICE,
+        generatedAt: EXAMPLE_TIME,
+      }),
+    );
   const each = <T>(format: (view: ReturnType<typeof createReportView>) => string, parse: (text: string) => T) => {
     const entries = Object.entries(examples).map(([key, example]) => [
       key,

@@ -146,9 +146,8 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
   ),
   remote: recordOf(
     checkName,
-    shapeOf<RemoteIndicatorOptions>()(
-      { ...indicatorFields, url: url(['http', 'https']), apiKey: nonEmptyString, headers: stringHeaders },
-      (value, path) => (value.url === undefined ? [`"${path}.url" is required`] : []),
+    shapeOf<RemoteIndicatorOptions>()({ ...indicatorFields, url: url(['http', 'https']), apiKey: nonEmptyString, headers: stringHeaders }, (value, path) =>
+      value.url === undefined ? [`"${path}.url" is required`] : [],
     ),
   ),
   disk: enabledOr(
@@ -187,7 +186,10 @@ const groups: OptionRule = (value, path) => {
   const clashes = isPlainObject(value)
     ? Object.keys(value)
         .filter((name) => (RESERVED_GROUP_NAMES as readonly string[]).includes(name))
-        .map((name) => `"${path}.${name}": the group name ${JSON.stringify(name)} clashes with a health route; choose another name (reserved: ${RESERVED_GROUP_NAMES.join(', ')})`)
+        .map(
+          (name) =>
+            `"${path}.${name}": the group name ${JSON.stringify(name)} clashes with a health route; choose another name (reserved: ${RESERVED_GROUP_NAMES.join(', ')})`,
+        )
     : [];
   const group = shapeOf<HealthGroupOptions>()(
     {

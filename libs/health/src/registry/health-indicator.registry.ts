@@ -123,7 +123,10 @@ export class HealthIndicatorRegistry {
   groupProblems(): string[] {
     const problems: string[] = [];
     for (const [name, group] of Object.entries(this.options.groups ?? {})) {
-      for (const [key, selectors] of [['include', group.include], ['exclude', group.exclude ?? []]] as const) {
+      for (const [key, selectors] of [
+        ['include', group.include],
+        ['exclude', group.exclude ?? []],
+      ] as const) {
         selectors.forEach((selector, index) => {
           if (selector.startsWith(TAG_SELECTOR_PREFIX) || this.indicators.has(selector)) return;
           problems.push(
@@ -132,7 +135,9 @@ export class HealthIndicatorRegistry {
         });
       }
       if (this.forGroup(name).length === 0) {
-        problems.push(`"groups.${name}" selects no check (include: ${group.include.join(', ')}${group.exclude?.length ? `; exclude: ${group.exclude.join(', ')}` : ''}); a group needs at least one check`);
+        problems.push(
+          `"groups.${name}" selects no check (include: ${group.include.join(', ')}${group.exclude?.length ? `; exclude: ${group.exclude.join(', ')}` : ''}); a group needs at least one check`,
+        );
       }
     }
     return problems;
