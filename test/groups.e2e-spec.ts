@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HealthModule, HealthService } from 'nest-vitals';
 import { Registry } from 'prom-client';
 import { ADAPTERS, bootstrapError, startApp } from './support/http-app.js';
 import { scriptedIndicator } from './support/indicators.js';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { eventually } from './support/report.js';
+import { validateOpenApi } from './support/openapi-validator.js';
 
 const KEY = 'group-test-key';
 
@@ -286,5 +288,38 @@ describe('group configuration errors stop startup', () => {
   ])('%j', async (groups, message) => {
     const error = await bootstrapError({ imports: [HealthModule.forRoot({ groups: groups as never })], providers: [db] });
     expect(error.message).toContain(message);
+  });
+});
+
+describe('OpenAPI of the group route', () => {
+  const db = scriptedIndicator('db', { tags: ['payments'] });
+
+  async function groupParameter(module: DynamicModule): Promise<{ document: OpenAPIObject; parameter: Record<string, unknown> }> {
+    const { app } = await startApp({ imports: [module], providers: [db] });
+    try {
+      const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+      const parameters = (document.paths['/health/groups/{name}'].get?.parameters ?? []) as unknown as Record<string, unknown>[];
+      return { document, parameter: parameters.find((candidate) => candidate.name === 'name')! };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('lists the group names of forRoot as an enum, in a valid document', async () => {
+    const { document, parameter } = await groupParameter(
+      HealthModule.forRoot({ groups: { payments: { include: ['tag:payments'] }, core: { include: ['db'] } } }),
+    );
+    expect(parameter).toMatchObject({ in: 'path', required: true, schema: { type: 'string', enum: ['payments', 'core'] } });
+    const get = document.paths['/health/groups/{name}'].get!;
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '404', '503']);
+    expect(get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'exclude', in: 'query' })]));
+    await expect(validateOpenApi(document)).resolves.toEqual({ valid: true });
+  });
+
+  it('documents a plain string under forRootAsync, saying why the names are not listed', async () => {
+    const { parameter } = await groupParameter(HealthModule.forRootAsync({ useFactory: () => ({ groups: { payments: { include: ['db'] } } }) }));
+    expect(parameter).toMatchObject({ in: 'path', required: true, schema: { type: 'string' } });
+    expect((parameter.schema as Record<string, unknown>).enum).toBeUndefined();
+    expect(parameter.description).toContain('forRootAsync');
   });
 });
