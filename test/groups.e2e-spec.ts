@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HealthModule, HealthService } from 'nest-vitals';
@@ -10,6 +11,15 @@ import { eventually } from './support/report.js';
 import { validateOpenApi } from './support/openapi-validator.js';
 
 const KEY = 'group-test-key';
+
+/** Runs the package's probe CLI (`nest-vitals probe <url>`) as a real process; resolves its exit code. */
+function probeCli(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['libs/health/bin/nest-vitals.js', 'probe', url], { timeout: 10_000 }, (error) => {
+      resolve(error ? (typeof error.code === 'number' ? error.code : -1) : 0);
+    });
+  });
+}
 
 interface Answer {
   statusCode: number;
@@ -198,6 +208,9 @@ describe.each(ADAPTERS)('indicators registered at run time (%s)', (adapter) => {
     expect(check.statusCode).toBe(503);
     expect(check.json()).toMatchObject({ status: 'DOWN', error: 'acme database unreachable' });
     expect(await registry.metrics()).toContain('health_check_status{check="tenant-acme"} 0');
+    // The CLI probes it like any check: its route answers 503, the group's 200 (DEGRADED: the tenant is not critical).
+    expect(await probeCli(`${url}/health/checks/tenant-acme`)).toBe(1);
+    expect(await probeCli(`${url}/health/groups/tenants`)).toBe(0);
     // Background refresh runs it.
     const before = runs;
     await eventually(
