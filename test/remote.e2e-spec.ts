@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { INestApplication } from '@nestjs/common';
 import { HealthModule, type RemoteIndicatorOptions } from 'nest-vitals';
 import { Registry } from 'prom-client';
-import { startApp } from './support/http-app.js';
+import { bootstrapError, startApp } from './support/http-app.js';
 import { scriptedIndicator } from './support/indicators.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { remoteFixtureVariant } from './support/remote-fixtures.js';
@@ -238,5 +238,20 @@ describe('remote: failures', () => {
     } finally {
       capture.stop();
     }
+  });
+});
+
+describe('remote: bad options stop startup, naming the option', () => {
+  it.each([
+    [{ payments: { url: 'ftp://payments/health' } }, '"remote.payments.url" must be a URL with protocol http or https; got protocol "ftp"'],
+    [{ payments: { url: 'http://user:hunter2@[bad' } }, '"remote.payments.url" must be a URL with protocol http or https; got a malformed URL'],
+    [{ payments: {} }, '"remote.payments.url" is required'],
+    [{ payments: { url: 'http://payments/health', apiKey: '' } }, '"remote.payments.apiKey" must be a non-empty string'],
+    [{ Payments: { url: 'http://payments/health' } }, '"remote key" must be a check name'],
+    [{ payments: { url: 'http://payments/health', tags: ['a b'] } }, '"remote.payments.tags[0]" must be a tag matching'],
+  ])('%j', async (remote, message) => {
+    const error = await bootstrapError({ imports: [HealthModule.forRoot({ remote: remote as never })] });
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain('hunter2');
   });
 });
