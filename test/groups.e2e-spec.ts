@@ -159,6 +159,20 @@ describe.each(ADAPTERS)('health groups (%s)', (adapter) => {
     expect(await registry.metrics()).toContain('health_status{probe="group:payments"} 1');
   });
 
+  it('follows the readiness lifecycle: refused readiness makes the group DOWN, its checks still shown', async () => {
+    db.answer = ledger.answer = cache.answer = 'up';
+    const health = app.get(HealthService);
+    health.setReadiness('refusing', 'maintenance window');
+    try {
+      const refused = await get(`${url}/health/groups/payments`);
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json()).toMatchObject({ status: 'DOWN', reason: 'maintenance window', details: { db: { status: 'UP' } } });
+    } finally {
+      health.setReadiness('accepting');
+    }
+    expect((await get(`${url}/health/groups/payments`)).statusCode).toBe(200);
+  });
+
   it('answers an unknown group 404 in JSON, listing the groups only to an authorized caller', async () => {
     const anonymous = await get(`${url}/health/groups/paymnts`, { accept: 'text/html' });
     expect(anonymous.statusCode).toBe(404);
