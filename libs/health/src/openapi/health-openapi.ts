@@ -247,14 +247,14 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
     groupParam,
     exclude,
     ...optionalKey(),
-    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, 'group', groupExamples, 200, 'payments') } as never),
+    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, 'group', groupExamples, 200, 'payments') }),
     swagger.ApiServiceUnavailableResponse({
       description: 'DOWN, STARTING or SHUTTING_DOWN',
       content: content(swagger, HealthReportDto, 'group', { down, starting, shuttingDown }, 503, 'payments'),
-    } as never),
+    }),
     swagger.ApiNotFoundResponse({
       description: 'No group has that name',
       content: errorContent({ statusCode: 404, message: 'No health group named "paymnts"; known groups: payments, edge', error: 'Not Found' }),
-    } as never),
+    }),
   );
 }
