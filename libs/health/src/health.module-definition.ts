@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, type DynamicModule, type Type } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type DynamicModule, type Type, type ValueProvider } from '@nestjs/common';
 import { createHealthController, isDocumentedRoute } from './controllers/health.controller.js';
 import { HEALTH_DEFAULTS } from './options/health-options.defaults.js';
 import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
@@ -58,6 +58,19 @@ function resolvedOptionsProvider(documented: Promise<void>) {
 }
 
 /**
+ * The group names of `forRoot` options, known when the module is defined; `undefined` under `forRootAsync`,
+ * whose options exist only once its factory has run (after the document may have been built).
+ */
+function staticGroupNames(definition: DynamicModule): string[] | undefined {
+  const provider = definition.providers?.find(
+    (candidate): candidate is ValueProvider<HealthModuleOptions> =>
+      typeof candidate === 'object' && 'provide' in candidate && candidate.provide === MODULE_OPTIONS_TOKEN && 'useValue' in candidate,
+  );
+  const groups = provider?.useValue?.groups;
+  return groups && typeof groups === 'object' ? Object.keys(groups) : undefined;
+}
+
+/**
  * The probe server of one import: a factory provider, so Nest creates it (listening) with the
  * module's providers and calls its lifecycle hooks.
  */
@@ -87,7 +100,8 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
     };
   }
   const controller: Type = createHealthController({ path, decorators: extras.decorators ?? [] });
-  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute);
+  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute, staticGroupNames(definition));
+
   return {
     ...definition,
     global: extras.isGlobal === true,

@@ -49,3 +49,8 @@ export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 export { HealthProbeServer } from './probe-server/health-probe.server.js';
 export { HealthProbeServerError } from './errors/health-probe-server.error.js';
 export type { HealthProbeServerOptions } from './interfaces/health-module-options.interface.js';
+export { type RuntimeHealthCheck, type UnregisterHealthIndicator } from './service/health.service.js';
+export type { HealthGroupOptions } from './interfaces/health-module-options.interface.js';
+export type { RemoteIndicatorOptions } from './interfaces/indicator-options/remote-indicator.options.js';
+export { RemoteHealthIndicator, type RemoteHealthIndicatorConfig } from './indicators/remote/remote.indicator.js';
+export type { RemoteReportFormat, RemoteCheckStatus } from './indicators/remote/remote-health-report.parser.js';

@@ -6,8 +6,8 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { redact } from '../redaction/redactor.js';
 import { ApiKeyMatcher, presentedApiKeys } from './api-key-matcher.js';
 
-/** The routes of the health controller: `live` never shows details, the others follow a policy. */
-export type HealthRoute = 'live' | DetailsRoute;
+/** The routes of the health controller: `live` never shows details, the others follow a policy (`group`: `/groups/:name`). */
+export type HealthRoute = 'live' | DetailsRoute | 'group';
 
 /** What one request may see on one route. */
 export interface RouteAccess {
@@ -41,9 +41,10 @@ export class HealthAccess implements OnModuleInit {
     }
   }
 
-  /** The details policy of a route; liveness is always `never`. */
+  /** The details policy of a route; liveness is always `never`; a group's own `details` is given to `resolve`. */
   policyFor(route: HealthRoute): DetailsPolicy {
     if (route === 'live') return 'never';
+    if (route === 'group') return this.options.details;
     return this.options.routes?.[route]?.details ?? this.options.details;
   }
 
@@ -63,8 +64,7 @@ export class HealthAccess implements OnModuleInit {
    * What the request may see on the route. Authorization is evaluated only where it changes the
    * answer, so a user's `authorize()` is not called for every kubelet probe under `always` or `never`.
    */
-  async resolve(route: HealthRoute, request: unknown): Promise<RouteAccess> {
-    const policy = this.policyFor(route);
+  async resolve(route: HealthRoute, request: unknown, policy: DetailsPolicy = this.policyFor(route)): Promise<RouteAccess> {
     const matters = policy === 'when-authorized' || (route === 'checks' && policy === 'never');
     if (route === 'live' || !matters) return { policy, authorized: false, showDetails: policy === 'always' && route !== 'live' };
     const authorized = await this.isAuthorized(request);

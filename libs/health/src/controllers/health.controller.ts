@@ -25,6 +25,7 @@ const ROUTES = [
   { key: 'Ready', path: 'ready', relative: () => '/ready' },
   { key: 'Startup', path: 'startup', relative: () => '/startup' },
   { key: 'Check', path: 'checks/:name', relative: (params: Record<string, string | undefined>) => `/checks/${encodeURIComponent(params.name ?? '')}` },
+  { key: 'Group', path: 'groups/:name', relative: (params: Record<string, string | undefined>) => `/groups/${encodeURIComponent(params.name ?? '')}` },
 ] as const;
 
 /** Methods answered 405 (`Allow: GET, HEAD`) rather than the app's 404. HEAD comes with GET. */
@@ -75,6 +76,11 @@ export function createHealthController(settings: HealthControllerSettings): Type
       return this.serve(`/checks/${encodeURIComponent(name)}`, request, response);
     }
 
+    @Get('groups/:name')
+    group(@Param('name') name: string, @Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve(`/groups/${encodeURIComponent(name)}`, request, response);
+    }
+
     /** Hands the request to the handler and writes its answer. */
     async serve(path: string, request: FrameworkRequest, response: unknown): Promise<void> {
       const answer = await this.handler.handle({ method: request.method, path, query: request.query, headers: request.headers ?? {}, request });
@@ -121,5 +127,5 @@ export function mergeVary(current: unknown, value: string): string {
 
 /** Whether a controller method is one of the documented GET routes (the others answer 405 and stay out of the document). */
 export function isDocumentedRoute(key: string): boolean {
-  return ['live', 'ready', 'startup', 'report', 'check'].includes(key);
+  return ['live', 'ready', 'startup', 'report', 'check', 'group'].includes(key);
 }

@@ -14,6 +14,7 @@ function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs
     builder: health.check(name),
     source: name,
     probes: ['readiness'],
+    tags: [],
     critical: true,
     timeoutMs,
     cacheTtlMs: 0,

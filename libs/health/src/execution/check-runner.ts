@@ -125,6 +125,8 @@ export class CheckRunner {
 
     span?.end(result);
     this.latest = { result, cachedResult: { ...result, cached: true }, finishedAt: Date.now() };
+    // An unregistered indicator's last run leaves no metric series and no transition behind.
+    if (this.indicator.retired) return result;
     this.events.runs$.next({ name, result, indicator: this.indicator });
     if (previous !== status) {
       this.events.changes$.next({

@@ -6,7 +6,7 @@ import type { RegisteredIndicator } from '../interfaces/registered-indicator.int
 /** A change of a check's or a probe's reported status. @publicApi */
 export interface HealthStatusChange {
   kind: 'check' | 'probe';
-  /** Check name, or probe (`liveness`, `readiness`, `startup`, `all`). */
+  /** Check name, or probe (`liveness`, `readiness`, `startup`, `all`, or `group:<name>` for a health group). */
   name: string;
   /** `undefined` for the first status ever reported. */
   from: HealthStatus | undefined;
@@ -15,6 +15,9 @@ export interface HealthStatusChange {
   durationMs?: number;
   at: string;
 }
+
+/** What a probe status is recorded under: a probe, `all`, or `group:<name>`. */
+export type ReportedProbe = ProbeSelector | `group:${string}`;
 
 /** One real run of a check (not a cache hit): what metrics count. */
 export interface HealthCheckRun {
@@ -29,10 +32,12 @@ export interface HealthCheckRun {
 export class HealthEvents implements OnModuleDestroy {
   readonly runs$ = new Subject<HealthCheckRun>();
   readonly changes$ = new Subject<HealthStatusChange>();
-  private readonly lastProbeStatus = new Map<ProbeSelector, HealthStatus>();
+  /** Names of checks removed by `unregister()`: their metric series go with them. */
+  readonly removed$ = new Subject<string>();
+  private readonly lastProbeStatus = new Map<ReportedProbe, HealthStatus>();
 
-  /** Records a probe's status and emits a change when it differs from the last one. */
-  probeStatus(probe: ProbeSelector, status: HealthStatus, reason?: string): void {
+  /** Records a probe's (or group's) status and emits a change when it differs from the last one. */
+  probeStatus(probe: ReportedProbe, status: HealthStatus, reason?: string): void {
     const previous = this.lastProbeStatus.get(probe);
     if (previous === status) return;
     this.lastProbeStatus.set(probe, status);
@@ -41,6 +46,7 @@ export class HealthEvents implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.runs$.complete();
+    this.removed$.complete();
     this.changes$.complete();
   }
 }

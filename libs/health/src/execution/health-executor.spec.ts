@@ -12,6 +12,7 @@ function indicator(name: string, settings: Partial<RegisteredIndicator> = {}) {
     builder: new HealthIndicatorService().check(name),
     source: name,
     probes: ['readiness'],
+    tags: [],
     critical: true,
     timeoutMs: 1000,
     cacheTtlMs: 0,

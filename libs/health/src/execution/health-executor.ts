@@ -10,6 +10,8 @@ import { HealthTracing } from '../tracing/health-tracing.js';
 export class HealthExecutor implements BeforeApplicationShutdown {
   private readonly runners = new Map<RegisteredIndicator, CheckRunner>();
   private readonly logger = new Logger('HealthModule');
+  /** Background refresh has started (at bootstrap): an indicator registered later starts its own at once. */
+  private refreshing = false;
 
   constructor(
     private readonly events: HealthEvents,
@@ -20,9 +22,16 @@ export class HealthExecutor implements BeforeApplicationShutdown {
     let runner = this.runners.get(indicator);
     if (!runner) {
       runner = new CheckRunner(indicator, this.events, this.tracing);
-      this.runners.set(indicator, runner);
+      // A probe that picked the indicator just before it was unregistered runs it once more, but does not bring its runner back.
+      if (!indicator.retired) this.runners.set(indicator, runner);
     }
     return runner;
+  }
+
+  /** Stops an unregistered indicator's refresh and drops its runner. */
+  forget(indicator: RegisteredIndicator): void {
+    this.runners.get(indicator)?.stopRefresh();
+    this.runners.delete(indicator);
   }
 
   /** Results of the given indicators, all run concurrently, keyed by name in the given order. */
@@ -47,6 +56,7 @@ export class HealthExecutor implements BeforeApplicationShutdown {
 
   /** Starts background refresh for every indicator that has a refresh interval. */
   startRefresh(indicators: RegisteredIndicator[]): void {
+    this.refreshing = true;
     for (const indicator of indicators) {
       const { name, refreshIntervalMs, timeoutMs } = indicator;
       // A run starts refreshIntervalMs after the last one and may take timeoutMs: past 3 intervals a result reads stale.
@@ -59,7 +69,13 @@ export class HealthExecutor implements BeforeApplicationShutdown {
     }
   }
 
+  /** An indicator registered at run time: its refresh starts now if the app's has started, else with the app's. */
+  adopt(indicator: RegisteredIndicator): void {
+    if (this.refreshing) this.startRefresh([indicator]);
+  }
+
   beforeApplicationShutdown(): void {
+    this.refreshing = false;
     for (const runner of this.runners.values()) runner.stopRefresh();
   }
 }

@@ -11,6 +11,8 @@ export interface ReportView {
   route: HealthRoute;
   /** The check of `/checks/:name`. */
   checkName?: string;
+  /** The group of `/groups/:name`. */
+  groupName?: string;
   /** `{ status }` only when details are hidden; otherwise the redacted report. */
   report: HealthReport;
   showDetails: boolean;
@@ -24,8 +26,8 @@ export interface ReportView {
   history?: Record<string, CheckHistoryView>;
 }
 
-/** The probe or check a view answers for, in words: `readiness`, `liveness`, `startup`, `health` or the check name. */
-export function subjectOf(view: Pick<ReportView, 'route' | 'checkName'>): string {
+/** The probe or check a view answers for, in words: `readiness`, `liveness`, `startup`, `health`, the check name or `group <name>`. */
+export function subjectOf(view: Pick<ReportView, 'route' | 'checkName' | 'groupName'>): string {
   switch (view.route) {
     case 'live':
       return 'liveness';
@@ -37,6 +39,8 @@ export function subjectOf(view: Pick<ReportView, 'route' | 'checkName'>): string
       return 'health';
     case 'checks':
       return view.checkName ?? 'check';
+    case 'group':
+      return `group ${view.groupName ?? ''}`.trim();
   }
 }
 
@@ -61,6 +65,7 @@ export function redactReport(report: HealthReport): HealthReport {
 export interface ReportViewInput {
   route: HealthRoute;
   checkName?: string;
+  groupName?: string;
   report: HealthReport;
   showDetails: boolean;
   httpStatus: number;
@@ -70,7 +75,7 @@ export interface ReportViewInput {
 
 /** Builds the view of a report for a caller: everything but the status is dropped unless details are shown. */
 export function createReportView(input: ReportViewInput): ReportView {
-  const base = { route: input.route, checkName: input.checkName, httpStatus: input.httpStatus, generatedAt: input.generatedAt };
+  const base = { route: input.route, checkName: input.checkName, groupName: input.groupName, httpStatus: input.httpStatus, generatedAt: input.generatedAt };
   if (!input.showDetails) return { ...base, report: { status: input.report.status }, showDetails: false };
   return { ...base, report: redactReport(input.report), showDetails: true, service: input.service };
 }

@@ -16,7 +16,7 @@ import { HealthHistory, type CheckHistoryView } from '../history/health-history.
 export interface HealthHttpRequest {
   /** `GET`, `HEAD`, or anything else (answered 405). */
   method: string;
-  /** The path below the module's `path`: `''`, `'/live'`, `'/ready'`, `'/startup'` or `'/checks/<percent-encoded name>'`. */
+  /** The path below the module's `path`: `''`, `'/live'`, `'/ready'`, `'/startup'`, `'/checks/<percent-encoded name>'` or `'/groups/<percent-encoded name>'`. */
   path: string;
   /** The parsed query string; only `exclude` is read (a string, comma-separated, or repeated). */
   query?: Record<string, unknown>;
@@ -35,14 +35,16 @@ export interface HealthHttpResponse {
 /** The methods every health route answers; the others get a 405 naming them. */
 const ALLOWED_METHODS = 'GET, HEAD';
 
-const PROBE_OF_ROUTE: Record<Exclude<HealthRoute, 'checks'>, ProbeSelector> = {
+type ProbeRoute = Exclude<HealthRoute, 'checks' | 'group'>;
+
+const PROBE_OF_ROUTE: Record<ProbeRoute, ProbeSelector> = {
   live: 'liveness',
   ready: 'readiness',
   startup: 'startup',
   report: 'all',
 };
 
-const ROUTE_OF_PATH: Record<string, Exclude<HealthRoute, 'checks'>> = {
+const ROUTE_OF_PATH: Record<string, ProbeRoute> = {
   '': 'report',
   '/': 'report',
   '/live': 'live',
@@ -52,17 +54,18 @@ const ROUTE_OF_PATH: Record<string, Exclude<HealthRoute, 'checks'>> = {
 
 const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
 
-type MatchedRoute = { route: Exclude<HealthRoute, 'checks'> } | { route: 'checks'; name: string };
+type MatchedRoute = { route: ProbeRoute } | { route: 'checks' | 'group'; name: string };
 
 function matchRoute(path: string): MatchedRoute | undefined {
   const route = ROUTE_OF_PATH[path];
   if (route) return { route };
-  const check = /^\/checks\/([^/]+)$/.exec(path);
-  if (!check) return undefined;
+  const named = /^\/(checks|groups)\/([^/]+)$/.exec(path);
+  if (!named) return undefined;
+  const kind = named[1] === 'checks' ? 'checks' : 'group';
   try {
-    return { route: 'checks', name: decodeURIComponent(check[1]) };
+    return { route: kind, name: decodeURIComponent(named[2]) };
   } catch {
-    return { route: 'checks', name: check[1] };
+    return { route: kind, name: named[2] };
   }
 }
 
@@ -99,7 +102,12 @@ export class HealthRequestHandler {
         Allow: ALLOWED_METHODS,
       });
     }
-    const response = matched.route === 'checks' ? await this.check(matched.name, request) : await this.probe(matched.route, request);
+    const response =
+      matched.route === 'checks'
+        ? await this.check(matched.name, request)
+        : matched.route === 'group'
+          ? await this.group(matched.name, request)
+          : await this.probe(matched.route, request);
     if (method !== 'HEAD') return response;
     return { ...response, headers: { ...response.headers, 'Content-Length': String(Buffer.byteLength(response.body)) }, body: '' };
   }
@@ -109,7 +117,7 @@ export class HealthRequestHandler {
     return this.error(new NotFoundException(`No health route ${JSON.stringify(path.slice(0, 100))}`));
   }
 
-  private async probe(route: Exclude<HealthRoute, 'checks'>, request: HealthHttpRequest): Promise<HealthHttpResponse> {
+  private async probe(route: ProbeRoute, request: HealthHttpRequest): Promise<HealthHttpResponse> {
     // Liveness never shows details: no authorization to evaluate, and no exclude.
     if (route === 'live') return this.represent(request, this.view('live', await this.evaluate('liveness', []), LIVENESS_ACCESS));
     const asked = excludeList(request.query?.exclude);
@@ -140,17 +148,47 @@ export class HealthRequestHandler {
         new NotFoundException(redact(`No health check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.length ? known.join(', ') : 'none'}`)),
       );
     }
-    return this.represent(request, this.view('checks', singleCheckReport(name, result), access, name));
+    return this.represent(request, this.view('checks', singleCheckReport(name, result), access, { checkName: name }));
+  }
+
+  /**
+   * A health group: like the full report, under the group's `details` and `httpStatus`. An unknown name is
+   * a 404 for everyone; authorization is decided first (under the module's policy) and only an authorized
+   * caller is told the configured group names, as only an authorized caller is told the check names.
+   */
+  private async group(name: string, request: HealthHttpRequest): Promise<HealthHttpResponse> {
+    const group = this.options.groups && Object.hasOwn(this.options.groups, name) ? this.options.groups[name] : undefined;
+    if (!group) {
+      const access = await this.access.resolve('group', subjectOf(request));
+      const shown = JSON.stringify(name.slice(0, 100));
+      const known = this.health.groupNames();
+      const message = access.showDetails
+        ? `No health group named ${shown}; known groups: ${known.length ? known.join(', ') : 'none'}`
+        : `No health group named ${shown}`;
+      return this.error(new NotFoundException(redact(message)));
+    }
+    const asked = excludeList(request.query?.exclude);
+    const access = await this.access.resolve('group', subjectOf(request), group.details ?? this.options.details);
+    // As on the probes, only a caller who may see details may exclude.
+    const report = await this.evaluateGroup(name, access.showDetails ? asked : []);
+    const httpStatus = group.httpStatus?.[report.status] ?? this.options.httpStatus[report.status];
+    return this.represent(request, this.view('group', report, access, { groupName: name, httpStatus }));
   }
 
   /** What the caller may see of a report, with the HTTP status its status maps to. */
-  private view(route: HealthRoute, report: HealthReport, access: RouteAccess, checkName?: string): ReportView {
+  private view(
+    route: HealthRoute,
+    report: HealthReport,
+    access: RouteAccess,
+    extra: { checkName?: string; groupName?: string; httpStatus?: number } = {},
+  ): ReportView {
     return createReportView({
       route,
-      checkName,
+      checkName: extra.checkName,
+      groupName: extra.groupName,
       report,
       showDetails: access.showDetails,
-      httpStatus: this.options.httpStatus[report.status],
+      httpStatus: extra.httpStatus ?? this.options.httpStatus[report.status],
       service: this.options.service,
     });
   }
@@ -183,9 +221,18 @@ export class HealthRequestHandler {
     return { statusCode, headers: { ...commonHeaders(JSON_CONTENT_TYPE), ...headers }, body: JSON.stringify({ statusCode, message, error }) };
   }
 
-  private async evaluate(selector: ProbeSelector, exclude: string[]): Promise<HealthReport> {
+  private evaluate(selector: ProbeSelector, exclude: string[]): Promise<HealthReport> {
+    return this.safely(() => this.health.check(selector, { exclude }));
+  }
+
+  private evaluateGroup(name: string, exclude: string[]): Promise<HealthReport> {
+    // The group exists: it was looked up in the options the service reads too.
+    return this.safely(async () => (await this.health.checkGroup(name, { exclude }))!);
+  }
+
+  private async safely(evaluate: () => Promise<HealthReport>): Promise<HealthReport> {
     try {
-      return await this.health.check(selector, { exclude });
+      return await evaluate();
     } catch (error) {
       // Never a 500: a failure of the health machinery itself is reported as DOWN.
       const reason = redact(`health evaluation failed: ${describeError(error)}`);

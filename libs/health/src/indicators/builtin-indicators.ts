@@ -34,6 +34,7 @@ import { DiskHealthIndicator } from './disk/disk.indicator.js';
 import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
+import { RemoteHealthIndicator } from './remote/remote.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
@@ -59,6 +60,7 @@ interface BuiltinKind<T> {
 const REGISTRY_SETTINGS = [
   'probes',
   'critical',
+  'tags',
   'timeoutMs',
   'cacheTtlMs',
   'refreshIntervalMs',
@@ -140,6 +142,22 @@ const http: BuiltinKind<BuiltinIndicator[]> = {
   register: (entries) => entries,
 };
 
+const remote: BuiltinKind<BuiltinIndicator[]> = {
+  token: Symbol('nest-vitals:builtin:remote'),
+  create: (options) =>
+    options.remote
+      ? Object.entries(options.remote).map(([name, section]) =>
+          entry(
+            new RemoteHealthIndicator(section),
+            name,
+            { ...section, critical: section.critical ?? BUILTIN_DEFAULTS.remoteCritical },
+            `HealthModule.forRoot({ remote: { ${name} } })`,
+          ),
+        )
+      : null,
+  register: (entries) => entries,
+};
+
 /** A kind with its value type erased, so that kinds of different values fit in one list. */
 function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
   return {
@@ -154,6 +172,7 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(database),
   erased(redis),
   erased(http),
+  erased(remote),
   erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
   erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),

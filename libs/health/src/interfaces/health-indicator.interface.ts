@@ -54,6 +54,8 @@ export interface HealthIndicatorOptions extends IndicatorExecutionOptions {
   probes?: Probe[];
   /** A DOWN critical check makes the probe DOWN (503); a DOWN non-critical one only DEGRADED. @default true */
   critical?: boolean;
+  /** Labels a group can select the check by (`groups.<name>.include: ['tag:payments']`), matching `[a-z0-9][a-z0-9-_.]*`. @default [] */
+  tags?: string[];
 }
 
 /** Metadata stored by `@HealthIndicator()`. */

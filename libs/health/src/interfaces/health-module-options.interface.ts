@@ -3,6 +3,7 @@ import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
 import type { RedisIndicatorOptions } from './indicator-options/redis-indicator.options.js';
 import type { HttpIndicatorOptions } from './indicator-options/http-indicator.options.js';
+import type { RemoteIndicatorOptions } from './indicator-options/remote-indicator.options.js';
 import type { DiskIndicatorOptions } from './indicator-options/disk-indicator.options.js';
 import type { MemoryIndicatorOptions } from './indicator-options/memory-indicator.options.js';
 import type { EventLoopIndicatorOptions } from './indicator-options/event-loop-indicator.options.js';
@@ -17,6 +18,22 @@ export type DetailsRoute = 'ready' | 'startup' | 'report' | 'checks';
 export interface RouteExposureOptions {
   /** Overrides the module's `details` for this route. */
   details?: DetailsPolicy;
+}
+
+/**
+ * A health group: a named subset of the checks served at `GET {path}/groups/<name>`, with the same
+ * representations, status rules and `?exclude` as the other routes.
+ * @publicApi
+ */
+export interface HealthGroupOptions {
+  /** Check names and `'tag:<tag>'` selectors; a check is a member when it matches any. Non-empty. */
+  include: string[];
+  /** Check names and `'tag:<tag>'` selectors taken out of what `include` selects. */
+  exclude?: string[];
+  /** Who sees this group's details. Defaults to the module's `details`. */
+  details?: DetailsPolicy;
+  /** HTTP status per report status for this group, over the module's `httpStatus`. */
+  httpStatus?: Partial<Record<HealthStatus, number>>;
 }
 
 /** Service information shown in reports. @publicApi */
@@ -80,12 +97,23 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * or Fastify `FastifyRequest`). Consulted when no configured `apiKey` matches.
    */
   authorize?: (request: unknown) => boolean | Promise<boolean>;
+  /**
+   * Health groups by name, each served at `GET {path}/groups/<name>`, e.g.
+   * `{ payments: { include: ['database', 'tag:payments'] } }`. A group that selects no check, an include or
+   * exclude naming no check, or a name clashing with a route stops startup.
+   */
+  groups?: Record<string, HealthGroupOptions>;
   /** Check TypeORM DataSources. */
   database?: boolean | DatabaseIndicatorOptions;
   /** Check Redis. */
   redis?: RedisIndicatorOptions;
   /** HTTP dependencies, keyed by check name. */
   http?: Record<string, HttpIndicatorOptions>;
+  /**
+   * Downstream services' health reports, keyed by check name: the check reports the downstream status,
+   * each downstream check's status as data. Not critical by default.
+   */
+  remote?: Record<string, RemoteIndicatorOptions>;
   disk?: boolean | DiskIndicatorOptions;
   memory?: boolean | MemoryIndicatorOptions;
   eventLoop?: boolean | EventLoopIndicatorOptions;

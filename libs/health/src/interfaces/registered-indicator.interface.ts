@@ -10,6 +10,9 @@ export interface RegisteredIndicator {
   /** Where it came from, for error messages: a class name or `HealthModule.forRoot({ redis })`. */
   source: string;
   probes: Probe[];
+  tags: string[];
+  /** Set when `unregister()` removed it: a run still in flight then reports nothing (no metric, no transition). */
+  retired?: boolean;
   critical: boolean;
   timeoutMs: number;
   cacheTtlMs: number;

@@ -150,6 +150,17 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
     this.metrics = registerHealthMetrics(promClient, registry);
     this.subscription.add(this.events.runs$.subscribe((run) => this.recordRun(run)));
     this.subscription.add(this.events.changes$.subscribe((change) => this.recordChange(change)));
+    this.subscription.add(this.events.removed$.subscribe((name) => this.removeCheck(name)));
+  }
+
+  /** Drops every series of an unregistered check, so /metrics does not keep reporting it. */
+  private removeCheck(name: string): void {
+    const metrics = this.metrics!;
+    const check = redact(name);
+    this.initializedChecks.delete(check);
+    metrics.checkStatus.remove({ check });
+    metrics.checkDuration.remove({ check });
+    for (const to of CHECK_STATUSES) metrics.transitions.remove({ check, to });
   }
 
   onModuleDestroy(): void {

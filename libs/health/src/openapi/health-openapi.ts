@@ -18,7 +18,7 @@ type Swagger = typeof import('@nestjs/swagger');
 
 /** Where `@ApiTags()` keeps a controller's tags. */
 const SWAGGER_TAGS_METADATA = 'swagger/apiUseTags';
-type RouteName = 'live' | 'ready' | 'startup' | 'report' | 'check';
+type RouteName = 'live' | 'ready' | 'startup' | 'report' | 'check' | 'group';
 type Example = { summary: string; value: HealthReport };
 type MediaContent = Record<string, { schema: Record<string, unknown>; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> }>;
 
@@ -27,9 +27,9 @@ type MediaContent = Record<string, { schema: Record<string, unknown>; example?: 
  * It is an optional peer: without it this does nothing. The controller class is made for that import
  * alone, so nothing shared is decorated; the DTOs document themselves (`_OPENAPI_METADATA_FACTORY`).
  */
-export function documentHealthController(controller: Type, isDocumentedRoute: (key: string) => boolean): Promise<void> {
+export function documentHealthController(controller: Type, isDocumentedRoute: (key: string) => boolean, groupNames?: string[]): Promise<void> {
   return loadOptionalPeerIfInstalled({ option: 'openapi', packageName: '@nestjs/swagger' }, () => import('@nestjs/swagger')).then((swagger) => {
-    if (swagger) applyDocumentation(swagger, controller, isDocumentedRoute);
+    if (swagger) applyDocumentation(swagger, controller, isDocumentedRoute, groupNames);
   });
 }
 
@@ -47,8 +47,20 @@ const EXAMPLE_TIME = new Date('2026-11-25T10:30:02.000Z');
  * examples are exactly what the routes send.
  */
 function representations(route: HealthRoute, examples: Record<string, Example>, httpStatus: number, checkName?: string) {
+  const groupName = route === 'group' ? checkName : undefined;
   const render = (report: HealthReport, showDetails: boolean, format: (view: ReturnType<typeof createReportView>) => string) =>
-    format(createReportView({ route, checkName, report, showDetails, httpStatus, service: EXAMPLE_SERVICE, generatedAt: EXAMPLE_TIME }));
+    format(
+      createReportView({
+        route,
+        checkName: groupName ? undefined : checkName,
+        groupName,
+        report,
+        showDetails,
+        httpStatus,
+        service: EXAMPLE_SERVICE,
+        generatedAt: EXAMPLE_TIME,
+      }),
+    );
   const each = <T>(format: (view: ReturnType<typeof createReportView>) => string, parse: (text: string) => T) => {
     const entries = Object.entries(examples).map(([key, example]) => [
       key,
@@ -94,7 +106,7 @@ const ACCEPT_NOTE =
 const DETAILS_NOTE =
   ' Details (checks, error text, service info) need authorization under the default `details: "when-authorized"`: the `X-Health-Key` header or `Authorization: Bearer <key>`. Without it the answer is the status only, with the same HTTP code.';
 
-function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRoute: (key: string) => boolean): void {
+function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRoute: (key: string) => boolean, groupNames?: string[]): void {
   // The app's own tags (`decorators: [ApiTags('ops')]`) replace ours rather than adding to them.
   if (!Reflect.hasOwnMetadata(SWAGGER_TAGS_METADATA, controller)) swagger.ApiTags('Health')(controller);
   swagger.ApiExtraModels(
@@ -213,5 +225,36 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
       description: 'No check has that name',
       content: errorContent({ statusCode: 404, message: 'No health check named "paymnts"; known checks: database, memory, payments', error: 'Not Found' }),
     } as never),
+  );
+  // Names come from forRoot options; forRootAsync options exist only after the document may be built, so the parameter is then a plain string.
+  const groupParam =
+    groupNames && groupNames.length > 0
+      ? swagger.ApiParam({ name: 'name', description: 'Group name, as configured in `groups`', enum: groupNames })
+      : swagger.ApiParam({
+          name: 'name',
+          description: groupNames
+            ? 'Group name; no group is configured, so every name answers 404'
+            : 'Group name, as configured in `groups` (options from `forRootAsync` are resolved after this document is made, so the names are not listed)',
+          example: 'payments',
+        });
+  const groupExamples = { up, degraded };
+  documentRoute(
+    'group',
+    swagger.ApiOperation({
+      summary: 'Health group',
+      description: `Runs the checks of one group (\`groups.<name>\`: check names and \`tag:<tag>\` selectors) and reports them like the full report, with the group's own \`details\` and \`httpStatus\` when set. An unknown name is a 404 (the configured names are listed only to an authorized caller).${DETAILS_NOTE}${ACCEPT_NOTE}`,
+    }),
+    groupParam,
+    exclude,
+    ...optionalKey(),
+    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, 'group', groupExamples, 200, 'payments') }),
+    swagger.ApiServiceUnavailableResponse({
+      description: 'DOWN, STARTING or SHUTTING_DOWN',
+      content: content(swagger, HealthReportDto, 'group', { down, starting, shuttingDown }, 503, 'payments'),
+    }),
+    swagger.ApiNotFoundResponse({
+      description: 'No group has that name',
+      content: errorContent({ statusCode: 404, message: 'No health group named "paymnts"; known groups: payments, edge', error: 'Not Found' }),
+    }),
   );
 }

@@ -36,4 +36,6 @@ export const BUILTIN_DEFAULTS = {
   eventLoopWindowMs: 10_000,
   dataSourceName: 'default',
   httpMethod: 'GET',
+  /** `remote` checks are not critical unless they say so: one slow dependency must not take every caller out of rotation. */
+  remoteCritical: false,
 } as const;

@@ -1,5 +1,6 @@
 import type { HealthIndicatorOptions, IndicatorExecutionOptions } from '../interfaces/health-indicator.interface.js';
 import type {
+  HealthGroupOptions,
   HealthModuleExtras,
   HealthModuleOptions,
   HealthProbeServerOptions,
@@ -12,6 +13,7 @@ import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/d
 import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
 import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/event-loop-indicator.options.js';
 import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-indicator.options.js';
+import type { RemoteIndicatorOptions } from '../interfaces/indicator-options/remote-indicator.options.js';
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
@@ -40,6 +42,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const checkName = matching(CHECK_NAME_PATTERN, CHECK_NAME_ACCEPTED);
 
+/** A tag has the shape of a check name. */
+export const TAG_ACCEPTED = 'a tag matching [a-z0-9][a-z0-9-_.]* (lower case letters, digits, "-", "_", ".")';
+/** Prefix of a group selector that picks checks by tag rather than by name. */
+export const TAG_SELECTOR_PREFIX = 'tag:';
+/** Group names that would read as the health routes, refused so that no URL is ambiguous. */
+export const RESERVED_GROUP_NAMES = ['live', 'ready', 'startup', 'checks', 'groups'] as const;
+
 /** Execution settings shared by the module and every indicator. */
 const executionFields: RulesFor<IndicatorExecutionOptions> = {
   timeoutMs: integer(1, MAX_TIMER_MS, 'milliseconds'),
@@ -55,6 +64,7 @@ export const indicatorFields: RulesFor<HealthIndicatorOptions> = {
   ...executionFields,
   probes: arrayOf(oneOf(PROBES), { nonEmpty: true, unique: true }),
   critical: boolean,
+  tags: arrayOf(matching(CHECK_NAME_PATTERN, TAG_ACCEPTED), { unique: true }),
 };
 
 const percent = number(0, 100, 'percent');
@@ -91,8 +101,10 @@ const enabledOr =
 
 const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
+const stringHeaders = recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`]));
+
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
-const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop'>> = {
+const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'remote'>> = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
@@ -135,6 +147,12 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
       },
     ),
   ),
+  remote: recordOf(
+    checkName,
+    shapeOf<RemoteIndicatorOptions>()({ ...indicatorFields, url: url(['http', 'https']), apiKey: nonEmptyString, headers: stringHeaders }, (value, path) =>
+      value.url === undefined ? [`"${path}.url" is required`] : [],
+    ),
+  ),
   disk: enabledOr(
     shapeOf<DiskIndicatorOptions>()(
       { ...indicatorFields, path: nonEmptyString, warnPercent: percent, downPercent: percent, minFreeMb: megabytes },
@@ -156,8 +174,37 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
 };
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');
+const httpStatusMap = shape(Object.fromEntries(HEALTH_STATUSES.map((status) => [status, httpStatusCode])));
 
 const detailsPolicy = oneOf(['never', 'when-authorized', 'always']);
+
+/** A group selector: a check name or `tag:<tag>`. */
+const groupSelector: OptionRule = (value, path) =>
+  typeof value === 'string' && value.startsWith(TAG_SELECTOR_PREFIX)
+    ? matching(CHECK_NAME_PATTERN, TAG_ACCEPTED)(value.slice(TAG_SELECTOR_PREFIX.length), path)
+    : matching(CHECK_NAME_PATTERN, `${CHECK_NAME_ACCEPTED}, or "tag:<tag>"`)(value, path);
+
+/** `groups`: names shaped like check names and not clashing with a route; each a non-empty `include`. */
+const groups: OptionRule = (value, path) => {
+  const clashes = isPlainObject(value)
+    ? Object.keys(value)
+        .filter((name) => (RESERVED_GROUP_NAMES as readonly string[]).includes(name))
+        .map(
+          (name) =>
+            `"${path}.${name}": the group name ${JSON.stringify(name)} clashes with a health route; choose another name (reserved: ${RESERVED_GROUP_NAMES.join(', ')})`,
+        )
+    : [];
+  const group = shapeOf<HealthGroupOptions>()(
+    {
+      include: arrayOf(groupSelector, { nonEmpty: true, unique: true }),
+      exclude: arrayOf(groupSelector, { unique: true }),
+      details: detailsPolicy,
+      httpStatus: httpStatusMap,
+    },
+    (entry, entryPath) => (entry.include === undefined ? [`"${entryPath}.include" is required: the check names or "tag:<tag>" selectors of the group`] : []),
+  );
+  return [...clashes, ...recordOf(matching(CHECK_NAME_PATTERN, `a group name matching [a-z0-9][a-z0-9-_.]*`), group)(value, path)];
+};
 const routeExposure = shape({ details: detailsPolicy });
 const DETAILS_ROUTES = ['ready', 'startup', 'report', 'checks'] as const;
 
@@ -188,8 +235,9 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
   ...executionFields,
   path: matching(/^\/?[A-Za-z0-9._~\-/:]*[A-Za-z0-9._~\-:]$/, 'a non-empty route path such as "health" or "ops/health"'),
   service: shapeOf<ServiceInfoOptions>()({ name: nonEmptyString, version: nonEmptyString, environment: nonEmptyString }),
-  httpStatus: shape(Object.fromEntries(HEALTH_STATUSES.map((status) => [status, httpStatusCode]))),
+  httpStatus: httpStatusMap,
   details: detailsPolicy,
+  groups,
   routes,
   apiKey: either('a non-empty string or a non-empty array of non-empty strings', nonEmptyString, arrayOf(nonEmptyString, { nonEmpty: true })),
   authorize: func,

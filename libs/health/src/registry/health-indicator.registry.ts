@@ -4,7 +4,7 @@ import type { HealthIndicatorCheck, HealthIndicatorMetadata } from '../interface
 import type { ProbeSelector } from '../interfaces/health-status.interface.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { InjectHealthOptions } from '../options/health-options.token.js';
-import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields } from '../options/health-options.schema.js';
+import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields, TAG_SELECTOR_PREFIX } from '../options/health-options.schema.js';
 import { shape } from '../options/option-rules.js';
 import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
 import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
@@ -15,7 +15,9 @@ const validateIndicatorOptions = shape(indicatorFields);
 @Injectable()
 export class HealthIndicatorRegistry {
   private readonly indicators = new Map<string, RegisteredIndicator>();
+  /** Members of each probe and group, computed on first use; cleared whenever an indicator comes or goes. */
   private readonly probeMembers = new Map<ProbeSelector, RegisteredIndicator[]>();
+  private readonly groupMembers = new Map<string, RegisteredIndicator[]>();
 
   constructor(
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
@@ -41,13 +43,13 @@ export class HealthIndicatorRegistry {
     if (problems.length > 0) return problems;
 
     const defaults = this.options;
-    this.probeMembers.clear();
     this.indicators.set(name, {
       name,
       instance,
       builder: this.health.check(name),
       source,
       probes: settings.probes ?? HEALTH_DEFAULTS.probes,
+      tags: settings.tags ?? [],
       critical: settings.critical ?? HEALTH_DEFAULTS.critical,
       timeoutMs: settings.timeoutMs ?? defaults.timeoutMs,
       cacheTtlMs: settings.cacheTtlMs ?? defaults.cacheTtlMs,
@@ -56,7 +58,27 @@ export class HealthIndicatorRegistry {
       successThreshold: settings.successThreshold ?? defaults.successThreshold,
       slowCheckMs: settings.slowCheckMs ?? defaults.slowCheckMs,
     });
+    this.changed();
     return [];
+  }
+
+  /** Removes an indicator and marks it retired; returns it, or undefined when `name` is not (or no longer) registered as `expected`. */
+  unregister(name: string, expected?: RegisteredIndicator): RegisteredIndicator | undefined {
+    const indicator = this.indicators.get(name);
+    if (!indicator || (expected && indicator !== expected)) return undefined;
+    indicator.retired = true;
+    this.indicators.delete(name);
+    this.changed();
+    return indicator;
+  }
+
+  /**
+   * Members lists are replaced, never changed in place: a probe that already holds one keeps a
+   * consistent list while indicators come and go.
+   */
+  private changed(): void {
+    this.probeMembers.clear();
+    this.groupMembers.clear();
   }
 
   get(name: string): RegisteredIndicator | undefined {
@@ -67,7 +89,7 @@ export class HealthIndicatorRegistry {
     return [...this.indicators.values()];
   }
 
-  /** The indicators a probe runs; `all` is every indicator. Computed once per probe: the registry is fixed after bootstrap. */
+  /** The indicators a probe runs; `all` is every indicator. Computed once per probe until an indicator is registered or unregistered. */
   forProbe(selector: ProbeSelector): RegisteredIndicator[] {
     let members = this.probeMembers.get(selector);
     if (!members) {
@@ -76,4 +98,56 @@ export class HealthIndicatorRegistry {
     }
     return members;
   }
+
+  /** Whether a group is configured. */
+  hasGroup(name: string): boolean {
+    return Object.hasOwn(this.options.groups ?? {}, name);
+  }
+
+  /** Names of the configured groups. */
+  groupNames(): string[] {
+    return Object.keys(this.options.groups ?? {});
+  }
+
+  /** The indicators of a configured group: those its `include` selects, minus those its `exclude` selects, in registration order. */
+  forGroup(name: string): RegisteredIndicator[] {
+    let members = this.groupMembers.get(name);
+    if (!members) {
+      const group = this.options.groups?.[name];
+      members = group ? this.all().filter((indicator) => selects(group.include, indicator) && !selects(group.exclude ?? [], indicator)) : [];
+      this.groupMembers.set(name, members);
+    }
+    return members;
+  }
+
+  /** What is wrong with the configured groups against the registered checks: names that match no check, groups that select none. */
+  groupProblems(): string[] {
+    const problems: string[] = [];
+    for (const [name, group] of Object.entries(this.options.groups ?? {})) {
+      for (const [key, selectors] of [
+        ['include', group.include],
+        ['exclude', group.exclude ?? []],
+      ] as const) {
+        selectors.forEach((selector, index) => {
+          if (selector.startsWith(TAG_SELECTOR_PREFIX) || this.indicators.has(selector)) return;
+          problems.push(
+            `"groups.${name}.${key}[${index}]" names the check ${JSON.stringify(selector)}, but no check has that name; registered checks: ${[...this.indicators.keys()].join(', ') || 'none'}`,
+          );
+        });
+      }
+      if (this.forGroup(name).length === 0) {
+        problems.push(
+          `"groups.${name}" selects no check (include: ${group.include.join(', ')}${group.exclude?.length ? `; exclude: ${group.exclude.join(', ')}` : ''}); a group needs at least one check`,
+        );
+      }
+    }
+    return problems;
+  }
+}
+
+/** Whether any selector (a check name or `tag:<tag>`) matches the indicator. */
+function selects(selectors: string[], indicator: RegisteredIndicator): boolean {
+  return selectors.some((selector) =>
+    selector.startsWith(TAG_SELECTOR_PREFIX) ? indicator.tags.includes(selector.slice(TAG_SELECTOR_PREFIX.length)) : selector === indicator.name,
+  );
 }

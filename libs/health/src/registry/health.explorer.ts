@@ -7,6 +7,7 @@ import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interf
 import { builtinIndicators, isBuiltinIndicatorToken } from '../indicators/builtin-indicators.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { HealthIndicatorDefinitionError } from '../errors/health-indicator-definition.error.js';
+import { HealthOptionsError } from '../errors/health-options.error.js';
 import { HealthIndicatorRegistry } from './health-indicator.registry.js';
 
 /**
@@ -43,6 +44,8 @@ export class HealthExplorer implements OnModuleInit {
       problems.push(...this.registry.register(builtin.instance, builtin.metadata, builtin.source));
     }
     if (problems.length > 0) throw new HealthIndicatorDefinitionError(problems);
+    const groupProblems = this.registry.groupProblems();
+    if (groupProblems.length > 0) throw new HealthOptionsError(groupProblems);
   }
 }
 

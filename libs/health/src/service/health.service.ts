@@ -3,6 +3,8 @@ import type { Observable } from 'rxjs';
 import { HealthEvents, type HealthStatusChange } from '../execution/health-events.js';
 import { HealthExecutor } from '../execution/health-executor.js';
 import { InjectHealthOptions } from '../options/health-options.token.js';
+import { HealthIndicatorDefinitionError } from '../errors/health-indicator-definition.error.js';
+import type { HealthIndicatorCheck, HealthIndicatorOptions } from '../interfaces/health-indicator.interface.js';
 import type { HealthCheckResult, HealthReport, HealthStatus, ProbeSelector, ServiceInfo } from '../interfaces/health-status.interface.js';
 import { GracefulShutdown } from '../lifecycle/graceful-shutdown.js';
 import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
@@ -16,6 +18,12 @@ export interface HealthCheckRequest {
   /** Check names to leave out; unknown names are ignored with a note in the report. */
   exclude?: string[];
 }
+
+/** A check given to `HealthService.register`: an object with `check()`, or the `check` function itself. @publicApi */
+export type RuntimeHealthCheck = HealthIndicatorCheck | HealthIndicatorCheck['check'];
+
+/** Removes an indicator added with `HealthService.register`; calling it again does nothing. @publicApi */
+export type UnregisterHealthIndicator = () => void;
 
 /**
  * Runs probes and reports, and lets the app steer its own readiness and liveness.
@@ -44,6 +52,44 @@ export class HealthService {
     const report = await this.evaluate(selector, request);
     this.events.probeStatus(selector, report.status, report.reason);
     return report;
+  }
+
+  /**
+   * Runs a health group (`groups.<name>`) and returns its report, or `undefined` when no group has that
+   * name. Groups follow the readiness rules: STARTING until started, SHUTTING_DOWN while draining,
+   * DOWN while readiness is refused; the checks are still run and reported.
+   */
+  async checkGroup(name: string, request: HealthCheckRequest = {}): Promise<HealthReport | undefined> {
+    if (!this.registry.hasGroup(name)) return undefined;
+    const report = await this.evaluate({ group: name }, request);
+    this.events.probeStatus(`group:${name}`, report.status, report.reason);
+    return report;
+  }
+
+  /** Names of the configured health groups. */
+  groupNames(): string[] {
+    return this.registry.groupNames();
+  }
+
+  /**
+   * Adds an indicator at run time (a tenant's connection, say), with the options `@HealthIndicator()`
+   * takes (`probes`, `critical`, `tags`, `timeoutMs`, ...). It takes part in probes, groups (by tag),
+   * `/checks/:name`, metrics and background refresh like a discovered one. Throws
+   * `HealthIndicatorDefinitionError` for an invalid name or option, or a name already in use.
+   *
+   * @returns `unregister()`: stops its refresh, removes it from every probe and group and drops its metric series
+   */
+  register(name: string, check: RuntimeHealthCheck, options: HealthIndicatorOptions = {}): UnregisterHealthIndicator {
+    const instance: HealthIndicatorCheck = typeof check === 'function' ? { check } : check;
+    const problems = this.registry.register(instance, { ...options, name }, `HealthService.register(${JSON.stringify(name)})`);
+    if (problems.length > 0) throw new HealthIndicatorDefinitionError(problems);
+    const registered = this.registry.get(name)!;
+    this.executor.adopt(registered);
+    return () => {
+      if (!this.registry.unregister(name, registered)) return;
+      this.executor.forget(registered);
+      this.events.removed$.next(name);
+    };
   }
 
   /** The result of one check, or `undefined` when no check has that name. */
@@ -99,14 +145,17 @@ export class HealthService {
     return undefined;
   }
 
-  private async evaluate(selector: ProbeSelector, request: HealthCheckRequest): Promise<HealthReport> {
+  private async evaluate(target: ProbeSelector | { group: string }, request: HealthCheckRequest): Promise<HealthReport> {
+    // A group answers like the full report: the readiness gate sets its status, its checks are still shown.
+    const selector: ProbeSelector = typeof target === 'string' ? target : 'all';
     const gate = this.gate(selector);
     if (gate && selector !== 'all') return { status: gate.status, reason: gate.reason };
     if (selector === 'liveness') return this.liveness();
     if (selector === 'startup' && this.startup.state === 'started') return { status: 'UP' };
 
     const exclude = new Set(request.exclude ?? []);
-    const indicators = this.registry.forProbe(selector).filter((indicator) => !exclude.has(indicator.name));
+    const members = typeof target === 'string' ? this.registry.forProbe(target) : this.registry.forGroup(target.group);
+    const indicators = members.filter((indicator) => !exclude.has(indicator.name));
     const details = await this.executor.results(indicators);
     const report: HealthReport = { status: aggregateStatus(Object.values(details)), details, serviceInfo: this.serviceInfo() };
     const unknown = [...exclude].filter((name) => !this.registry.get(name));
