@@ -60,7 +60,7 @@ describe('HealthAccess', () => {
         },
       }).isAuthorized(anonymous),
     ).toBe(false);
-    expect(await access({ authorize: async () => 'yes' as unknown as boolean }).isAuthorized(anonymous)).toBe(false);
-    expect(await access({ authorize: async () => true }).isAuthorized(undefined)).toBe(true);
+    expect(await access({ authorize: () => Promise.resolve('yes' as unknown as boolean) }).isAuthorized(anonymous)).toBe(false);
+    expect(await access({ authorize: () => Promise.resolve(true) }).isAuthorized(undefined)).toBe(true);
   });
 });

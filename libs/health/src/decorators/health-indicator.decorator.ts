@@ -25,6 +25,6 @@ export const HealthIndicator = Object.assign(
 );
 
 /** Reads the `@HealthIndicator()` metadata of a class, if any. */
-export function getHealthIndicatorMetadata(target: Function): HealthIndicatorMetadata | undefined {
+export function getHealthIndicatorMetadata(target: object): HealthIndicatorMetadata | undefined {
   return Reflect.getMetadata(discoverable.KEY, target) as HealthIndicatorMetadata | undefined;
 }

@@ -38,11 +38,14 @@ export function describeError(error: unknown): string {
   if (typeof error === 'string') return truncate(error || 'rejected with an empty string');
   if (isPlainObject(error) && typeof error.message === 'string') return truncate(error.message);
   if (error === undefined || error === null) return `rejected with ${String(error)}`;
-  try {
-    // JSON.stringify gives undefined for symbols and functions.
-    return truncate(`rejected with ${JSON.stringify(error) ?? String(error)}`);
-  } catch {
+  if (typeof error === 'number' || typeof error === 'boolean' || typeof error === 'bigint' || typeof error === 'symbol') {
     return truncate(`rejected with ${String(error)}`);
+  }
+  try {
+    // JSON.stringify gives undefined for functions.
+    return truncate(`rejected with ${JSON.stringify(error) ?? Object.prototype.toString.call(error)}`);
+  } catch {
+    return truncate(`rejected with ${Object.prototype.toString.call(error)}`);
   }
 }
 

@@ -76,6 +76,6 @@ describe('HealthExecutor.results', () => {
     const results = await Promise.all(callers);
 
     expect(shared.state.runs).toBe(1);
-    expect(new Set(results.map((result) => result.shared))).toEqual(new Set([results[0]!.shared]));
+    expect(new Set(results.map((result) => result.shared))).toEqual(new Set([results[0].shared]));
   });
 });

@@ -1,5 +1,5 @@
 import type { HealthRoute } from '../access/health-access.js';
-import type { HealthCheckResult, HealthReport, HealthStatus } from '../interfaces/health-status.interface.js';
+import type { HealthCheckResult, HealthReport } from '../interfaces/health-status.interface.js';
 import { redact } from '../redaction/redactor.js';
 import type { CheckHistoryView } from '../history/health-history.js';
 
@@ -82,5 +82,5 @@ export function createReportView(input: ReportViewInput): ReportView {
 
 /** A one-check answer (`/checks/:name`) as a report, so every format renders it the same way. */
 export function singleCheckReport(name: string, result: HealthCheckResult): HealthReport {
-  return { status: result.status as HealthStatus, details: { [name]: result } };
+  return { status: result.status, details: { [name]: result } };
 }

@@ -35,7 +35,7 @@ export interface HealthMetricSet {
  */
 export async function loadPromClient(): Promise<PromClient | undefined> {
   const loaded = await loadOptionalPeerIfInstalled({ option: 'metrics', packageName: 'prom-client' }, () => import('prom-client'));
-  return loaded && ((loaded.default ?? loaded) as PromClient);
+  return loaded && (loaded.default ?? loaded);
 }
 
 /**

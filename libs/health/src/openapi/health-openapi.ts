@@ -66,7 +66,7 @@ function representations(route: HealthRoute, examples: Record<string, Example>, 
       key,
       { summary: example.summary, value: parse(render(example.value, route !== 'live', format)) },
     ]);
-    const first = Object.values(examples)[0]!;
+    const first = Object.values(examples)[0];
     if (route !== 'live' && route !== 'checks') {
       entries.push([
         'statusOnly',
@@ -75,7 +75,7 @@ function representations(route: HealthRoute, examples: Record<string, Example>, 
     }
     return Object.fromEntries(entries) as Record<string, { summary: string; value: T }>;
   };
-  const htmlOf = Object.values(examples)[0]!;
+  const htmlOf = Object.values(examples)[0];
   return {
     json: each(renderJson, (text) => JSON.parse(text) as unknown),
     healthJson: each(renderHealthJson, (text) => JSON.parse(text) as unknown),
@@ -126,12 +126,12 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
 
   const { up, degraded, down, starting, shuttingDown } = REPORT_EXAMPLES;
   const ok = (route: HealthRoute, examples: Record<string, Example>) =>
-    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) } as never);
+    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) });
   const unavailable = (route: HealthRoute, examples: Record<string, Example>) =>
     swagger.ApiServiceUnavailableResponse({
       description: 'DOWN, STARTING or SHUTTING_DOWN',
       content: content(swagger, HealthReportDto, route, examples, 503),
-    } as never);
+    });
   const exclude = swagger.ApiQuery({
     name: 'exclude',
     required: false,
@@ -153,7 +153,7 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
     swagger.ApiOkResponse({
       description: 'UP',
       content: content(swagger, LivenessReportDto, 'live', { up: { summary: 'UP', value: { status: 'UP' } } }, 200),
-    } as never),
+    }),
     swagger.ApiServiceUnavailableResponse({
       description: 'DOWN',
       content: content(
@@ -163,7 +163,7 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
         { down: { summary: 'DOWN: a liveness check failed or liveness was set broken', value: { status: 'DOWN' } } },
         503,
       ),
-    } as never),
+    }),
   );
   documentRoute(
     'ready',
@@ -198,8 +198,8 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
     ok('report', { up, degraded }),
     unavailable('report', { down, shuttingDown }),
   );
-  const healthyDatabase = up.value.details!.database!;
-  const downDatabase = down.value.details!.database!;
+  const healthyDatabase = up.value.details!.database;
+  const downDatabase = down.value.details!.database;
   documentRoute(
     'check',
     swagger.ApiOperation({
@@ -212,19 +212,19 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
     swagger.ApiOkResponse({
       description: 'The check is UP or DEGRADED',
       content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(healthyDatabase, 'UP'), 200, 'database'),
-    } as never),
+    }),
     swagger.ApiServiceUnavailableResponse({
       description: 'The check is DOWN',
       content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(downDatabase, 'DOWN'), 503, 'database'),
-    } as never),
+    }),
     swagger.ApiUnauthorizedResponse({
       description: 'No valid key (and `details` is not `always`)',
       content: errorContent({ statusCode: 401, message: 'A check needs authorization: send X-Health-Key or Authorization: Bearer', error: 'Unauthorized' }),
-    } as never),
+    }),
     swagger.ApiNotFoundResponse({
       description: 'No check has that name',
       content: errorContent({ statusCode: 404, message: 'No health check named "paymnts"; known checks: database, memory, payments', error: 'Not Found' }),
-    } as never),
+    }),
   );
   // Names come from forRoot options; forRootAsync options exist only after the document may be built, so the parameter is then a plain string.
   const groupParam =

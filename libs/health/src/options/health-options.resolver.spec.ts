@@ -162,7 +162,7 @@ describe('resolveHealthOptions validation', () => {
   it('names an unknown key and lists every accepted one', () => {
     const [problem] = problemsOf({ timeout: 1000 });
     expect(problem).toMatch(/^unknown option "timeout"; accepted: /);
-    const accepted = problem!.replace(/^.*accepted: /, '').split(', ');
+    const accepted = problem.replace(/^.*accepted: /, '').split(', ');
     expect(accepted).toEqual(
       expect.arrayContaining([
         'timeoutMs',

@@ -74,7 +74,7 @@ const megabytes = number(0, Number.MAX_SAFE_INTEGER, 'MB');
 const warnNotAboveDown =
   (warnKey: string, downKey: string) =>
   (value: Record<string, unknown>, path: string): string[] =>
-    typeof value[warnKey] === 'number' && typeof value[downKey] === 'number' && (value[warnKey] as number) > (value[downKey] as number)
+    typeof value[warnKey] === 'number' && typeof value[downKey] === 'number' && value[warnKey] > value[downKey]
       ? [`"${path}.${warnKey}" (${value[warnKey]}) must not be above "${path}.${downKey}" (${value[downKey]})`]
       : [];
 
@@ -141,8 +141,8 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
       (value, path) => {
         if (value.url === undefined) return [`"${path}.url" is required`];
         const ranges = typeof value.expectedStatus === 'string' ? value.expectedStatus.split(',').map((item) => item.split('-').map(Number)) : [];
-        return ranges.some((range) => range.length === 2 && range[0]! > range[1]!)
-          ? [`"${path}.expectedStatus" must be a range from low to high such as "200-399"; got "${value.expectedStatus}"`]
+        return ranges.some((range) => range.length === 2 && range[0] > range[1])
+          ? [`"${path}.expectedStatus" must be a range from low to high such as "200-399"; got ${JSON.stringify(value.expectedStatus)}`]
           : [];
       },
     ),

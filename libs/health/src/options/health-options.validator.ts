@@ -6,7 +6,7 @@ import { describeValue, isPlainObject } from './option-rules.js';
 /** Checks the user's options against the schema. Throws `HealthOptionsError` naming every bad option. */
 export function validateHealthOptions(options: HealthModuleOptions | undefined): HealthModuleOptions {
   const input = options ?? {};
-  if (!isPlainObject(input as unknown)) {
+  if (!isPlainObject(input)) {
     throw new HealthOptionsError([`HealthModule options must be an object such as { path: 'health', timeoutMs: 1000 }; got ${describeValue(input)}`]);
   }
   const problems = healthModuleOptionsSchema(input, '');

@@ -10,7 +10,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'symbol')
+    return `${typeof value} ${String(value)}`;
+  return 'undefined';
 }
 
 const problem = (path: string, accepted: string, value: unknown) => `"${path}" must be ${accepted}; got ${describeValue(value)}`;

@@ -49,7 +49,7 @@ export class HealthExplorer implements OnModuleInit {
   }
 }
 
-const providerName = (wrapper: InstanceWrapper): string => wrapper.name || String(wrapper.token);
+const providerName = (wrapper: InstanceWrapper): string => (wrapper.name as string | undefined) || String(wrapper.token);
 
 /** Why a provider is not a singleton, naming the request-scoped provider it depends on; undefined for a singleton. */
 function singletonProblem(wrapper: InstanceWrapper): string | undefined {

@@ -1,4 +1,4 @@
-import type { CheckStatus, HealthCheckResult, HealthStatus } from '../../interfaces/health-status.interface.js';
+import type { HealthCheckResult, HealthStatus } from '../../interfaces/health-status.interface.js';
 import { subjectOf, type ReportView } from '../report-view.js';
 
 /** `application/health+json`, IETF draft-inadarei-api-health-check. */
@@ -66,7 +66,7 @@ function measurementOf(field: string): { measurement: string; unit?: string } {
  * duration), then one `name:<measurement>` per other numeric field of its data.
  */
 export function checksOf(name: string, result: HealthCheckResult): Record<string, HealthJsonCheck[]> {
-  const status = STATUS[result.status as CheckStatus];
+  const status = STATUS[result.status];
   const common = {
     componentType: componentTypeOf(name, result),
     status,
@@ -115,7 +115,11 @@ export function toHealthJson(view: ReportView): HealthJsonReport {
   if (output) body.output = output;
   if (view.report.notes?.length) body.notes = view.report.notes;
   const details = Object.entries(view.report.details ?? {});
-  if (details.length > 0) body.checks = Object.assign({}, ...details.map(([name, result]) => checksOf(name, result)));
+  if (details.length > 0) {
+    const checks: Record<string, HealthJsonCheck[]> = {};
+    for (const [name, result] of details) Object.assign(checks, checksOf(name, result));
+    body.checks = checks;
+  }
   return body;
 }
 

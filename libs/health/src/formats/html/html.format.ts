@@ -14,7 +14,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Escapes text for HTML content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character]!);
+  return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character]);
 }
 
 const EMPTY_HISTORY: CheckHistoryView = { runs: [] };

@@ -35,7 +35,7 @@ export async function findDataSources(moduleRef: ModuleRef): Promise<NamedDataSo
 }
 
 /** `name` of the TypeORM options (set by `TypeOrmModule.forRoot({ name })`), else what the token says. */
-function nameOf(dataSource: TypeOrmDataSource, token: unknown, dataSourceClass: Function): string {
+function nameOf(dataSource: TypeOrmDataSource, token: unknown, dataSourceClass: { name: string }): string {
   const configured = (dataSource.options as { name?: unknown }).name;
   if (typeof configured === 'string' && configured) return configured;
   if (typeof token === 'string') return token.endsWith('DataSource') && token !== 'DataSource' ? token.slice(0, -'DataSource'.length) : token;

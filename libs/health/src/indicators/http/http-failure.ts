@@ -18,7 +18,7 @@ interface ErrorWithCode {
   code?: unknown;
   message?: unknown;
   errors?: ErrorWithCode[];
-  cause?: unknown;
+  cause?: ErrorWithCode;
 }
 
 function codeOf(error: ErrorWithCode | undefined): string | undefined {
@@ -35,7 +35,7 @@ function codeOf(error: ErrorWithCode | undefined): string | undefined {
 export function describeFetchFailure(error: unknown, target: string, host: string): string {
   const failure = (error ?? {}) as ErrorWithCode & { name?: unknown };
   if (failure.name === 'AbortError') return `request to ${target} was aborted`;
-  const cause = (failure.cause ?? undefined) as ErrorWithCode | undefined;
+  const cause = failure.cause;
   const code = codeOf(cause) ?? codeOf(failure);
   if (code && REASONS[code]) return REASONS[code](target, host, code);
   if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `TLS error talking to ${host}: ${code}`;

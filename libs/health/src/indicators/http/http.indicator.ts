@@ -80,15 +80,13 @@ export class HttpHealthIndicator implements HealthIndicatorCheck {
 /** The body as text, at most `MAX_BODY_BYTES` of it. */
 async function readBody(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (size < MAX_BODY_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+  // Leaving the loop early cancels the stream: the rest of a large body is never read.
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size >= MAX_BODY_BYTES) break;
   }
-  await reader.cancel().catch(() => undefined);
   return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
 }

@@ -16,7 +16,7 @@ import type { RedisIndicatorOptions } from '../../interfaces/indicator-options/r
  */
 export interface RedisHealthClient {
   readonly status: string;
-  on(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  on(event: string | symbol, listener: (...args: never[]) => void): unknown;
 }
 
 type IoredisClient = Redis | Cluster;
