@@ -221,7 +221,7 @@ describe.each(ADAPTERS)('indicators registered at run time (%s)', (adapter) => {
     const check = await get(`${url}/health/checks/tenant-acme`);
     expect(check.statusCode).toBe(503);
     expect(check.json()).toMatchObject({ status: 'DOWN', error: 'acme database unreachable' });
-    expect(await registry.metrics()).toContain('health_check_status{check="tenant-acme"} 0');
+    expect(await registry.metrics()).toContain('health_check_status{check="tenant-acme",critical="false"} 0');
     // The CLI probes it like any check: its route answers 503, the group's 200 (DEGRADED: the tenant is not critical).
     expect(await probeCli(`${url}/health/checks/tenant-acme`)).toBe(1);
     expect(await probeCli(`${url}/health/groups/tenants`)).toBe(0);

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { HealthLogEntry } from 'nest-vitals';
 
 /** A Nest logger that keeps every line it is given, for assertions about what the app logged. */
 export class CapturingLogger implements LoggerService {
@@ -6,7 +7,14 @@ export class CapturingLogger implements LoggerService {
 
   private keep(level: string, message: unknown, params: unknown[]): void {
     const text = [message, ...params].map((part) =>
-      part instanceof Error ? `${part.message}\n${part.stack ?? ''}` : typeof part === 'string' ? part : JSON.stringify(part),
+      part instanceof Error
+        ? `${part.message}\n${part.stack ?? ''}`
+        : typeof part === 'string'
+          ? part
+          : // Read as Nest's text logger reads it: one logfmt line.
+            part instanceof HealthLogEntry
+            ? part.toString()
+            : JSON.stringify(part),
     );
     this.lines.push(`${level} ${text.join(' ')}`);
   }

@@ -158,7 +158,7 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
     const metrics = this.metrics!;
     const check = redact(name);
     this.initializedChecks.delete(check);
-    metrics.checkStatus.remove({ check });
+    for (const critical of ['true', 'false']) metrics.checkStatus.remove({ check, critical });
     metrics.checkDuration.remove({ check });
     for (const to of CHECK_STATUSES) metrics.transitions.remove({ check, to });
   }
