@@ -12,6 +12,7 @@ export interface SampleConfig {
   cacheTtlMs?: number;
   refreshIntervalMs?: number;
   drainDelayMs?: number;
+  shutdownTimeoutMs?: number;
 }
 
 function optionalInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -35,6 +36,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     cacheTtlMs: optionalInteger(env, 'HEALTH_CACHE_TTL_MS'),
     refreshIntervalMs: optionalInteger(env, 'HEALTH_REFRESH_INTERVAL_MS'),
     drainDelayMs: optionalInteger(env, 'HEALTH_DRAIN_DELAY_MS'),
+    shutdownTimeoutMs: optionalInteger(env, 'HEALTH_SHUTDOWN_TIMEOUT_MS'),
   };
 }
 

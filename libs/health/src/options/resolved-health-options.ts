@@ -11,6 +11,6 @@ export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'servic
   refreshIntervalMs: number;
   failureThreshold: number;
   successThreshold: number;
-  shutdown: { drainDelayMs: number; signals: string[] };
+  shutdown: { drainDelayMs: number; signals: string[]; timeoutMs?: number };
   apiKeys: string[];
 }
