@@ -84,12 +84,13 @@ describe.each(ADAPTERS)('shutdown of a real process on %s', (adapter) => {
     // A keep-alive connection that served one request before the signal, then stays idle.
     const idle: Socket = connect(port, '127.0.0.1');
     let idleReply = '';
-    idle.on('data', (chunk) => (idleReply += chunk));
+    idle.setEncoding('utf8');
+    idle.on('data', (chunk: string) => (idleReply += chunk));
     const idleClosed = new Promise<number>((resolve) => idle.once('close', () => resolve(performance.now())));
     idle.write('GET /notes HTTP/1.1\r\nHost: x\r\n\r\n');
     while (!idleReply.includes('keep-alive')) await sleep(10);
 
-    const slow = fetch(`${url}/slow?ms=1500`).then(async (response) => ({ status: response.status, body: (await response.json()) as unknown }));
+    const slow = fetch(`${url}/slow?ms=1500`).then(async (response) => ({ status: response.status, body: await response.json() }));
     await sleep(100);
     const signalledAt = signal(proc);
     await waitForOutput(proc, /draining for 800 ms/, 2000);

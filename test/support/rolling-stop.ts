@@ -93,7 +93,10 @@ export type KeepAliveClient = 'fetch' | 'agent';
  * `agent` (`http.request` with one shared `http.Agent({ keepAlive: true })`). A request fails on any error or a
  * status other than 200.
  */
-export function keepAliveLoad(url: string, { clients = 20, client = 'fetch' as KeepAliveClient } = {}): { stop: () => Promise<LoadOutcome> } {
+export function keepAliveLoad(
+  url: string,
+  { clients = 20, client = 'fetch' }: { clients?: number; client?: KeepAliveClient } = {},
+): { stop: () => Promise<LoadOutcome> } {
   const outcome: LoadOutcome = { ok: 0, failed: 0, failures: [], closing: 0 };
   const agent = new Agent({ keepAlive: true });
   let running = true;

@@ -38,7 +38,7 @@ export class ShutdownHookTracker {
         ...moduleRef.injectables.values(),
         ...moduleRef.middlewares.values(),
       ];
-      const instances = wrappers.filter((wrapper) => wrapper.isDependencyTreeStatic() && !wrapper.isTransient).map((wrapper) => wrapper.instance as unknown);
+      const instances = wrappers.filter((wrapper) => wrapper.isDependencyTreeStatic() && !wrapper.isTransient).map((wrapper): unknown => wrapper.instance);
       for (const instance of instances) {
         if (instance && typeof instance === 'object' && !skip.has(instance)) this.wrap(instance as HookHost, moduleRef.name);
       }
@@ -52,9 +52,9 @@ export class ShutdownHookTracker {
       const className = (instance as object).constructor?.name || 'anonymous';
       const label = className === moduleName ? `${className}.${hook}()` : `${className}.${hook}() in ${moduleName}`;
       const running = this.running;
-      const tracker = this;
+      const nextCall = () => this.nextCall++;
       const tracked = function (this: unknown, ...args: unknown[]): unknown {
-        const call = tracker.nextCall++;
+        const call = nextCall();
         running.set(call, label);
         try {
           const result: unknown = Reflect.apply(original, this, args);
