@@ -16,7 +16,7 @@ export interface L4Balancer {
 
 /**
  * Starts HAProxy as a child process (`-db`: foreground) with a temporary config: `mode tcp`, `option httpchk GET
- * /health/ready` every 200 ms (fall 1, rise 1). Resolves once a request through it has been answered by each backend's
+ * /health/ready` every 200 ms (fall 1, rise 1; a check times out after 2 s, as a readiness probe's `timeoutSeconds: 2`). Resolves once a request through it has been answered by each backend's
  * port at least once the checks have run.
  */
 export async function startL4Balancer(port: number, backends: number[]): Promise<L4Balancer> {
@@ -32,6 +32,8 @@ export async function startL4Balancer(port: number, backends: number[]): Promise
       '  timeout connect 2s',
       '  timeout client 30s',
       '  timeout server 30s',
+      // Without it the check times out after `inter` (200 ms): a loaded machine would fail healthy backends.
+      '  timeout check 2s',
       'frontend app',
       `  bind 127.0.0.1:${port}`,
       '  default_backend pods',

@@ -26,6 +26,8 @@ const CLIENT_LABELS: Record<Client, string> = {
 interface Trial {
   requests: number;
   failed: number;
+  /** The first few failures (error codes or statuses), for the log. */
+  failures?: string[];
 }
 
 async function startSample(main: string, dir: string, name: string): Promise<{ proc: RunningProcess; port: number }> {
@@ -64,7 +66,7 @@ async function trial(main: string, client: Client): Promise<Trial> {
     const load = keepAliveLoad(url, { clients: CLIENTS, client });
     await stopAfterExit();
     const outcome = await load.stop();
-    return { requests: outcome.ok + outcome.failed, failed: outcome.failed };
+    return { requests: outcome.ok + outcome.failed, failed: outcome.failed, failures: outcome.failures };
   } finally {
     await balancer.stop();
     await Promise.all([a.proc.stop(), b.proc.stop()]);
@@ -77,16 +79,21 @@ export const rollingStopScenario: Scenario = {
   title: 'requests lost in a rolling stop behind HAProxy mode tcp',
   async run({ options, report }) {
     const trials = options.quick ? 1 : 3;
-    const builds: [string, string][] = [['after', process.env.BENCH_SAMPLE_MAIN ?? resolve(BENCH_DIST, '../../../dist/apps/sample/apps/sample/src/main.js')]];
+    const builds: [string, string][] = [
+      ['after', process.env.BENCH_SAMPLE_MAIN ?? resolve(BENCH_DIST, '../../../../dist/apps/sample/apps/sample/src/main.js')],
+    ];
     if (process.env.BENCH_SAMPLE_MAIN_BEFORE) builds.unshift(['before', process.env.BENCH_SAMPLE_MAIN_BEFORE]);
     const rows: string[][] = [];
-    for (const client of ['autocannon', 'fetch', 'agent'] as const) {
+    for (const client of ['agent', 'fetch', 'autocannon'] as const) {
       const row = [CLIENT_LABELS[client]];
       for (const [label, main] of builds) {
         const results: Trial[] = [];
         for (let i = 0; i < trials; i++) {
           results.push(await trial(main, client));
-          log(`rolling-stop ${label} ${client} #${i + 1}: ${results.at(-1)!.failed} failed of ${results.at(-1)!.requests}`);
+          const last = results.at(-1)!;
+          log(
+            `rolling-stop ${label} ${client} #${i + 1}: ${last.failed} failed of ${last.requests}${last.failures?.length ? ` (${last.failures.join(', ')})` : ''}`,
+          );
         }
         const failed = results.reduce((sum, result) => sum + result.failed, 0);
         const requests = results.reduce((sum, result) => sum + result.requests, 0);
