@@ -30,8 +30,14 @@ interface Trial {
   failures?: string[];
 }
 
-async function startSample(main: string, dir: string, name: string): Promise<{ proc: RunningProcess; port: number }> {
-  const port = await benchPort();
+/** Ports of the two instances and the balancer, allocated once and reused by every trial (each trial frees them). */
+interface TrialPorts {
+  a: number;
+  b: number;
+  balancer: number;
+}
+
+async function startSample(main: string, dir: string, name: string, port: number): Promise<{ proc: RunningProcess; port: number }> {
   const proc = startNode([main], {
     PORT: String(port),
     SQLITE_PATH: join(dir, `${name}.sqlite`),
@@ -44,10 +50,10 @@ async function startSample(main: string, dir: string, name: string): Promise<{ p
 }
 
 /** Two instances, HAProxy over them, the load; SIGTERM to the first 2 s in; the load runs until 1 s after it has exited. */
-async function trial(main: string, client: Client): Promise<Trial> {
+async function trial(main: string, client: Client, ports: TrialPorts): Promise<Trial> {
   const dir = mkdtempSync(join(tmpdir(), 'nest-vitals-rolling-'));
-  const [a, b] = await Promise.all([startSample(main, dir, 'a'), startSample(main, dir, 'b')]);
-  const balancer = await startL4Balancer(await benchPort(), [a.port, b.port]);
+  const [a, b] = await Promise.all([startSample(main, dir, 'a', ports.a), startSample(main, dir, 'b', ports.b)]);
+  const balancer = await startL4Balancer(ports.balancer, [a.port, b.port]);
   try {
     const url = `${balancer.url}/notes`;
     const stopAfterExit = async () => {
@@ -84,12 +90,13 @@ export const rollingStopScenario: Scenario = {
     ];
     if (process.env.BENCH_SAMPLE_MAIN_BEFORE) builds.unshift(['before', process.env.BENCH_SAMPLE_MAIN_BEFORE]);
     const rows: string[][] = [];
+    const ports: TrialPorts = { a: await benchPort(), b: await benchPort(), balancer: await benchPort() };
     for (const client of ['agent', 'fetch', 'autocannon'] as const) {
       const row = [CLIENT_LABELS[client]];
       for (const [label, main] of builds) {
         const results: Trial[] = [];
         for (let i = 0; i < trials; i++) {
-          results.push(await trial(main, client));
+          results.push(await trial(main, client, ports));
           const last = results.at(-1)!;
           log(
             `rolling-stop ${label} ${client} #${i + 1}: ${last.failed} failed of ${last.requests}${last.failures?.length ? ` (${last.failures.join(', ')})` : ''}`,

@@ -25,6 +25,7 @@ export class ShutdownHolds {
     }
     const hold = { reason };
     this.holds.add(hold);
+    this.changed?.();
     return () => {
       if (this.holds.delete(hold)) this.changed?.();
     };
