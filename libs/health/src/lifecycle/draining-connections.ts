@@ -42,7 +42,7 @@ export class DrainingConnections {
   /** Called when Nest is about to close the server: closes each connection once it is idle, until the server has closed. */
   closeIdleUntilClosed(): void {
     const server = this.server;
-    if (typeof server?.closeIdleConnections !== 'function') return;
+    if (typeof server?.closeIdleConnections !== 'function' || !server.listening) return;
     const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     sweep.unref();
     server.once('close', () => clearInterval(sweep));
