@@ -159,6 +159,20 @@ describe('deploy/kubernetes', () => {
     expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(30);
   });
 
+  it('bounds the shutdown with shutdown.timeoutMs a few seconds under the grace period, past the drain', () => {
+    const timeoutMs = Number(env.HEALTH_SHUTDOWN_TIMEOUT_MS);
+    const drainDelayMs = Number(env.HEALTH_DRAIN_DELAY_MS);
+    const graceMs = pod.terminationGracePeriodSeconds * 1000;
+    // The sample app reads it into the module's options.
+    expect(healthOptions(readSampleConfig(env)).shutdown).toMatchObject({ timeoutMs, drainDelayMs });
+    expect(timeoutMs).toBeGreaterThan(drainDelayMs);
+    // The app logs what hangs and exits 1 before the kubelet's SIGKILL would cut it off silently.
+    expect(graceMs - timeoutMs).toBeGreaterThanOrEqual(2000);
+    expect(graceMs - timeoutMs).toBeLessThanOrEqual(10_000);
+    // No preStop hook: the app's own drain keeps it serving after SIGTERM.
+    expect(container).not.toHaveProperty('lifecycle');
+  });
+
   it('drains for HEALTH_DRAIN_DELAY_MS on SIGTERM: readiness 503, liveness 200', async () => {
     const drainDelayMs = Number(env.HEALTH_DRAIN_DELAY_MS);
     const dir = mkdtempSync(join(tmpdir(), 'nest-vitals-k8s-drain-'));

@@ -13,6 +13,7 @@ import { heapScenario } from './scenarios/heap.scenario.js';
 import { hungDependencyScenario } from './scenarios/hung-dependency.scenario.js';
 import { probesScenario } from './scenarios/probes.scenario.js';
 import { redisPingsScenario } from './scenarios/redis-pings.scenario.js';
+import { rollingStopScenario } from './scenarios/rolling-stop.scenario.js';
 import { scaleScenario } from './scenarios/scale.scenario.js';
 import { slowChecksScenario } from './scenarios/slow-checks.scenario.js';
 
@@ -26,6 +27,7 @@ const SCENARIOS: Scenario[] = [
   hungDependencyScenario,
   heapScenario,
   bootstrapScenario,
+  rollingStopScenario,
 ];
 
 const options = parseBenchOptions(

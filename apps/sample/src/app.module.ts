@@ -13,7 +13,7 @@ export function healthOptions(config: SampleConfig): HealthModuleOptions {
     apiKey: config.healthApiKey,
     cacheTtlMs: config.cacheTtlMs,
     refreshIntervalMs: config.refreshIntervalMs,
-    shutdown: config.drainDelayMs === undefined ? undefined : { drainDelayMs: config.drainDelayMs },
+    shutdown: { drainDelayMs: config.drainDelayMs, timeoutMs: config.shutdownTimeoutMs },
     database: true,
     memory: { heapUsedMb: { warn: 512, down: 1024 }, rssMb: { warn: 1024, down: 2048 } },
     disk: { path: process.cwd(), warnPercent: 90, downPercent: 98 },

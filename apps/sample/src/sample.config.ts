@@ -16,6 +16,7 @@ export interface SampleConfig {
   grpcPort?: number;
   /** With HEALTH_PORT set, the probes are served on a probe server of their own on that port (and not in the app). */
   healthPort?: number;
+  shutdownTimeoutMs?: number;
 }
 
 function optionalInteger(env: NodeJS.ProcessEnv, name: string, unit = 'milliseconds'): number | undefined {
@@ -41,6 +42,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     drainDelayMs: optionalInteger(env, 'HEALTH_DRAIN_DELAY_MS'),
     grpcPort: optionalInteger(env, 'HEALTH_GRPC_PORT', 'a TCP port'),
     healthPort: optionalInteger(env, 'HEALTH_PORT', 'a TCP port'),
+    shutdownTimeoutMs: optionalInteger(env, 'HEALTH_SHUTDOWN_TIMEOUT_MS'),
   };
 }
 

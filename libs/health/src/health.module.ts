@@ -11,7 +11,10 @@ import { HealthRequestHandler } from './http/health-request.handler.js';
 import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
 import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import { BackgroundRefresh } from './lifecycle/background-refresh.js';
+import { DrainingConnections } from './lifecycle/draining-connections.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { ShutdownHookTracker } from './lifecycle/shutdown-hook-tracker.js';
+import { ShutdownHolds } from './lifecycle/shutdown-holds.js';
 import { ManualProbeState } from './lifecycle/manual-probe-state.js';
 import { StartupGate } from './lifecycle/startup-gate.js';
 import { TransitionLogger } from './logging/transition-logger.js';
@@ -41,6 +44,9 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthExecutor,
     BackgroundRefresh,
     GracefulShutdown,
+    DrainingConnections,
+    ShutdownHolds,
+    ShutdownHookTracker,
     StartupGate,
     ManualProbeState,
     TransitionLogger,

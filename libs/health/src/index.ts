@@ -4,6 +4,7 @@ export { HealthIndicator } from './decorators/health-indicator.decorator.js';
 export { HealthService, type HealthCheckRequest } from './service/health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';
 export { HealthLogEntry, type HealthLogFieldValue } from './logging/health-log-entry.js';
+export type { ShutdownHoldRelease } from './lifecycle/shutdown-holds.js';
 export { HealthOptionsError } from './errors/health-options.error.js';
 export { OptionalPeerError, type OptionalPeerNeed, type OptionalPeerProblem } from './errors/optional-peer.error.js';
 export type { ResolvedHealthOptions } from './options/resolved-health-options.js';

@@ -52,6 +52,13 @@ export interface ShutdownOptions {
   drainDelayMs?: number;
   /** Signals that start the drain (with `app.enableShutdownHooks()`). @default ['SIGTERM'] */
   signals?: string[];
+  /**
+   * Bounds the whole shutdown: this long after the signal, if the process is still shutting down, one
+   * ERROR line names what is pending (shutdown holds, shutdown hooks that have not returned) and the
+   * process exits with code 1. Set it a few seconds under the pod's `terminationGracePeriodSeconds`;
+   * it must exceed `drainDelayMs`. @default undefined (off)
+   */
+  timeoutMs?: number;
 }
 
 /** Prometheus metrics through prom-client. @publicApi */

@@ -96,6 +96,15 @@ describe('resolveHealthOptions defaults', () => {
     expect(resolved).toMatchObject({ timeoutMs: 250, cacheTtlMs: 0, failureThreshold: 3, shutdown: { drainDelayMs: 0, signals: ['SIGTERM'] } });
   });
 
+  it('keeps shutdown.timeoutMs when set, and leaves it off by default', () => {
+    expect(resolveHealthOptions({ shutdown: { drainDelayMs: 10_000, timeoutMs: 25_000 } }).shutdown).toEqual({
+      drainDelayMs: 10_000,
+      signals: ['SIGTERM'],
+      timeoutMs: 25_000,
+    });
+    expect(resolveHealthOptions({}).shutdown).not.toHaveProperty('timeoutMs');
+  });
+
   it('accepts undefined values as "not set"', () => {
     expect(resolveHealthOptions({ timeoutMs: undefined, cacheTtlMs: undefined }).timeoutMs).toBe(1000);
   });
@@ -154,6 +163,15 @@ describe('resolveHealthOptions validation', () => {
     [{ shutdown: { signals: ['TERM'] } }, '"shutdown.signals[0]" must be a signal name such as "SIGTERM"; got "TERM"'],
     [{ shutdown: { signals: [] } }, '"shutdown.signals" must be a non-empty array; got an array ([])'],
     [{ shutdown: { signals: ['SIGTERM', 'SIGTERM'] } }, '"shutdown.signals" must not repeat a value; got an array (["SIGTERM","SIGTERM"])'],
+    [{ shutdown: { timeoutMs: 0 } }, '"shutdown.timeoutMs" must be an integer from 1 to 2147483647 (milliseconds); got number 0'],
+    [
+      { shutdown: { timeoutMs: 4000 } },
+      '"shutdown.timeoutMs" must be greater than "shutdown.drainDelayMs" (5000 ms), or every shutdown would time out; got 4000',
+    ],
+    [
+      { shutdown: { drainDelayMs: 3000, timeoutMs: 3000 } },
+      '"shutdown.timeoutMs" must be greater than "shutdown.drainDelayMs" (3000 ms), or every shutdown would time out; got 3000',
+    ],
     [{ isGlobal: 'yes' }, '"isGlobal" must be true or false; got "yes"'],
   ])('rejects %p', (options, expected) => {
     expect(problemsOf(options)).toEqual([expected]);

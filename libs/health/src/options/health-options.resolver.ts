@@ -30,6 +30,7 @@ export function resolveHealthOptions(options: HealthModuleOptions | undefined): 
     shutdown: {
       drainDelayMs: input.shutdown?.drainDelayMs ?? defaults.shutdown.drainDelayMs,
       signals: input.shutdown?.signals ?? [...defaults.shutdown.signals],
+      ...(input.shutdown?.timeoutMs === undefined ? {} : { timeoutMs: input.shutdown.timeoutMs }),
     },
     apiKeys: apiKey === undefined ? [] : Array.isArray(apiKey) ? apiKey : [apiKey],
   };

@@ -17,6 +17,7 @@ import type { RemoteIndicatorOptions } from '../interfaces/indicator-options/rem
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
+import { HEALTH_DEFAULTS } from './health-options.defaults.js';
 import {
   describeValue,
   arrayOf,
@@ -229,6 +230,13 @@ const promRegistry: OptionRule = (value, path) => {
  * The extras (`isGlobal`, `path`, `openapi`, `server`) are read when the module is defined and stripped from the
  * options; they are validated with the same rules. `decorators` is checked where it is read.
  */
+/** `shutdown.timeoutMs` must leave room for the drain, or every shutdown would end in exit code 1. */
+function shutdownTimeoutAfterDrain(value: Record<string, unknown>, path: string): string[] {
+  const { timeoutMs, drainDelayMs = HEALTH_DEFAULTS.shutdown.drainDelayMs } = value;
+  if (typeof timeoutMs !== 'number' || typeof drainDelayMs !== 'number' || timeoutMs > drainDelayMs) return [];
+  return [`"${path}.timeoutMs" must be greater than "${path}.drainDelayMs" (${drainDelayMs} ms), or every shutdown would time out; got ${timeoutMs}`];
+}
+
 type ValidatedOptions = HealthModuleOptions & Omit<HealthModuleExtras, 'decorators'>;
 
 export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()({
@@ -242,10 +250,14 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
   apiKey: either('a non-empty string or a non-empty array of non-empty strings', nonEmptyString, arrayOf(nonEmptyString, { nonEmpty: true })),
   authorize: func,
   ...builtinFields,
-  shutdown: shapeOf<ShutdownOptions>()({
-    drainDelayMs: integer(0, MAX_TIMER_MS, 'milliseconds'),
-    signals: arrayOf(matching(/^SIG[A-Z0-9]+$/, 'a signal name such as "SIGTERM"'), { nonEmpty: true, unique: true }),
-  }),
+  shutdown: shapeOf<ShutdownOptions>()(
+    {
+      drainDelayMs: integer(0, MAX_TIMER_MS, 'milliseconds'),
+      signals: arrayOf(matching(/^SIG[A-Z0-9]+$/, 'a signal name such as "SIGTERM"'), { nonEmpty: true, unique: true }),
+      timeoutMs: integer(1, MAX_TIMER_MS, 'milliseconds'),
+    },
+    shutdownTimeoutAfterDrain,
+  ),
   metrics: (value, path) =>
     typeof value === 'boolean'
       ? []

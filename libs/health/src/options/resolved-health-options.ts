@@ -12,6 +12,6 @@ export interface ResolvedHealthOptions extends Omit<HealthModuleOptions, 'servic
   failureThreshold: number;
   successThreshold: number;
   slowCheckMs: number;
-  shutdown: { drainDelayMs: number; signals: string[] };
+  shutdown: { drainDelayMs: number; signals: string[]; timeoutMs?: number };
   apiKeys: string[];
 }

@@ -8,6 +8,7 @@ import type { HealthIndicatorCheck, HealthIndicatorOptions } from '../interfaces
 import type { HealthCheckResult, HealthReport, HealthStatus, ProbeSelector, ServiceInfo } from '../interfaces/health-status.interface.js';
 import { GracefulShutdown } from '../lifecycle/graceful-shutdown.js';
 import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
+import { ShutdownHolds, type ShutdownHoldRelease } from '../lifecycle/shutdown-holds.js';
 import { StartupGate } from '../lifecycle/startup-gate.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
@@ -43,6 +44,7 @@ export class HealthService {
     private readonly manual: ManualProbeState,
     private readonly shutdown: GracefulShutdown,
     private readonly events: HealthEvents,
+    private readonly holds: ShutdownHolds,
   ) {
     this.changes$ = events.changes$.asObservable();
   }
@@ -111,6 +113,18 @@ export class HealthService {
   /** `broken` turns liveness DOWN (503), so Kubernetes restarts the pod, until set back to `correct`. */
   setLiveness(state: 'correct' | 'broken', reason?: string): void {
     this.manual.setLiveness(state, reason);
+  }
+
+  /**
+   * Holds the shutdown for work that must finish (a job in progress, a flush): after the drain delay,
+   * shutdown waits until every hold is released. While it waits, the full report's and readiness'
+   * reason and the log name each hold (`waiting for 2 holds: "import job 42", "flush metrics"`);
+   * `shutdown.timeoutMs` bounds the wait. Returns `release()`, which may be called more than once.
+   *
+   * @example const release = health.holdShutdown(`import job ${job.id}`); try { await job.run(); } finally { release(); }
+   */
+  holdShutdown(reason: string): ShutdownHoldRelease {
+    return this.holds.hold(reason);
   }
 
   serviceInfo(): ServiceInfo {
