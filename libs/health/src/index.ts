@@ -43,4 +43,10 @@ export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicator
 export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicators/disk/disk.indicator.js';
 export { MemoryHealthIndicator, type MemoryHealthIndicatorConfig } from './indicators/memory/memory.indicator.js';
 export { EventLoopHealthIndicator, type EventLoopHealthIndicatorConfig } from './indicators/event-loop/event-loop.indicator.js';
+export type { MicroservicesIndicatorOptions } from './interfaces/indicator-options/microservices-indicator.options.js';
+export {
+  TransportStatusHealthIndicator,
+  type TransportStatusHealthIndicatorConfig,
+  type TransportStatusSource,
+} from './indicators/microservices/transport-status.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

@@ -24,6 +24,7 @@ import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/d
 import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
 import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/event-loop-indicator.options.js';
 import type { MemoryIndicatorOptions } from '../interfaces/indicator-options/memory-indicator.options.js';
+import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
@@ -34,6 +35,8 @@ import { DiskHealthIndicator } from './disk/disk.indicator.js';
 import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
+import { findTransports } from './microservices/transport-finder.js';
+import { TransportStatusHealthIndicator } from './microservices/transport-status.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
@@ -131,6 +134,39 @@ const http: BuiltinKind<BuiltinIndicator[]> = {
   register: (entries) => entries,
 };
 
+/** The `microservices` checks of one app: created at module init, unsubscribed at shutdown. */
+class MicroserviceWatches {
+  readonly indicators: TransportStatusHealthIndicator[] = [];
+  constructor(readonly section: MicroservicesIndicatorOptions) {}
+  onApplicationShutdown(): void {
+    for (const indicator of this.indicators) indicator.onApplicationShutdown();
+  }
+}
+
+const microservices: BuiltinKind<MicroserviceWatches> = {
+  token: Symbol('nest-vitals:builtin:microservices'),
+  create: (options) => {
+    const section = sectionOf(options.microservices);
+    return section ? new MicroserviceWatches(section) : null;
+  },
+  // The servers and clients exist once the app is created (servers are registered as RPC targets by Nest).
+  register: (watches, _options, moduleRef) => {
+    const { section } = watches;
+    const found = findTransports(moduleRef, { servers: section.servers ?? true, clients: section.clients ?? true });
+    if (found.length === 0) {
+      throw new HealthOptionsError([
+        `"microservices" is switched on, but the app has no transport server (createMicroservice, or connectMicroservice before init) with a status stream${section.clients === false ? '' : ' and no ClientProxy provider (ClientsModule)'}; gRPC servers and clients report no status and are not checked`,
+      ]);
+    }
+    return found.map(({ name, transport, role, source }) => {
+      const indicator = new TransportStatusHealthIndicator({ source, transport, role });
+      watches.indicators.push(indicator);
+      // The check only reads a state the status stream keeps current: a cached result would only delay a change.
+      return entry(indicator, name, { cacheTtlMs: 0, ...section }, `HealthModule.forRoot({ microservices }) for the ${transport} ${role} "${name}"`);
+    });
+  },
+};
+
 /** A kind with its value type erased, so that kinds of different values fit in one list. */
 function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
   return {
@@ -147,6 +183,7 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(http),
   erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
   erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
+  erased(microservices),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
 ];
 

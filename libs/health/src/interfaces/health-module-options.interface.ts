@@ -1,6 +1,7 @@
 import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
 import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
+import type { MicroservicesIndicatorOptions } from './indicator-options/microservices-indicator.options.js';
 import type { RedisIndicatorOptions } from './indicator-options/redis-indicator.options.js';
 import type { HttpIndicatorOptions } from './indicator-options/http-indicator.options.js';
 import type { DiskIndicatorOptions } from './indicator-options/disk-indicator.options.js';
@@ -78,6 +79,8 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   disk?: boolean | DiskIndicatorOptions;
   memory?: boolean | MemoryIndicatorOptions;
   eventLoop?: boolean | EventLoopIndicatorOptions;
+  /** Check the app's transport servers and `ClientProxy` clients by the status Nest emits, one check each. */
+  microservices?: boolean | MicroservicesIndicatorOptions;
   shutdown?: ShutdownOptions;
   /**
    * Prometheus metrics (`health_check_status`, `health_check_duration_seconds`, `health_status`,

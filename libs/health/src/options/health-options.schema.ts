@@ -12,6 +12,7 @@ import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/
 import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-indicator.options.js';
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import {
   describeValue,
@@ -89,7 +90,7 @@ const enabledOr =
 const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
-const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop'>> = {
+const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'microservices'>> = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
@@ -148,6 +149,13 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
         windowMs: integer(100, 600_000, 'milliseconds'),
       },
       warnNotAboveDown('warnMs', 'downMs'),
+    ),
+  ),
+  microservices: enabledOr(
+    shapeOf<MicroservicesIndicatorOptions>()({ ...indicatorFields, servers: boolean, clients: boolean }, (value, path) =>
+      value.servers === false && value.clients === false
+        ? [`"${path}" checks nothing with both "servers" and "clients" false; set one to true or remove "${path}"`]
+        : [],
     ),
   ),
 };
