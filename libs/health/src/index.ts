@@ -49,4 +49,6 @@ export {
   type TransportStatusHealthIndicatorConfig,
   type TransportStatusSource,
 } from './indicators/microservices/transport-status.indicator.js';
+export type { RabbitMqIndicatorOptions } from './interfaces/indicator-options/rabbitmq-indicator.options.js';
+export { RabbitMqHealthIndicator, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

@@ -26,6 +26,7 @@ import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/
 import type { MemoryIndicatorOptions } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
@@ -38,6 +39,7 @@ import { MemoryHealthIndicator } from './memory/memory.indicator.js';
 import { findTransports } from './microservices/transport-finder.js';
 import { TransportStatusHealthIndicator } from './microservices/transport-status.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
+import { RabbitMqHealthIndicator } from './rabbitmq/rabbitmq.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
 export interface BuiltinIndicator {
@@ -89,6 +91,26 @@ function singleKind<S extends HealthIndicatorOptions, T extends HealthIndicatorC
       return section ? create(section) : null;
     },
     register: (instance, options) => [entry(instance, name, sectionIn(options)!, `HealthModule.forRoot({ ${option} })`)],
+  };
+}
+
+/** A kind with one indicator of its own connection, named by the section's `name` or a default. */
+function connectionKind<S extends HealthIndicatorOptions & { name?: string }, T extends HealthIndicatorCheck>(
+  option: Extract<keyof ResolvedHealthOptions, string>,
+  defaultName: string,
+  create: (section: S) => T,
+): BuiltinKind<T> {
+  const sectionIn = (options: ResolvedHealthOptions) => options[option] as S | undefined;
+  return {
+    token: Symbol(`nest-vitals:builtin:${option}`),
+    create: (options) => {
+      const section = sectionIn(options);
+      return section ? create(section) : null;
+    },
+    register: (instance, options) => {
+      const section = sectionIn(options)!;
+      return [entry(instance, section.name ?? defaultName, section, `HealthModule.forRoot({ ${option} })`)];
+    },
   };
 }
 
@@ -184,6 +206,9 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
   erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
   erased(microservices),
+  erased(
+    connectionKind('rabbitmq', BUILTIN_DEFAULTS.rabbitmqCheckName, (section: RabbitMqIndicatorOptions) => new RabbitMqHealthIndicator({ url: section.url })),
+  ),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
 ];
 

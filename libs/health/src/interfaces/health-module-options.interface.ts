@@ -2,6 +2,7 @@ import type { IndicatorExecutionOptions } from './health-indicator.interface.js'
 import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from './indicator-options/microservices-indicator.options.js';
+import type { RabbitMqIndicatorOptions } from './indicator-options/rabbitmq-indicator.options.js';
 import type { RedisIndicatorOptions } from './indicator-options/redis-indicator.options.js';
 import type { HttpIndicatorOptions } from './indicator-options/http-indicator.options.js';
 import type { DiskIndicatorOptions } from './indicator-options/disk-indicator.options.js';
@@ -81,6 +82,8 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   eventLoop?: boolean | EventLoopIndicatorOptions;
   /** Check the app's transport servers and `ClientProxy` clients by the status Nest emits, one check each. */
   microservices?: boolean | MicroservicesIndicatorOptions;
+  /** Check RabbitMQ over one AMQP connection of the indicator's own. */
+  rabbitmq?: RabbitMqIndicatorOptions;
   shutdown?: ShutdownOptions;
   /**
    * Prometheus metrics (`health_check_status`, `health_check_duration_seconds`, `health_status`,

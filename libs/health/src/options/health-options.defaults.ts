@@ -30,4 +30,13 @@ export const BUILTIN_DEFAULTS = {
   eventLoopWindowMs: 10_000,
   dataSourceName: 'default',
   httpMethod: 'GET',
+  rabbitmqCheckName: 'rabbitmq',
+  natsCheckName: 'nats',
+  mqttCheckName: 'mqtt',
+  /** Name of the indicator's own broker connections (AMQP `connection_name`, NATS `name`, MQTT client id prefix). */
+  brokerConnectionName: 'nest-vitals-health',
+  /** AMQP heartbeat of the `rabbitmq` connection: a silent broker is noticed after about two of them. */
+  brokerHeartbeatSeconds: 5,
+  /** Reopening a lost broker connection: the first wait, doubled on each failure up to `max`. */
+  brokerReconnectMs: { first: 100, max: 2000 },
 } as const;

@@ -12,6 +12,7 @@ import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/
 import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-indicator.options.js';
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import {
@@ -81,6 +82,9 @@ const url =
     return protocols.includes(parsed.protocol.replace(/:$/, '')) ? [] : [`"${path}" must be ${accepted}; got protocol "${parsed.protocol.replace(/:$/, '')}"`];
   };
 
+/** A broker section needs its `url`. */
+const requiredUrl = (value: Record<string, unknown>, path: string): string[] => (value.url === undefined ? [`"${path}.url" is required`] : []);
+
 /** `true`, or an options object for a built-in indicator. */
 const enabledOr =
   (rule: OptionRule): OptionRule =>
@@ -90,7 +94,7 @@ const enabledOr =
 const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
-const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'microservices'>> = {
+const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'microservices' | 'rabbitmq'>> = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
@@ -158,6 +162,7 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
         : [],
     ),
   ),
+  rabbitmq: shapeOf<RabbitMqIndicatorOptions>()({ ...indicatorFields, name: checkName, url: url(['amqp', 'amqps']) }, requiredUrl),
 };
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');
