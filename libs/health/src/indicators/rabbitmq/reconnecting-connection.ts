@@ -3,8 +3,8 @@ import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 
 /** What `open` gets: report the loss of this connection, or an error on it (the reason of the next loss). */
 export interface ConnectionEvents {
-  lost(error?: unknown): void;
-  failed(error: unknown): void;
+  lost: (error?: unknown) => void;
+  failed: (error: unknown) => void;
 }
 
 /**
