@@ -4,6 +4,9 @@ import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
 import { bootstrapError, startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { RabbitMqProxy, SHARED_RABBITMQ } from './support/rabbitmq.js';
+import { NatsServerProcess } from './support/nats-server.js';
+import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { connect as connectNats } from '@nats-io/transport-node';
 import { eventually, getCheck, getReport } from './support/report.js';
 
 const TIMEOUT_MS = 500;
@@ -128,5 +131,143 @@ describe('rabbitmq: { url }', () => {
     const wrong = (await bootstrapError({ imports: [HealthModule.forRoot({ rabbitmq: { url: 'http://guest:hidden-pw@localhost' } })] })).message;
     expect(wrong).toContain('"rabbitmq.url" must be a URL with protocol amqp or amqps; got protocol "http"');
     expect(wrong).not.toContain('hidden-pw');
+  });
+});
+
+describe('nats: { url, jetstream }', () => {
+  it('UP over one connection; DOWN within the timeout when the server is gone or frozen; UP again by itself; no leaked connection', async () => {
+    const server = await NatsServerProcess.create();
+    cleanups.push(() => server.remove());
+    await server.start();
+    const url = await start({ nats: { url: server.url } });
+
+    const up = await eventually(
+      () => getCheck(url, 'nats'),
+      (check) => check.status === 'UP',
+      10_000,
+    );
+    expect(up.data).toEqual({ responseTimeMs: expect.any(Number) });
+    for (let run = 0; run < 5; run++) expect((await getCheck(url, 'nats')).status).toBe('UP');
+    expect((await server.connections()).map((connection) => connection.name)).toEqual(['nest-vitals-health']);
+
+    await server.stop();
+    const stopped = await eventually(
+      () => getCheck(url, 'nats'),
+      (check) => check.status === 'DOWN',
+      5000,
+      20,
+    );
+    expect(stopped.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    expect(stopped.error).toMatch(/^not connected to NATS for \d+\.\d s, reconnecting/);
+    expect(stopped.data).toEqual({ downForMs: expect.any(Number) });
+
+    await server.start();
+    await eventually(
+      () => getCheck(url, 'nats'),
+      (check) => check.status === 'UP',
+      15_000,
+    );
+    expect((await server.connections()).map((connection) => connection.name)).toEqual(['nest-vitals-health']);
+
+    server.pause();
+    const frozen = await getCheck(url, 'nats');
+    expect(frozen).toMatchObject({ status: 'DOWN', error: `timed out after ${TIMEOUT_MS} ms` });
+    expect(frozen.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    server.resume();
+    await eventually(
+      () => getCheck(url, 'nats'),
+      (check) => check.status === 'UP',
+      30_000,
+    );
+    await eventually(
+      () => server.connections(),
+      (connections) => connections.length === 1,
+      15_000,
+      200,
+    );
+
+    await stopApp();
+    await eventually(
+      () => server.connections(),
+      (connections) => connections.length === 0,
+      10_000,
+      100,
+    );
+  }, 120_000);
+
+  it('JetStream consumer lag: UP, DEGRADED at warn, DOWN at down; a token in the URL appears nowhere', async () => {
+    const token = 'nats-t0ken-s3cr3t';
+    const server = await NatsServerProcess.create(['--auth', token]);
+    cleanups.push(() => server.remove());
+    await server.start();
+    const producer = await connectNats({ servers: server.url, token, name: 'producer' });
+    cleanups.push(() => producer.close());
+    const jsm = await jetstreamManager(producer);
+    await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
+    await jsm.consumers.add('ORDERS', { durable_name: 'worker', ack_policy: AckPolicy.Explicit });
+    const js = jsm.jetstream();
+    const publish = async (count: number) => {
+      for (let index = 0; index < count; index++) await js.publish('orders.created', `order ${index}`);
+    };
+
+    const capture = new OutputCapture().start();
+    const seen: string[] = [];
+    try {
+      const url = await start(
+        { nats: { url: `nats://${token}@127.0.0.1:${server.port}`, jetstream: { stream: 'ORDERS', consumer: 'worker', lag: { warn: 3, down: 6 } } } },
+        capture.logger,
+      );
+      await publish(2);
+      const up = await eventually(
+        () => getCheck(url, 'nats'),
+        (check) => check.status === 'UP',
+        10_000,
+      );
+      expect(up.data).toEqual({ responseTimeMs: expect.any(Number), stream: 'ORDERS', consumer: 'worker', pending: 2, ackPending: 0, lag: 2 });
+      seen.push(up.raw);
+
+      // Delivered, not acknowledged: still lag.
+      const consumer = await js.consumers.get('ORDERS', 'worker');
+      const fetched = await consumer.fetch({ max_messages: 1, expires: 2000 });
+      for await (const message of fetched) expect(message.subject).toBe('orders.created');
+      await publish(1);
+      const degraded = await getCheck(url, 'nats');
+      expect(degraded).toMatchObject({ status: 'DEGRADED', data: { pending: 2, ackPending: 1, lag: 3 } });
+      expect(degraded.message).toBe('consumer lag 3 messages reached the warn threshold of 3 messages');
+      seen.push(degraded.raw);
+
+      await publish(3);
+      const down = await getCheck(url, 'nats');
+      expect(down).toMatchObject({ status: 'DOWN', data: { lag: 6 } });
+      expect(down.error).toBe('consumer lag 6 messages reached the down threshold of 6 messages');
+      seen.push(down.raw, (await getReport(url)).raw);
+      await stopApp();
+
+      // A wrong token: refused, and neither token is shown.
+      const wrong = 'wrong-t0ken-s3cr3t';
+      const refusedUrl = await start({ nats: { url: `nats://${wrong}@127.0.0.1:${server.port}` } }, capture.logger);
+      const refused = await eventually(
+        () => getCheck(refusedUrl, 'nats'),
+        (check) => check.status === 'DOWN' && /authorization/i.test(check.error ?? ''),
+        10_000,
+      );
+      seen.push(refused.raw);
+      await stopApp();
+      expectNoSecret([token, wrong], { responses: seen, logs: capture.lines() });
+    } finally {
+      capture.stop();
+    }
+  }, 60_000);
+
+  it('stops bootstrap on wrong options, naming them', async () => {
+    const noConsumer = { nats: { url: 'nats://127.0.0.1:4222', jetstream: { stream: 'ORDERS' } } } as unknown as HealthModuleOptions;
+    expect((await bootstrapError({ imports: [HealthModule.forRoot(noConsumer)] })).message).toContain('"nats.jetstream.consumer" is required');
+    const inverted = { nats: { url: 'nats://127.0.0.1:4222', jetstream: { stream: 'S', consumer: 'C', lag: { warn: 10, down: 5 } } } };
+    expect((await bootstrapError({ imports: [HealthModule.forRoot(inverted)] })).message).toContain(
+      '"nats.jetstream.lag.warn" (10) must not be above "nats.jetstream.lag.down" (5)',
+    );
+    expect((await bootstrapError({ imports: [HealthModule.forRoot({ nats: { url: 'redis://127.0.0.1' } })] })).message).toContain(
+      '"nats.url" must be a URL with protocol nats or tls; got protocol "redis"',
+    );
   });
 });

@@ -51,4 +51,6 @@ export {
 } from './indicators/microservices/transport-status.indicator.js';
 export type { RabbitMqIndicatorOptions } from './interfaces/indicator-options/rabbitmq-indicator.options.js';
 export { RabbitMqHealthIndicator, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
+export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from './interfaces/indicator-options/nats-indicator.options.js';
+export { NatsHealthIndicator, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

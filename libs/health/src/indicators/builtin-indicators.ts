@@ -27,6 +27,7 @@ import type { MemoryIndicatorOptions } from '../interfaces/indicator-options/mem
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
+import type { NatsIndicatorOptions } from '../interfaces/indicator-options/nats-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
@@ -40,6 +41,7 @@ import { findTransports } from './microservices/transport-finder.js';
 import { TransportStatusHealthIndicator } from './microservices/transport-status.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 import { RabbitMqHealthIndicator } from './rabbitmq/rabbitmq.indicator.js';
+import { NatsHealthIndicator } from './nats/nats.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
 export interface BuiltinIndicator {
@@ -208,6 +210,13 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(microservices),
   erased(
     connectionKind('rabbitmq', BUILTIN_DEFAULTS.rabbitmqCheckName, (section: RabbitMqIndicatorOptions) => new RabbitMqHealthIndicator({ url: section.url })),
+  ),
+  erased(
+    connectionKind(
+      'nats',
+      BUILTIN_DEFAULTS.natsCheckName,
+      (section: NatsIndicatorOptions) => new NatsHealthIndicator({ url: section.url, jetstream: section.jetstream }),
+    ),
   ),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
 ];

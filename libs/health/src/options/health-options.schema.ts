@@ -12,6 +12,7 @@ import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/
 import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-indicator.options.js';
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from '../interfaces/indicator-options/nats-indicator.options.js';
 import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
@@ -94,7 +95,9 @@ const enabledOr =
 const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
-const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'microservices' | 'rabbitmq'>> = {
+const builtinFields: RulesFor<
+  Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'microservices' | 'rabbitmq' | 'nats'>
+> = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
@@ -163,6 +166,25 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
     ),
   ),
   rabbitmq: shapeOf<RabbitMqIndicatorOptions>()({ ...indicatorFields, name: checkName, url: url(['amqp', 'amqps']) }, requiredUrl),
+  nats: shapeOf<NatsIndicatorOptions>()(
+    {
+      ...indicatorFields,
+      name: checkName,
+      url: url(['nats', 'tls']),
+      jetstream: shapeOf<NatsJetStreamOptions>()(
+        {
+          stream: nonEmptyString,
+          consumer: nonEmptyString,
+          lag: shapeOf<NatsLagThreshold>()(
+            { warn: integer(0, undefined, 'messages'), down: integer(0, undefined, 'messages') },
+            warnNotAboveDown('warn', 'down'),
+          ),
+        },
+        (value, path) => (['stream', 'consumer'] as const).flatMap((key) => (value[key] === undefined ? [`"${path}.${key}" is required`] : [])),
+      ),
+    },
+    requiredUrl,
+  ),
 };
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');

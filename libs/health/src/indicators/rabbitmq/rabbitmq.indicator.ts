@@ -6,7 +6,7 @@ import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/
 import type { RabbitMqIndicatorOptions } from '../../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { ReconnectingConnection } from './reconnecting-connection.js';
+import { ReconnectingConnection } from '../reconnecting-connection.js';
 
 /** What a `RabbitMqHealthIndicator` is built with. @publicApi */
 export type RabbitMqHealthIndicatorConfig = Pick<RabbitMqIndicatorOptions, 'url'>;

@@ -1,15 +1,21 @@
-import { describeError } from '../../execution/check-outcome.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { describeError } from '../execution/check-outcome.js';
+import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 
-/** What `open` gets: report the loss of this connection, or an error on it (the reason of the next loss). */
+/**
+ * What `open` gets: report the loss of this connection for good (it is reopened), an error on it (the reason of
+ * the next loss), or, for a client that reconnects by itself, a disconnect and the reconnect that ends it.
+ */
 export interface ConnectionEvents {
   lost: (error?: unknown) => void;
   failed: (error: unknown) => void;
+  disconnected: (error?: unknown) => void;
+  reconnected: () => void;
 }
 
 /**
- * One long-lived connection to a broker whose client does not reconnect by itself: opened by `start()`,
- * reopened after a loss (backoff from 100 ms to 2 s), closed by `stop()`. Knows since when it is down and why.
+ * One long-lived connection to a broker: opened by `start()` (retried until it opens, backoff from 100 ms to 2 s),
+ * reopened after a loss, closed by `stop()`. A client that reconnects by itself reports its disconnects instead
+ * (`disconnected` / `reconnected`). Knows since when the connection is unusable and why.
  */
 export class ReconnectingConnection<T> {
   private connection?: T;
@@ -20,6 +26,8 @@ export class ReconnectingConnection<T> {
   /** Since when there is no connection (from `start()` until the first one is open, then from each loss). */
   private downSince = Date.now();
   private opening = false;
+  /** The client is reconnecting by itself: the connection exists but is not usable. */
+  private suspended = false;
 
   constructor(
     private readonly config: {
@@ -46,6 +54,17 @@ export class ReconnectingConnection<T> {
         if (mine === undefined) lostEarly = true;
         else if (this.connection === mine) this.onLost();
       },
+      disconnected: (error) => {
+        if (error) this.lastError = describeError(error);
+        if (mine !== undefined && this.connection !== mine) return;
+        if (!this.suspended) this.downSince = Date.now();
+        this.suspended = true;
+      },
+      reconnected: () => {
+        if (mine !== undefined && this.connection !== mine) return;
+        this.suspended = false;
+        this.lastError = undefined;
+      },
     };
     this.config.open(events).then(
       (connection) => {
@@ -55,7 +74,7 @@ export class ReconnectingConnection<T> {
         if (lostEarly) return this.retry();
         this.connection = connection;
         this.attempt = 0;
-        this.lastError = undefined;
+        if (!this.suspended) this.lastError = undefined;
       },
       (error: unknown) => {
         this.opening = false;
@@ -75,13 +94,13 @@ export class ReconnectingConnection<T> {
 
   /** The open connection; throws, saying since when and why, while there is none. */
   current(): T {
-    if (this.connection) return this.connection;
+    if (this.connection && !this.suspended) return this.connection;
     throw new Error(this.downMessage());
   }
 
   /** The data of a DOWN result: the reason, and how long the connection has been gone when it is. */
   downData(error: unknown): { message: string; downForMs?: number } {
-    if (this.connection) return { message: describeError(error) };
+    if (this.connection && !this.suspended) return { message: describeError(error) };
     return { message: this.downMessage(), downForMs: Date.now() - this.downSince };
   }
 
@@ -93,6 +112,7 @@ export class ReconnectingConnection<T> {
 
   private onLost(): void {
     this.connection = undefined;
+    this.suspended = false;
     this.downSince = Date.now();
     this.retry();
   }
