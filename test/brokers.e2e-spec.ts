@@ -5,6 +5,12 @@ import { bootstrapError, startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { RabbitMqProxy, SHARED_RABBITMQ } from './support/rabbitmq.js';
 import { NatsServerProcess } from './support/nats-server.js';
+import { MosquittoProcess } from './support/mosquitto.js';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { connect as connectNats } from '@nats-io/transport-node';
 import { eventually, getCheck, getReport } from './support/report.js';
@@ -269,5 +275,112 @@ describe('nats: { url, jetstream }', () => {
     expect((await bootstrapError({ imports: [HealthModule.forRoot({ nats: { url: 'redis://127.0.0.1' } })] })).message).toContain(
       '"nats.url" must be a URL with protocol nats or tls; got protocol "redis"',
     );
+  });
+});
+
+describe('mqtt: { url }', () => {
+  it('UP over one connection; DOWN within the timeout when the broker is gone or frozen; UP again by itself; no leaked connection', async () => {
+    const broker = await MosquittoProcess.create();
+    cleanups.push(() => broker.remove());
+    await broker.start();
+    const url = await start({ mqtt: { url: broker.url } });
+
+    const up = await eventually(
+      () => getCheck(url, 'mqtt'),
+      (check) => check.status === 'UP',
+      10_000,
+    );
+    expect(up.data).toEqual({ responseTimeMs: expect.any(Number) });
+    for (let run = 0; run < 5; run++) expect((await getCheck(url, 'mqtt')).status).toBe('UP');
+    expect(await broker.connectedClients()).toBe(1);
+
+    await broker.stop();
+    const stopped = await eventually(
+      () => getCheck(url, 'mqtt'),
+      (check) => check.status === 'DOWN',
+      5000,
+      20,
+    );
+    expect(stopped.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    expect(stopped.error).toMatch(/^not connected to MQTT broker for \d+\.\d s, reconnecting/);
+    expect(stopped.data).toEqual({ downForMs: expect.any(Number) });
+
+    await broker.start();
+    await eventually(
+      () => getCheck(url, 'mqtt'),
+      (check) => check.status === 'UP',
+      15_000,
+    );
+    expect(await broker.connectedClients()).toBe(1);
+
+    broker.pause();
+    const frozen = await getCheck(url, 'mqtt');
+    expect(frozen).toMatchObject({ status: 'DOWN', error: `timed out after ${TIMEOUT_MS} ms` });
+    expect(frozen.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    broker.resume();
+    await eventually(
+      () => getCheck(url, 'mqtt'),
+      (check) => check.status === 'UP',
+      30_000,
+    );
+    await eventually(
+      () => broker.connectedClients(),
+      (count) => count === 1,
+      15_000,
+      200,
+    );
+
+    await stopApp();
+    await eventually(
+      () => broker.connectedClients(),
+      (count) => count === 0,
+      10_000,
+      100,
+    );
+  }, 120_000);
+
+  it('with a password: UP; a wrong one is DOWN "Not authorized"; neither password appears anywhere', async () => {
+    const password = 'mqtt-pa55-s3cr3t';
+    const wrong = 'mqtt-wr0ng-s3cr3t';
+    const dir = await mkdtemp(join(tmpdir(), 'nest-vitals-mqtt-auth-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await promisify(execFile)('mosquitto_passwd', ['-b', '-c', join(dir, 'passwords'), 'health', password]);
+    // mosquitto started as root reads its files as the user "mosquitto".
+    await chmod(dir, 0o755);
+    await chmod(join(dir, 'passwords'), 0o644);
+    const broker = await MosquittoProcess.create(['allow_anonymous false', `password_file ${join(dir, 'passwords')}`]);
+    cleanups.push(() => broker.remove());
+    await broker.start();
+
+    const capture = new OutputCapture().start();
+    const seen: string[] = [];
+    try {
+      const url = await start({ mqtt: { url: `mqtt://health:${password}@127.0.0.1:${broker.port}` } }, capture.logger);
+      const up = await eventually(
+        () => getCheck(url, 'mqtt'),
+        (check) => check.status === 'UP',
+        10_000,
+      );
+      seen.push(up.raw, (await getReport(url)).raw);
+      await stopApp();
+
+      const refusedUrl = await start({ mqtt: { url: `mqtt://health:${wrong}@127.0.0.1:${broker.port}`, name: 'telemetry' } }, capture.logger);
+      const refused = await eventually(
+        () => getCheck(refusedUrl, 'telemetry'),
+        (check) => check.status === 'DOWN' && /not authori[sz]ed/i.test(check.error ?? ''),
+        10_000,
+      );
+      seen.push(refused.raw, (await getReport(refusedUrl)).raw);
+      await stopApp();
+      expectNoSecret([password, wrong], { responses: seen, logs: capture.lines() });
+    } finally {
+      capture.stop();
+    }
+  }, 60_000);
+
+  it('stops bootstrap on a wrong url, naming the option', async () => {
+    const wrong = (await bootstrapError({ imports: [HealthModule.forRoot({ mqtt: { url: 'amqp://u:hidden-pw@localhost' } })] })).message;
+    expect(wrong).toContain('"mqtt.url" must be a URL with protocol mqtt or mqtts or ws or wss; got protocol "amqp"');
+    expect(wrong).not.toContain('hidden-pw');
   });
 });

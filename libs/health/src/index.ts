@@ -53,4 +53,6 @@ export type { RabbitMqIndicatorOptions } from './interfaces/indicator-options/ra
 export { RabbitMqHealthIndicator, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
 export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from './interfaces/indicator-options/nats-indicator.options.js';
 export { NatsHealthIndicator, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
+export type { MqttIndicatorOptions } from './interfaces/indicator-options/mqtt-indicator.options.js';
+export { MqttHealthIndicator, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

@@ -28,6 +28,7 @@ import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-opti
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import type { NatsIndicatorOptions } from '../interfaces/indicator-options/nats-indicator.options.js';
+import type { MqttIndicatorOptions } from '../interfaces/indicator-options/mqtt-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
@@ -42,6 +43,7 @@ import { TransportStatusHealthIndicator } from './microservices/transport-status
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 import { RabbitMqHealthIndicator } from './rabbitmq/rabbitmq.indicator.js';
 import { NatsHealthIndicator } from './nats/nats.indicator.js';
+import { MqttHealthIndicator } from './mqtt/mqtt.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
 export interface BuiltinIndicator {
@@ -218,6 +220,7 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
       (section: NatsIndicatorOptions) => new NatsHealthIndicator({ url: section.url, jetstream: section.jetstream }),
     ),
   ),
+  erased(connectionKind('mqtt', BUILTIN_DEFAULTS.mqttCheckName, (section: MqttIndicatorOptions) => new MqttHealthIndicator({ url: section.url }))),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
 ];
 

@@ -12,6 +12,7 @@ import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/
 import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-indicator.options.js';
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { MqttIndicatorOptions } from '../interfaces/indicator-options/mqtt-indicator.options.js';
 import type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from '../interfaces/indicator-options/nats-indicator.options.js';
 import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
@@ -96,7 +97,7 @@ const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: mega
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
 const builtinFields: RulesFor<
-  Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'microservices' | 'rabbitmq' | 'nats'>
+  Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'microservices' | 'rabbitmq' | 'nats' | 'mqtt'>
 > = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
@@ -185,6 +186,7 @@ const builtinFields: RulesFor<
     },
     requiredUrl,
   ),
+  mqtt: shapeOf<MqttIndicatorOptions>()({ ...indicatorFields, name: checkName, url: url(['mqtt', 'mqtts', 'ws', 'wss']) }, requiredUrl),
 };
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');
