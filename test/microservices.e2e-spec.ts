@@ -6,6 +6,8 @@ import { HealthModule, HealthService, type HealthModuleOptions } from 'nest-vita
 import { bootstrapError, startApp } from './support/http-app.js';
 import { NatsServerProcess } from './support/nats-server.js';
 import { RabbitMqProxy } from './support/rabbitmq.js';
+import { MosquittoProcess } from './support/mosquitto.js';
+import { SERVICES } from './support/services.js';
 import { eventually, getCheck } from './support/report.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -171,6 +173,64 @@ describe('microservices: true', () => {
     // The report never names the broker URL, whose password it would carry.
     expect(JSON.stringify(await readiness(worker))).not.toContain('guest');
   }, 120_000);
+
+  it('MQTT worker with a Redis client: named by transport and token, the MQTT broker gone → DOWN when Nest reports it, back → UP', async () => {
+    const broker = await MosquittoProcess.create();
+    cleanups.push(() => broker.remove());
+    await broker.start();
+    @Injectable()
+    class CacheConnector implements OnApplicationBootstrap {
+      constructor(@Inject('CACHE_EVENTS') private readonly cache: ClientProxy) {}
+      async onApplicationBootstrap(): Promise<void> {
+        await this.cache.connect();
+      }
+    }
+    @Module({
+      imports: [
+        HealthModule.forRoot({ microservices: { critical: true } }),
+        ClientsModule.register([{ name: 'CACHE_EVENTS', transport: Transport.REDIS, options: { host: SERVICES.redis.host, port: SERVICES.redis.port } }]),
+      ],
+      providers: [CacheConnector],
+    })
+    class WorkerModule {}
+    const worker = await NestFactory.createMicroservice<MicroserviceOptions>(WorkerModule, {
+      transport: Transport.MQTT,
+      options: { url: broker.url, reconnectPeriod: 100 },
+      logger: false,
+    });
+    cleanups.push(() => worker.close());
+    await worker.listen();
+
+    const up = await eventually(
+      () => readiness(worker),
+      (report) => report.status === 'UP',
+      10_000,
+    );
+    expect(up.details).toEqual({
+      'transport-mqtt': expect.objectContaining({ status: 'UP', data: expect.objectContaining({ transport: 'mqtt', role: 'server', state: 'connected' }) }),
+      'client-cache-events': expect.objectContaining({
+        status: 'UP',
+        data: expect.objectContaining({ transport: 'redis', role: 'client', state: 'connected' }),
+      }),
+    });
+    expect(await broker.connectedClients()).toBe(1);
+
+    const closed = nextStatus(worker, 'closed');
+    await broker.stop();
+    await closed;
+    const down = await readiness(worker);
+    expect(down.status).toBe('DOWN');
+    expect(down.details!['transport-mqtt']).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/disconnected for \d+\.\d s$/) });
+    expect(down.details!['client-cache-events'].status).toBe('UP');
+
+    await broker.start();
+    await eventually(
+      () => readiness(worker),
+      (report) => report.status === 'UP',
+      20_000,
+    );
+    expect(await broker.connectedClients()).toBe(1);
+  }, 60_000);
 
   it('hybrid app (connectMicroservice): /health/ready is 503 while NATS is gone and 200 again by itself', async () => {
     const server = await NatsServerProcess.create();
