@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
+import { Registry } from 'prom-client';
 import { bootstrapError, startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { RabbitMqProxy, SHARED_RABBITMQ } from './support/rabbitmq.js';
@@ -115,20 +116,27 @@ describe('rabbitmq: { url }', () => {
     const capture = new OutputCapture().start();
     let down;
     let report;
+    let metrics: string;
     try {
-      const url = await start({ rabbitmq: { url: `amqp://guest:${secret}@127.0.0.1:${SHARED_RABBITMQ.port}`, name: 'broker' } }, capture.logger);
+      const registry = new Registry();
+      const url = await start(
+        { rabbitmq: { url: `amqp://guest:${secret}@127.0.0.1:${SHARED_RABBITMQ.port}`, name: 'broker' }, metrics: { registry } },
+        capture.logger,
+      );
       down = await eventually(
         () => getCheck(url, 'broker'),
         (check) => check.status === 'DOWN' && /ACCESS.REFUSED/i.test(check.error ?? ''),
         15_000,
       );
       report = await getReport(url);
+      metrics = await registry.metrics();
+      expect(metrics).toContain('check="broker"');
       await stopApp();
     } finally {
       capture.stop();
     }
     expect(down.error).toMatch(/reconnecting: .*ACCESS.REFUSED/i);
-    expectNoSecret([secret], { 'check response': down.raw, report: report.raw, logs: capture.lines() });
+    expectNoSecret([secret], { 'check response': down.raw, report: report.raw, metrics, logs: capture.lines() });
   }, 60_000);
 
   it('stops bootstrap on a missing or wrong url, naming the option', async () => {
@@ -251,13 +259,14 @@ describe('nats: { url, jetstream }', () => {
 
       // A wrong token: refused, and neither token is shown.
       const wrong = 'wrong-t0ken-s3cr3t';
-      const refusedUrl = await start({ nats: { url: `nats://${wrong}@127.0.0.1:${server.port}` } }, capture.logger);
+      const registry = new Registry();
+      const refusedUrl = await start({ nats: { url: `nats://${wrong}@127.0.0.1:${server.port}` }, metrics: { registry } }, capture.logger);
       const refused = await eventually(
         () => getCheck(refusedUrl, 'nats'),
         (check) => check.status === 'DOWN' && /authorization/i.test(check.error ?? ''),
         10_000,
       );
-      seen.push(refused.raw);
+      seen.push(refused.raw, await registry.metrics());
       await stopApp();
       expectNoSecret([token, wrong], { responses: seen, logs: capture.lines() });
     } finally {
@@ -364,13 +373,17 @@ describe('mqtt: { url }', () => {
       seen.push(up.raw, (await getReport(url)).raw);
       await stopApp();
 
-      const refusedUrl = await start({ mqtt: { url: `mqtt://health:${wrong}@127.0.0.1:${broker.port}`, name: 'telemetry' } }, capture.logger);
+      const registry = new Registry();
+      const refusedUrl = await start(
+        { mqtt: { url: `mqtt://health:${wrong}@127.0.0.1:${broker.port}`, name: 'telemetry' }, metrics: { registry } },
+        capture.logger,
+      );
       const refused = await eventually(
         () => getCheck(refusedUrl, 'telemetry'),
         (check) => check.status === 'DOWN' && /not authori[sz]ed/i.test(check.error ?? ''),
         10_000,
       );
-      seen.push(refused.raw, (await getReport(refusedUrl)).raw);
+      seen.push(refused.raw, (await getReport(refusedUrl)).raw, await registry.metrics());
       await stopApp();
       expectNoSecret([password, wrong], { responses: seen, logs: capture.lines() });
     } finally {
