@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
+import { HealthIndicator, HealthModule, NatsHealthIndicator, type HealthModuleOptions } from 'nest-vitals';
 import { Registry } from 'prom-client';
 import { bootstrapError, startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
@@ -273,6 +273,35 @@ describe('nats: { url, jetstream }', () => {
       capture.stop();
     }
   }, 60_000);
+
+  it('a subclass provided by the app is checked under its own name, connects at bootstrap and closes at shutdown', async () => {
+    const server = await NatsServerProcess.create();
+    cleanups.push(() => server.remove());
+    await server.start();
+    @HealthIndicator('events-nats', { critical: false })
+    class EventsNatsIndicator extends NatsHealthIndicator {
+      constructor() {
+        super({ url: server.url });
+      }
+    }
+    const started = await startApp({ imports: [HealthModule.forRoot({ details: 'always', timeoutMs: TIMEOUT_MS })], providers: [EventsNatsIndicator] });
+    app = started.app;
+    expect(
+      await eventually(
+        () => getCheck(started.url, 'events-nats'),
+        (check) => check.status === 'UP',
+        10_000,
+      ),
+    ).toMatchObject({ critical: false, data: { responseTimeMs: expect.any(Number) } });
+    expect(await server.connections()).toHaveLength(1);
+    await stopApp();
+    await eventually(
+      () => server.connections(),
+      (connections) => connections.length === 0,
+      10_000,
+      100,
+    );
+  });
 
   it('stops bootstrap on wrong options, naming them', async () => {
     const noConsumer = { nats: { url: 'nats://127.0.0.1:4222', jetstream: { stream: 'ORDERS' } } } as unknown as HealthModuleOptions;
