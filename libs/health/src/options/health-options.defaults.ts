@@ -39,4 +39,6 @@ export const BUILTIN_DEFAULTS = {
   brokerHeartbeatSeconds: 5,
   /** Reopening a lost broker connection: the first wait, doubled on each failure up to `max`. */
   brokerReconnectMs: { first: 100, max: 2000 },
+  /** How long opening a broker connection may take before it is given up and retried. */
+  brokerConnectTimeoutMs: 10_000,
 } as const;

@@ -80,7 +80,7 @@ function clientOptions(url: string, clientId: string): { address: string; option
     clean: true,
     keepalive: BUILTIN_DEFAULTS.brokerHeartbeatSeconds,
     reconnectPeriod: BUILTIN_DEFAULTS.brokerReconnectMs.max / 4,
-    connectTimeout: 10_000,
+    connectTimeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
     queueQoSZero: false,
   };
   if (parsed.username) options.username = decodeURIComponent(parsed.username);

@@ -111,6 +111,7 @@ function connectionOptions(url: string): ConnectionOptions {
     reconnectTimeWait: BUILTIN_DEFAULTS.brokerReconnectMs.max,
     pingInterval: BUILTIN_DEFAULTS.brokerHeartbeatSeconds * 1000,
     maxPingOut: 2,
+    timeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
   };
   if (parsed.protocol === 'tls:') options.tls = {};
   const user = decodeURIComponent(parsed.username);

@@ -28,6 +28,8 @@ export class RabbitMqHealthIndicator implements HealthIndicatorCheck, OnModuleIn
     open: async ({ lost, failed }) => {
       const connection = await this.amqplib!.connect(withHeartbeat(this.config.url), {
         clientProperties: { connection_name: BUILTIN_DEFAULTS.brokerConnectionName },
+        // A broker that accepts the socket and never answers the handshake must not hold the first connection forever.
+        timeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
       });
       // A lost connection emits 'error' before 'close': the error is the reason, 'close' the loss.
       connection.on('error', failed);
