@@ -188,7 +188,12 @@ const microservices: BuiltinKind<MicroserviceWatches> = {
       const indicator = new TransportStatusHealthIndicator({ source, transport, role });
       watches.indicators.push(indicator);
       // The check only reads a state the status stream keeps current: a cached result would only delay a change.
-      return entry(indicator, name, { cacheTtlMs: 0, ...section }, `HealthModule.forRoot({ microservices }) for the ${transport} ${role} "${name}"`);
+      return entry(
+        indicator,
+        name,
+        { ...section, cacheTtlMs: section.cacheTtlMs ?? 0 },
+        `HealthModule.forRoot({ microservices }) for the ${transport} ${role} "${name}"`,
+      );
     });
   },
 };
@@ -209,6 +214,7 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(http),
   erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
   erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
+  erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
   erased(microservices),
   erased(
     connectionKind('rabbitmq', BUILTIN_DEFAULTS.rabbitmqCheckName, (section: RabbitMqIndicatorOptions) => new RabbitMqHealthIndicator({ url: section.url })),
@@ -221,7 +227,6 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
     ),
   ),
   erased(connectionKind('mqtt', BUILTIN_DEFAULTS.mqttCheckName, (section: MqttIndicatorOptions) => new MqttHealthIndicator({ url: section.url }))),
-  erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
 ];
 
 /** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */
