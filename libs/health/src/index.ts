@@ -46,6 +46,18 @@ export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicator
 export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicators/disk/disk.indicator.js';
 export { MemoryHealthIndicator, type MemoryHealthIndicatorConfig } from './indicators/memory/memory.indicator.js';
 export { EventLoopHealthIndicator, type EventLoopHealthIndicatorConfig } from './indicators/event-loop/event-loop.indicator.js';
+export type { MicroservicesIndicatorOptions } from './interfaces/indicator-options/microservices-indicator.options.js';
+export {
+  TransportStatusHealthIndicator,
+  type TransportStatusHealthIndicatorConfig,
+  type TransportStatusSource,
+} from './indicators/microservices/transport-status.indicator.js';
+export type { RabbitMqIndicatorOptions } from './interfaces/indicator-options/rabbitmq-indicator.options.js';
+export { RabbitMqHealthIndicator, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
+export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from './interfaces/indicator-options/nats-indicator.options.js';
+export { NatsHealthIndicator, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
+export type { MqttIndicatorOptions } from './interfaces/indicator-options/mqtt-indicator.options.js';
+export { MqttHealthIndicator, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 export { HealthProbeServer } from './probe-server/health-probe.server.js';
 export { HealthProbeServerError } from './errors/health-probe-server.error.js';

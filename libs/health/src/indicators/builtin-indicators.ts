@@ -24,7 +24,11 @@ import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/d
 import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
 import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/event-loop-indicator.options.js';
 import type { MemoryIndicatorOptions } from '../interfaces/indicator-options/memory-indicator.options.js';
+import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
+import type { NatsIndicatorOptions } from '../interfaces/indicator-options/nats-indicator.options.js';
+import type { MqttIndicatorOptions } from '../interfaces/indicator-options/mqtt-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
@@ -35,7 +39,12 @@ import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
 import { RemoteHealthIndicator } from './remote/remote.indicator.js';
+import { findTransports } from './microservices/transport-finder.js';
+import { TransportStatusHealthIndicator } from './microservices/transport-status.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
+import { RabbitMqHealthIndicator } from './rabbitmq/rabbitmq.indicator.js';
+import { NatsHealthIndicator } from './nats/nats.indicator.js';
+import { MqttHealthIndicator } from './mqtt/mqtt.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
 export interface BuiltinIndicator {
@@ -100,6 +109,26 @@ function singleKind<S extends HealthIndicatorOptions, T extends HealthIndicatorC
   };
 }
 
+/** A kind with one indicator of its own connection, named by the section's `name` or a default. */
+function connectionKind<S extends HealthIndicatorOptions & { name?: string }, T extends HealthIndicatorCheck>(
+  option: Extract<keyof ResolvedHealthOptions, string>,
+  defaultName: string,
+  create: (section: S) => T,
+): BuiltinKind<T> {
+  const sectionIn = (options: ResolvedHealthOptions) => options[option] as S | undefined;
+  return {
+    token: Symbol(`nest-vitals:builtin:${option}`),
+    create: (options) => {
+      const section = sectionIn(options);
+      return section ? create(section) : null;
+    },
+    register: (instance, options) => {
+      const section = sectionIn(options)!;
+      return [entry(instance, section.name ?? defaultName, section, `HealthModule.forRoot({ ${option} })`)];
+    },
+  };
+}
+
 const database: BuiltinKind<DatabaseIndicatorOptions> = {
   token: Symbol('nest-vitals:builtin:database'),
   // The DataSources are the app's providers: found at module init, when they exist.
@@ -158,6 +187,44 @@ const remote: BuiltinKind<BuiltinIndicator[]> = {
   register: (entries) => entries,
 };
 
+/** The `microservices` checks of one app: created at module init, unsubscribed at shutdown. */
+class MicroserviceWatches {
+  readonly indicators: TransportStatusHealthIndicator[] = [];
+  constructor(readonly section: MicroservicesIndicatorOptions) {}
+  onApplicationShutdown(): void {
+    for (const indicator of this.indicators) indicator.onApplicationShutdown();
+  }
+}
+
+const microservices: BuiltinKind<MicroserviceWatches> = {
+  token: Symbol('nest-vitals:builtin:microservices'),
+  create: (options) => {
+    const section = sectionOf(options.microservices);
+    return section ? new MicroserviceWatches(section) : null;
+  },
+  // The servers and clients exist once the app is created (servers are registered as RPC targets by Nest).
+  register: (watches, _options, moduleRef) => {
+    const { section } = watches;
+    const found = findTransports(moduleRef, { servers: section.servers ?? true, clients: section.clients ?? true });
+    if (found.length === 0) {
+      throw new HealthOptionsError([
+        `"microservices" is switched on, but the app has no transport server (createMicroservice, or connectMicroservice before init) with a status stream${section.clients === false ? '' : ' and no ClientProxy provider (ClientsModule)'}; gRPC servers and clients report no status and are not checked`,
+      ]);
+    }
+    return found.map(({ name, transport, role, source }) => {
+      const indicator = new TransportStatusHealthIndicator({ source, transport, role });
+      watches.indicators.push(indicator);
+      // The check only reads a state the status stream keeps current: a cached result would only delay a change.
+      return entry(
+        indicator,
+        name,
+        { ...section, cacheTtlMs: section.cacheTtlMs ?? 0 },
+        `HealthModule.forRoot({ microservices }) for the ${transport} ${role} "${name}"`,
+      );
+    });
+  },
+};
+
 /** A kind with its value type erased, so that kinds of different values fit in one list. */
 function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
   return {
@@ -176,6 +243,18 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
   erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
+  erased(microservices),
+  erased(
+    connectionKind('rabbitmq', BUILTIN_DEFAULTS.rabbitmqCheckName, (section: RabbitMqIndicatorOptions) => new RabbitMqHealthIndicator({ url: section.url })),
+  ),
+  erased(
+    connectionKind(
+      'nats',
+      BUILTIN_DEFAULTS.natsCheckName,
+      (section: NatsIndicatorOptions) => new NatsHealthIndicator({ url: section.url, jetstream: section.jetstream }),
+    ),
+  ),
+  erased(connectionKind('mqtt', BUILTIN_DEFAULTS.mqttCheckName, (section: MqttIndicatorOptions) => new MqttHealthIndicator({ url: section.url }))),
 ];
 
 /** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */

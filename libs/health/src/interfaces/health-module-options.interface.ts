@@ -1,6 +1,10 @@
 import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
 import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
+import type { MicroservicesIndicatorOptions } from './indicator-options/microservices-indicator.options.js';
+import type { MqttIndicatorOptions } from './indicator-options/mqtt-indicator.options.js';
+import type { NatsIndicatorOptions } from './indicator-options/nats-indicator.options.js';
+import type { RabbitMqIndicatorOptions } from './indicator-options/rabbitmq-indicator.options.js';
 import type { RedisIndicatorOptions } from './indicator-options/redis-indicator.options.js';
 import type { HttpIndicatorOptions } from './indicator-options/http-indicator.options.js';
 import type { RemoteIndicatorOptions } from './indicator-options/remote-indicator.options.js';
@@ -124,6 +128,14 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   disk?: boolean | DiskIndicatorOptions;
   memory?: boolean | MemoryIndicatorOptions;
   eventLoop?: boolean | EventLoopIndicatorOptions;
+  /** Check the app's transport servers and `ClientProxy` clients by the status Nest emits, one check each. */
+  microservices?: boolean | MicroservicesIndicatorOptions;
+  /** Check RabbitMQ over one AMQP connection of the indicator's own. */
+  rabbitmq?: RabbitMqIndicatorOptions;
+  /** Check NATS (and optionally a JetStream consumer's lag) over one connection of the indicator's own. */
+  nats?: NatsIndicatorOptions;
+  /** Check an MQTT broker over one connection of the indicator's own. */
+  mqtt?: MqttIndicatorOptions;
   shutdown?: ShutdownOptions;
   /**
    * Prometheus metrics (`health_check_status`, `health_check_duration_seconds`, `health_status`,

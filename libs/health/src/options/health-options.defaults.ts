@@ -38,4 +38,15 @@ export const BUILTIN_DEFAULTS = {
   httpMethod: 'GET',
   /** `remote` checks are not critical unless they say so: one slow dependency must not take every caller out of rotation. */
   remoteCritical: false,
+  rabbitmqCheckName: 'rabbitmq',
+  natsCheckName: 'nats',
+  mqttCheckName: 'mqtt',
+  /** Name of the indicator's own broker connections (AMQP `connection_name`, NATS `name`, MQTT client id prefix). */
+  brokerConnectionName: 'nest-vitals-health',
+  /** AMQP heartbeat of the `rabbitmq` connection: a silent broker is noticed after about two of them. */
+  brokerHeartbeatSeconds: 5,
+  /** Reopening a lost broker connection: the first wait, doubled on each failure up to `max`. */
+  brokerReconnectMs: { first: 100, max: 2000 },
+  /** How long opening a broker connection may take before it is given up and retried. */
+  brokerConnectTimeoutMs: 10_000,
 } as const;

@@ -16,6 +16,10 @@ import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-
 import type { RemoteIndicatorOptions } from '../interfaces/indicator-options/remote-indicator.options.js';
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { MqttIndicatorOptions } from '../interfaces/indicator-options/mqtt-indicator.options.js';
+import type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from '../interfaces/indicator-options/nats-indicator.options.js';
+import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
+import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import { HEALTH_DEFAULTS } from './health-options.defaults.js';
 import {
@@ -94,6 +98,9 @@ const url =
     return protocols.includes(parsed.protocol.replace(/:$/, '')) ? [] : [`"${path}" must be ${accepted}; got protocol "${parsed.protocol.replace(/:$/, '')}"`];
   };
 
+/** A broker section needs its `url`. */
+const requiredUrl = (value: Record<string, unknown>, path: string): string[] => (value.url === undefined ? [`"${path}.url" is required`] : []);
+
 /** `true`, or an options object for a built-in indicator. */
 const enabledOr =
   (rule: OptionRule): OptionRule =>
@@ -105,7 +112,9 @@ const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: mega
 const stringHeaders = recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`]));
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
-const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'remote'>> = {
+const builtinFields: RulesFor<
+  Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'remote' | 'microservices' | 'rabbitmq' | 'nats' | 'mqtt'>
+> = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
@@ -172,6 +181,34 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
       warnNotAboveDown('warnMs', 'downMs'),
     ),
   ),
+  microservices: enabledOr(
+    shapeOf<MicroservicesIndicatorOptions>()({ ...indicatorFields, servers: boolean, clients: boolean }, (value, path) =>
+      value.servers === false && value.clients === false
+        ? [`"${path}" checks nothing with both "servers" and "clients" false; set one to true or remove "${path}"`]
+        : [],
+    ),
+  ),
+  rabbitmq: shapeOf<RabbitMqIndicatorOptions>()({ ...indicatorFields, name: checkName, url: url(['amqp', 'amqps']) }, requiredUrl),
+  nats: shapeOf<NatsIndicatorOptions>()(
+    {
+      ...indicatorFields,
+      name: checkName,
+      url: url(['nats', 'tls']),
+      jetstream: shapeOf<NatsJetStreamOptions>()(
+        {
+          stream: nonEmptyString,
+          consumer: nonEmptyString,
+          lag: shapeOf<NatsLagThreshold>()(
+            { warn: integer(0, undefined, 'messages'), down: integer(0, undefined, 'messages') },
+            warnNotAboveDown('warn', 'down'),
+          ),
+        },
+        (value, path) => (['stream', 'consumer'] as const).flatMap((key) => (value[key] === undefined ? [`"${path}.${key}" is required`] : [])),
+      ),
+    },
+    requiredUrl,
+  ),
+  mqtt: shapeOf<MqttIndicatorOptions>()({ ...indicatorFields, name: checkName, url: url(['mqtt', 'mqtts', 'ws', 'wss']) }, requiredUrl),
 };
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');

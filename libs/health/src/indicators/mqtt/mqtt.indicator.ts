@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import type { MqttIndicatorOptions } from '../../interfaces/indicator-options/mqtt-indicator.options.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
+import { ReconnectingConnection } from '../reconnecting-connection.js';
+
+/** What an `MqttHealthIndicator` is built with. @publicApi */
+export type MqttHealthIndicatorConfig = Pick<MqttIndicatorOptions, 'url'>;
+
+type MqttModule = typeof import('mqtt');
+
+/**
+ * Pings an MQTT broker over one connection of its own (mqtt.js), opened at bootstrap and closed at shutdown;
+ * the client reconnects by itself, and the check is DOWN at once while it is not connected. A run publishes an
+ * empty QoS 1 message to `nest-vitals/health/<client id>` and waits for the broker's PUBACK (`responseTimeMs`).
+ *
+ * Credentials in the URL are passed to the client as `username` / `password`, never as part of the address.
+ *
+ * @publicApi
+ */
+@HealthIndicator('mqtt')
+export class MqttHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private mqtt?: MqttModule;
+  private readonly clientId = `${BUILTIN_DEFAULTS.brokerConnectionName}-${randomBytes(4).toString('hex')}`;
+  protected readonly connection = new ReconnectingConnection<MqttClient>({
+    broker: 'MQTT broker',
+    open: ({ failed, disconnected, reconnected, lost }) => {
+      const { address, options } = clientOptions(this.config.url, this.clientId);
+      const client = this.mqtt!.connect(address, options);
+      // Not connected until the broker accepts; from then on 'close' and 'connect' follow the client's own reconnects.
+      disconnected();
+      client.on('connect', reconnected);
+      client.on('close', () => disconnected());
+      client.on('error', failed);
+      client.on('end', () => lost());
+      return Promise.resolve(client);
+    },
+    close: (client) => client.endAsync(true),
+  });
+
+  constructor(protected readonly config: MqttHealthIndicatorConfig) {}
+
+  /** Loads mqtt: a missing package stops startup. */
+  async onModuleInit(): Promise<void> {
+    this.mqtt ??= await loadOptionalPeer({ option: 'mqtt.url', packageName: 'mqtt' }, () => import('mqtt'));
+  }
+
+  /** Starts connecting once the app has started; a broker that is down leaves the check DOWN, not the app stopped. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.onModuleInit();
+    this.connection.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.stop();
+  }
+
+  async check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
+    try {
+      const client = this.connection.current();
+      const started = performance.now();
+      await client.publishAsync(`nest-vitals/health/${this.clientId}`, '', { qos: 1 });
+      return indicator.up({ responseTimeMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      return indicator.down(this.connection.downData(error));
+    }
+  }
+}
+
+/** The client options for a URL: its credentials as options, the address without them. */
+function clientOptions(url: string, clientId: string): { address: string; options: IClientOptions } {
+  const parsed = new URL(url);
+  const options: IClientOptions = {
+    clientId,
+    clean: true,
+    keepalive: BUILTIN_DEFAULTS.brokerHeartbeatSeconds,
+    reconnectPeriod: BUILTIN_DEFAULTS.brokerReconnectMs.max / 4,
+    connectTimeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
+    queueQoSZero: false,
+  };
+  if (parsed.username) options.username = decodeURIComponent(parsed.username);
+  if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { address: parsed.toString(), options };
+}

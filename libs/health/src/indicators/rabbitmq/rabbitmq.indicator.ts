@@ -1,0 +1,78 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { ChannelModel } from 'amqplib';
+import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import type { RabbitMqIndicatorOptions } from '../../interfaces/indicator-options/rabbitmq-indicator.options.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
+import { ReconnectingConnection } from '../reconnecting-connection.js';
+
+/** What a `RabbitMqHealthIndicator` is built with. @publicApi */
+export type RabbitMqHealthIndicatorConfig = Pick<RabbitMqIndicatorOptions, 'url'>;
+
+type Amqplib = typeof import('amqplib');
+
+/**
+ * Pings RabbitMQ over one AMQP connection of its own (amqplib), opened at bootstrap, reopened by itself
+ * after a loss and closed at shutdown. A run opens and closes a channel on it (a round trip to the broker,
+ * `responseTimeMs`); while the connection is down the check is DOWN at once with how long and why.
+ *
+ * @publicApi
+ */
+@HealthIndicator('rabbitmq')
+export class RabbitMqHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private amqplib?: Amqplib;
+  protected readonly connection = new ReconnectingConnection<ChannelModel>({
+    broker: 'RabbitMQ',
+    open: async ({ lost, failed }) => {
+      const connection = await this.amqplib!.connect(withHeartbeat(this.config.url), {
+        clientProperties: { connection_name: BUILTIN_DEFAULTS.brokerConnectionName },
+        // A broker that accepts the socket and never answers the handshake must not hold the first connection forever.
+        timeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
+      });
+      // A lost connection emits 'error' before 'close': the error is the reason, 'close' the loss.
+      connection.on('error', failed);
+      connection.on('close', lost);
+      return connection;
+    },
+    close: (connection) => connection.close(),
+  });
+
+  constructor(protected readonly config: RabbitMqHealthIndicatorConfig) {}
+
+  /** Loads amqplib: a missing package stops startup. */
+  async onModuleInit(): Promise<void> {
+    this.amqplib ??= await loadOptionalPeer({ option: 'rabbitmq.url', packageName: 'amqplib' }, () => import('amqplib'));
+  }
+
+  /** Starts connecting once the app has started; a broker that is down leaves the check DOWN, not the app stopped. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.onModuleInit();
+    this.connection.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.stop();
+  }
+
+  async check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
+    try {
+      const connection = this.connection.current();
+      const started = performance.now();
+      const channel = await connection.createChannel();
+      await channel.close();
+      return indicator.up({ responseTimeMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      return indicator.down(this.connection.downData(error));
+    }
+  }
+}
+
+/** The URL with an AMQP heartbeat, unless it sets one: without it a silent broker is never noticed. */
+function withHeartbeat(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.searchParams.has('heartbeat')) return url;
+  parsed.searchParams.set('heartbeat', String(BUILTIN_DEFAULTS.brokerHeartbeatSeconds));
+  return parsed.toString();
+}
