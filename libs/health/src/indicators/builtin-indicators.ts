@@ -35,6 +35,7 @@ import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
+import { TlsHealthIndicator } from './tls/tls.indicator.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
 export interface BuiltinIndicator {
@@ -131,6 +132,17 @@ const http: BuiltinKind<BuiltinIndicator[]> = {
   register: (entries) => entries,
 };
 
+const tls: BuiltinKind<BuiltinIndicator[]> = {
+  token: Symbol('nest-vitals:builtin:tls'),
+  create: (options) =>
+    options.tls
+      ? Object.entries(options.tls).map(([name, section]) =>
+          entry(new TlsHealthIndicator(section), name, section, `HealthModule.forRoot({ tls: { ${name} } })`),
+        )
+      : null,
+  register: (entries) => entries,
+};
+
 /** A kind with its value type erased, so that kinds of different values fit in one list. */
 function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
   return {
@@ -148,6 +160,7 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(singleKind('disk', 'disk', (section: DiskIndicatorOptions) => new DiskHealthIndicator(section))),
   erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
+  erased(tls),
 ];
 
 /** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */

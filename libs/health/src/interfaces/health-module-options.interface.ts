@@ -6,6 +6,7 @@ import type { HttpIndicatorOptions } from './indicator-options/http-indicator.op
 import type { DiskIndicatorOptions } from './indicator-options/disk-indicator.options.js';
 import type { MemoryIndicatorOptions } from './indicator-options/memory-indicator.options.js';
 import type { EventLoopIndicatorOptions } from './indicator-options/event-loop-indicator.options.js';
+import type { TlsIndicatorOptions } from './indicator-options/tls-indicator.options.js';
 
 /** Who may see details, error text and `/checks/:name`. @publicApi */
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
@@ -78,6 +79,8 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   disk?: boolean | DiskIndicatorOptions;
   memory?: boolean | MemoryIndicatorOptions;
   eventLoop?: boolean | EventLoopIndicatorOptions;
+  /** TLS peers whose certificate expiry is watched, keyed by check name. */
+  tls?: Record<string, TlsIndicatorOptions>;
   shutdown?: ShutdownOptions;
   /**
    * Prometheus metrics (`health_check_status`, `health_check_duration_seconds`, `health_status`,

@@ -30,4 +30,6 @@ export const BUILTIN_DEFAULTS = {
   eventLoopWindowMs: 10_000,
   dataSourceName: 'default',
   httpMethod: 'GET',
+  /** `tls` entries: days left below which a certificate is DEGRADED / DOWN. */
+  tls: { warnDays: 21, downDays: 3 },
 } as const;

@@ -12,6 +12,8 @@ import type { EventLoopIndicatorOptions } from '../interfaces/indicator-options/
 import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-indicator.options.js';
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
+import type { TlsIndicatorOptions } from '../interfaces/indicator-options/tls-indicator.options.js';
+import { BUILTIN_DEFAULTS } from './health-options.defaults.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import {
   describeValue,
@@ -89,7 +91,7 @@ const enabledOr =
 const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
-const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop'>> = {
+const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'tls'>> = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
@@ -148,6 +150,30 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
         windowMs: integer(100, 600_000, 'milliseconds'),
       },
       warnNotAboveDown('warnMs', 'downMs'),
+    ),
+  ),
+  tls: recordOf(
+    checkName,
+    shapeOf<TlsIndicatorOptions>()(
+      {
+        ...indicatorFields,
+        host: nonEmptyString,
+        port: integer(1, 65535, 'TCP port'),
+        servername: nonEmptyString,
+        warnDays: integer(0, 3650, 'days'),
+        downDays: integer(0, 3650, 'days'),
+      },
+      (value, path) => {
+        const problems = [
+          ...(value.host === undefined ? [`"${path}.host" is required`] : []),
+          ...(value.port === undefined ? [`"${path}.port" is required`] : []),
+        ];
+        // Either side may be the default.
+        const downDays = (value.downDays as number | undefined) ?? BUILTIN_DEFAULTS.tls.downDays;
+        const warnDays = (value.warnDays as number | undefined) ?? BUILTIN_DEFAULTS.tls.warnDays;
+        if (downDays > warnDays) problems.push(`"${path}.downDays" (${downDays}) must not be above "${path}.warnDays" (${warnDays})`);
+        return problems;
+      },
     ),
   ),
 };
