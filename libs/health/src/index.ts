@@ -38,6 +38,7 @@ export type { DiskIndicatorOptions } from './interfaces/indicator-options/disk-i
 export type { MemoryIndicatorOptions, MemoryThreshold } from './interfaces/indicator-options/memory-indicator.options.js';
 export type { EventLoopIndicatorOptions } from './interfaces/indicator-options/event-loop-indicator.options.js';
 export type { TlsIndicatorOptions } from './interfaces/indicator-options/tls-indicator.options.js';
+export type { BullmqIndicatorOptions, QueueCountThreshold } from './interfaces/indicator-options/bullmq-indicator.options.js';
 export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig, type TypeOrmDataSource } from './indicators/database/database.indicator.js';
 export { RedisHealthIndicator, type RedisHealthIndicatorConfig, type RedisHealthClient } from './indicators/redis/redis.indicator.js';
 export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicators/http/http.indicator.js';
@@ -45,5 +46,12 @@ export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicator
 export { MemoryHealthIndicator, type MemoryHealthIndicatorConfig } from './indicators/memory/memory.indicator.js';
 export { EventLoopHealthIndicator, type EventLoopHealthIndicatorConfig } from './indicators/event-loop/event-loop.indicator.js';
 export { TlsHealthIndicator, type TlsHealthIndicatorConfig } from './indicators/tls/tls.indicator.js';
+export {
+  BullmqHealthIndicator,
+  type BullmqHealthIndicatorConfig,
+  type BullmqQueue,
+  type BullmqWorker,
+  type BullmqRedisClient,
+} from './indicators/bullmq/bullmq.indicator.js';
 export { inspectPeerCertificate, type PeerCertificateQuery, type PeerCertificateInfo } from './indicators/tls/tls-certificate.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

@@ -36,6 +36,9 @@ import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 import { TlsHealthIndicator } from './tls/tls.indicator.js';
+import { BullmqHealthIndicator } from './bullmq/bullmq.indicator.js';
+import { findBullmqQueues, queueCheckName } from './bullmq/bullmq-queue-finder.js';
+import type { BullmqIndicatorOptions } from '../interfaces/indicator-options/bullmq-indicator.options.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
 export interface BuiltinIndicator {
@@ -143,6 +146,43 @@ const tls: BuiltinKind<BuiltinIndicator[]> = {
   register: (entries) => entries,
 };
 
+const bullmq: BuiltinKind<BullmqIndicatorOptions> = {
+  token: Symbol('nest-vitals:builtin:bullmq'),
+  // The queues are the app's providers: found at module init, when they exist.
+  create: (options) => sectionOf(options.bullmq) ?? null,
+  register: async (section, _options, moduleRef) => {
+    const { queues, workersOf } = await findBullmqQueues(moduleRef);
+    const known = queues.map((queue) => queue.name);
+    if (queues.length === 0) {
+      throw new HealthOptionsError([
+        '"bullmq" is switched on, but the app registers no bullmq Queue; register one with BullModule.registerQueue({ name }) or provide a Queue',
+      ]);
+    }
+    const problems = (section.queues ?? []).flatMap((name, index) =>
+      known.includes(name)
+        ? []
+        : [`"bullmq.queues[${index}]" is ${JSON.stringify(name)}, but the app registers no queue of that name; registered: ${known.join(', ')}`],
+    );
+    if (problems.length > 0) throw new HealthOptionsError(problems);
+    return queues
+      .filter((queue) => !section.queues || section.queues.includes(queue.name))
+      .map((queue) =>
+        entry(
+          new BullmqHealthIndicator({
+            queue,
+            workers: () => workersOf(queue.name),
+            waiting: section.waiting,
+            failed: section.failed,
+            stalled: section.stalled,
+          }),
+          queueCheckName(queue.name),
+          section,
+          `HealthModule.forRoot({ bullmq }) for queue "${queue.name}"`,
+        ),
+      );
+  },
+};
+
 /** A kind with its value type erased, so that kinds of different values fit in one list. */
 function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
   return {
@@ -161,6 +201,7 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(singleKind('memory', 'memory', (section: MemoryIndicatorOptions) => new MemoryHealthIndicator(section))),
   erased(singleKind('eventLoop', 'event-loop', (section: EventLoopIndicatorOptions) => new EventLoopHealthIndicator(section))),
   erased(tls),
+  erased(bullmq),
 ];
 
 /** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */

@@ -13,6 +13,7 @@ import type { HttpIndicatorOptions } from '../interfaces/indicator-options/http-
 import type { MemoryIndicatorOptions, MemoryThreshold } from '../interfaces/indicator-options/memory-indicator.options.js';
 import type { RedisIndicatorOptions } from '../interfaces/indicator-options/redis-indicator.options.js';
 import type { TlsIndicatorOptions } from '../interfaces/indicator-options/tls-indicator.options.js';
+import type { BullmqIndicatorOptions, QueueCountThreshold } from '../interfaces/indicator-options/bullmq-indicator.options.js';
 import { BUILTIN_DEFAULTS } from './health-options.defaults.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import {
@@ -88,10 +89,13 @@ const enabledOr =
   (value, path) =>
     value === true || value === false ? [] : rule(value, path);
 
+const jobCount = integer(0, Number.MAX_SAFE_INTEGER, 'jobs');
+const queueCountThreshold = shapeOf<QueueCountThreshold>()({ warn: jobCount, down: jobCount }, warnNotAboveDown('warn', 'down'));
+
 const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
-const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'tls'>> = {
+const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'tls' | 'bullmq'>> = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
@@ -151,6 +155,15 @@ const builtinFields: RulesFor<Pick<HealthModuleOptions, 'database' | 'redis' | '
       },
       warnNotAboveDown('warnMs', 'downMs'),
     ),
+  ),
+  bullmq: enabledOr(
+    shapeOf<BullmqIndicatorOptions>()({
+      ...indicatorFields,
+      queues: arrayOf(nonEmptyString, { nonEmpty: true, unique: true }),
+      waiting: queueCountThreshold,
+      failed: queueCountThreshold,
+      stalled: queueCountThreshold,
+    }),
   ),
   tls: recordOf(
     checkName,
