@@ -40,6 +40,11 @@ export type { EventLoopIndicatorOptions } from './interfaces/indicator-options/e
 export type { TlsIndicatorOptions } from './interfaces/indicator-options/tls-indicator.options.js';
 export type { BullmqIndicatorOptions, QueueCountThreshold } from './interfaces/indicator-options/bullmq-indicator.options.js';
 export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig, type TypeOrmDataSource } from './indicators/database/database.indicator.js';
+export {
+  SequelizeDatabaseHealthIndicator,
+  type SequelizeDatabaseHealthIndicatorConfig,
+  type SequelizeInstance,
+} from './indicators/database/sequelize.indicator.js';
 export { RedisHealthIndicator, type RedisHealthIndicatorConfig, type RedisHealthClient } from './indicators/redis/redis.indicator.js';
 export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicators/http/http.indicator.js';
 export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicators/disk/disk.indicator.js';

@@ -30,6 +30,9 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
 import { databaseCheckName, findDataSources, type NamedDataSource } from './database/data-source-finder.js';
 import { DatabaseHealthIndicator } from './database/database.indicator.js';
+import { SequelizeDatabaseHealthIndicator } from './database/sequelize.indicator.js';
+import { findSequelizeInstances, type NamedSequelize } from './database/sequelize-finder.js';
+import { OptionalPeerError } from '../errors/optional-peer.error.js';
 import { DiskHealthIndicator } from './disk/disk.indicator.js';
 import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
@@ -97,15 +100,29 @@ const database: BuiltinKind<DatabaseIndicatorOptions> = {
   token: Symbol('nest-vitals:builtin:database'),
   // The DataSources are the app's providers: found at module init, when they exist.
   create: (options) => sectionOf(options.database) ?? null,
-  register: async (section, _options, moduleRef) =>
-    (await selectDataSources(section, moduleRef)).map(({ name, dataSource }) =>
-      entry(
-        new DatabaseHealthIndicator({ dataSource, dataSourceName: name, migrations: section.migrations }),
-        databaseCheckName(name),
-        section,
-        `HealthModule.forRoot({ database }) for DataSource "${name}"`,
+  register: async (section, _options, moduleRef) => {
+    const { dataSources, sequelizes } = await selectDatabases(section, moduleRef);
+    const typeormNames = new Set(dataSources.map(({ name }) => name));
+    return [
+      ...dataSources.map(({ name, dataSource }) =>
+        entry(
+          new DatabaseHealthIndicator({ dataSource, dataSourceName: name, migrations: section.migrations }),
+          databaseCheckName(name),
+          section,
+          `HealthModule.forRoot({ database }) for DataSource "${name}"`,
+        ),
       ),
-    ),
+      // A Sequelize connection named like a TypeORM DataSource gets a check name of its own.
+      ...sequelizes.map(({ name, sequelize }) =>
+        entry(
+          new SequelizeDatabaseHealthIndicator({ sequelize, connectionName: name, moduleRef }),
+          typeormNames.has(name) ? databaseCheckName(`sequelize-${name}`) : databaseCheckName(name),
+          section,
+          `HealthModule.forRoot({ database }) for Sequelize "${name}"`,
+        ),
+      ),
+    ];
+  },
 };
 
 const redis: BuiltinKind<RedisHealthIndicator | RedisIndicatorOptions> = {
@@ -228,23 +245,35 @@ export async function builtinIndicators(options: ResolvedHealthOptions, moduleRe
   return found;
 }
 
-/** The DataSources `database` checks: every registered one, or those named in `dataSources`. */
-async function selectDataSources(section: DatabaseIndicatorOptions, moduleRef: ModuleRef): Promise<NamedDataSource[]> {
-  const registered = await findDataSources(moduleRef);
-  if (registered.length === 0) {
+/** The TypeORM DataSources and Sequelize instances `database` checks: every registered one, or those named in `dataSources`. */
+async function selectDatabases(
+  section: DatabaseIndicatorOptions,
+  moduleRef: ModuleRef,
+): Promise<{ dataSources: NamedDataSource[]; sequelizes: NamedSequelize[] }> {
+  const sequelizes = await findSequelizeInstances(moduleRef);
+  let dataSources: NamedDataSource[];
+  try {
+    dataSources = await findDataSources(moduleRef);
+  } catch (error) {
+    // typeorm is needed only when the app has no Sequelize instance to check instead.
+    if (!(error instanceof OptionalPeerError && error.problem === 'missing' && sequelizes.length > 0)) throw error;
+    dataSources = [];
+  }
+  if (dataSources.length === 0 && sequelizes.length === 0) {
     throw new HealthOptionsError([
-      '"database" is switched on, but the app registers no TypeORM DataSource; import TypeOrmModule.forRoot(...) or provide a DataSource',
+      '"database" is switched on, but the app registers no TypeORM DataSource nor Sequelize instance; import TypeOrmModule.forRoot(...) or SequelizeModule.forRoot(...), or provide a DataSource',
     ]);
   }
-  if (!section.dataSources) return registered;
-  const known = registered.map(({ name }) => name);
+  if (!section.dataSources) return { dataSources, sequelizes };
+  const known = [...new Set([...dataSources, ...sequelizes].map(({ name }) => name))];
   const problems = section.dataSources.flatMap((name, index) =>
     known.includes(name)
       ? []
       : [`"database.dataSources[${index}]" is ${JSON.stringify(name)}, but no DataSource has that name; registered: ${known.join(', ')}`],
   );
   if (problems.length > 0) throw new HealthOptionsError(problems);
-  return section.dataSources.map((name) => registered.find((candidate) => candidate.name === name)!);
+  const wanted = (name: string) => section.dataSources!.includes(name);
+  return { dataSources: dataSources.filter(({ name }) => wanted(name)), sequelizes: sequelizes.filter(({ name }) => wanted(name)) };
 }
 
 /** The ioredis client provided under `redis.client`; a missing provider or another kind of value stops startup. */
