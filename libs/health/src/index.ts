@@ -40,7 +40,14 @@ export type { HttpIndicatorOptions } from './interfaces/indicator-options/http-i
 export type { DiskIndicatorOptions } from './interfaces/indicator-options/disk-indicator.options.js';
 export type { MemoryIndicatorOptions, MemoryThreshold } from './interfaces/indicator-options/memory-indicator.options.js';
 export type { EventLoopIndicatorOptions } from './interfaces/indicator-options/event-loop-indicator.options.js';
+export type { TlsIndicatorOptions } from './interfaces/indicator-options/tls-indicator.options.js';
+export type { BullmqIndicatorOptions, QueueCountThreshold } from './interfaces/indicator-options/bullmq-indicator.options.js';
 export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig, type TypeOrmDataSource } from './indicators/database/database.indicator.js';
+export {
+  SequelizeDatabaseHealthIndicator,
+  type SequelizeDatabaseHealthIndicatorConfig,
+  type SequelizeInstance,
+} from './indicators/database/sequelize.indicator.js';
 export { RedisHealthIndicator, type RedisHealthIndicatorConfig, type RedisHealthClient } from './indicators/redis/redis.indicator.js';
 export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicators/http/http.indicator.js';
 export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicators/disk/disk.indicator.js';
@@ -58,6 +65,15 @@ export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } fro
 export { NatsHealthIndicator, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
 export type { MqttIndicatorOptions } from './interfaces/indicator-options/mqtt-indicator.options.js';
 export { MqttHealthIndicator, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
+export { TlsHealthIndicator, type TlsHealthIndicatorConfig } from './indicators/tls/tls.indicator.js';
+export {
+  BullmqHealthIndicator,
+  type BullmqHealthIndicatorConfig,
+  type BullmqQueue,
+  type BullmqWorker,
+  type BullmqRedisClient,
+} from './indicators/bullmq/bullmq.indicator.js';
+export { inspectPeerCertificate, type PeerCertificateQuery, type PeerCertificateInfo } from './indicators/tls/tls-certificate.js';
 export { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 export { HealthProbeServer } from './probe-server/health-probe.server.js';
 export { HealthProbeServerError } from './errors/health-probe-server.error.js';

@@ -34,6 +34,9 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
 import { databaseCheckName, findDataSources, type NamedDataSource } from './database/data-source-finder.js';
 import { DatabaseHealthIndicator } from './database/database.indicator.js';
+import { SequelizeDatabaseHealthIndicator } from './database/sequelize.indicator.js';
+import { findSequelizeInstances, type NamedSequelize } from './database/sequelize-finder.js';
+import { OptionalPeerError } from '../errors/optional-peer.error.js';
 import { DiskHealthIndicator } from './disk/disk.indicator.js';
 import { EventLoopHealthIndicator } from './event-loop/event-loop.indicator.js';
 import { HttpHealthIndicator } from './http/http.indicator.js';
@@ -45,6 +48,10 @@ import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indi
 import { RabbitMqHealthIndicator } from './rabbitmq/rabbitmq.indicator.js';
 import { NatsHealthIndicator } from './nats/nats.indicator.js';
 import { MqttHealthIndicator } from './mqtt/mqtt.indicator.js';
+import { TlsHealthIndicator } from './tls/tls.indicator.js';
+import { BullmqHealthIndicator } from './bullmq/bullmq.indicator.js';
+import { findBullmqQueues, queueCheckName } from './bullmq/bullmq-queue-finder.js';
+import type { BullmqIndicatorOptions } from '../interfaces/indicator-options/bullmq-indicator.options.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
 export interface BuiltinIndicator {
@@ -133,15 +140,29 @@ const database: BuiltinKind<DatabaseIndicatorOptions> = {
   token: Symbol('nest-vitals:builtin:database'),
   // The DataSources are the app's providers: found at module init, when they exist.
   create: (options) => sectionOf(options.database) ?? null,
-  register: async (section, _options, moduleRef) =>
-    (await selectDataSources(section, moduleRef)).map(({ name, dataSource }) =>
-      entry(
-        new DatabaseHealthIndicator({ dataSource, dataSourceName: name, migrations: section.migrations }),
-        databaseCheckName(name),
-        section,
-        `HealthModule.forRoot({ database }) for DataSource "${name}"`,
+  register: async (section, _options, moduleRef) => {
+    const { dataSources, sequelizes } = await selectDatabases(section, moduleRef);
+    const typeormNames = new Set(dataSources.map(({ name }) => name));
+    return [
+      ...dataSources.map(({ name, dataSource }) =>
+        entry(
+          new DatabaseHealthIndicator({ dataSource, dataSourceName: name, migrations: section.migrations }),
+          databaseCheckName(name),
+          section,
+          `HealthModule.forRoot({ database }) for DataSource "${name}"`,
+        ),
       ),
-    ),
+      // A Sequelize connection named like a TypeORM DataSource gets a check name of its own.
+      ...sequelizes.map(({ name, sequelize }) =>
+        entry(
+          new SequelizeDatabaseHealthIndicator({ sequelize, connectionName: name, moduleRef }),
+          typeormNames.has(name) ? databaseCheckName(`sequelize-${name}`) : databaseCheckName(name),
+          section,
+          `HealthModule.forRoot({ database }) for Sequelize "${name}"`,
+        ),
+      ),
+    ];
+  },
 };
 
 const redis: BuiltinKind<RedisHealthIndicator | RedisIndicatorOptions> = {
@@ -187,6 +208,17 @@ const remote: BuiltinKind<BuiltinIndicator[]> = {
   register: (entries) => entries,
 };
 
+const tls: BuiltinKind<BuiltinIndicator[]> = {
+  token: Symbol('nest-vitals:builtin:tls'),
+  create: (options) =>
+    options.tls
+      ? Object.entries(options.tls).map(([name, section]) =>
+          entry(new TlsHealthIndicator(section), name, section, `HealthModule.forRoot({ tls: { ${name} } })`),
+        )
+      : null,
+  register: (entries) => entries,
+};
+
 /** The `microservices` checks of one app: created at module init, unsubscribed at shutdown. */
 class MicroserviceWatches {
   readonly indicators: TransportStatusHealthIndicator[] = [];
@@ -225,6 +257,43 @@ const microservices: BuiltinKind<MicroserviceWatches> = {
   },
 };
 
+const bullmq: BuiltinKind<BullmqIndicatorOptions> = {
+  token: Symbol('nest-vitals:builtin:bullmq'),
+  // The queues are the app's providers: found at module init, when they exist.
+  create: (options) => sectionOf(options.bullmq) ?? null,
+  register: async (section, _options, moduleRef) => {
+    const { queues, workersOf } = await findBullmqQueues(moduleRef);
+    const known = queues.map((queue) => queue.name);
+    if (queues.length === 0) {
+      throw new HealthOptionsError([
+        '"bullmq" is switched on, but the app registers no bullmq Queue; register one with BullModule.registerQueue({ name }) or provide a Queue',
+      ]);
+    }
+    const problems = (section.queues ?? []).flatMap((name, index) =>
+      known.includes(name)
+        ? []
+        : [`"bullmq.queues[${index}]" is ${JSON.stringify(name)}, but the app registers no queue of that name; registered: ${known.join(', ')}`],
+    );
+    if (problems.length > 0) throw new HealthOptionsError(problems);
+    return queues
+      .filter((queue) => !section.queues || section.queues.includes(queue.name))
+      .map((queue) =>
+        entry(
+          new BullmqHealthIndicator({
+            queue,
+            workers: () => workersOf(queue.name),
+            waiting: section.waiting,
+            failed: section.failed,
+            stalled: section.stalled,
+          }),
+          queueCheckName(queue.name),
+          section,
+          `HealthModule.forRoot({ bullmq }) for queue "${queue.name}"`,
+        ),
+      );
+  },
+};
+
 /** A kind with its value type erased, so that kinds of different values fit in one list. */
 function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
   return {
@@ -255,6 +324,8 @@ const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
     ),
   ),
   erased(connectionKind('mqtt', BUILTIN_DEFAULTS.mqttCheckName, (section: MqttIndicatorOptions) => new MqttHealthIndicator({ url: section.url }))),
+  erased(tls),
+  erased(bullmq),
 ];
 
 /** Whether a provider token is a built-in kind's: the explorer registers those from the options, not as `@HealthIndicator` providers. */
@@ -281,23 +352,35 @@ export async function builtinIndicators(options: ResolvedHealthOptions, moduleRe
   return found;
 }
 
-/** The DataSources `database` checks: every registered one, or those named in `dataSources`. */
-async function selectDataSources(section: DatabaseIndicatorOptions, moduleRef: ModuleRef): Promise<NamedDataSource[]> {
-  const registered = await findDataSources(moduleRef);
-  if (registered.length === 0) {
+/** The TypeORM DataSources and Sequelize instances `database` checks: every registered one, or those named in `dataSources`. */
+async function selectDatabases(
+  section: DatabaseIndicatorOptions,
+  moduleRef: ModuleRef,
+): Promise<{ dataSources: NamedDataSource[]; sequelizes: NamedSequelize[] }> {
+  const sequelizes = await findSequelizeInstances(moduleRef);
+  let dataSources: NamedDataSource[];
+  try {
+    dataSources = await findDataSources(moduleRef);
+  } catch (error) {
+    // typeorm is needed only when the app has no Sequelize instance to check instead.
+    if (!(error instanceof OptionalPeerError && error.problem === 'missing' && sequelizes.length > 0)) throw error;
+    dataSources = [];
+  }
+  if (dataSources.length === 0 && sequelizes.length === 0) {
     throw new HealthOptionsError([
-      '"database" is switched on, but the app registers no TypeORM DataSource; import TypeOrmModule.forRoot(...) or provide a DataSource',
+      '"database" is switched on, but the app registers no TypeORM DataSource nor Sequelize instance; import TypeOrmModule.forRoot(...) or SequelizeModule.forRoot(...), or provide a DataSource',
     ]);
   }
-  if (!section.dataSources) return registered;
-  const known = registered.map(({ name }) => name);
+  if (!section.dataSources) return { dataSources, sequelizes };
+  const known = [...new Set([...dataSources, ...sequelizes].map(({ name }) => name))];
   const problems = section.dataSources.flatMap((name, index) =>
     known.includes(name)
       ? []
       : [`"database.dataSources[${index}]" is ${JSON.stringify(name)}, but no DataSource has that name; registered: ${known.join(', ')}`],
   );
   if (problems.length > 0) throw new HealthOptionsError(problems);
-  return section.dataSources.map((name) => registered.find((candidate) => candidate.name === name)!);
+  const wanted = (name: string) => section.dataSources!.includes(name);
+  return { dataSources: dataSources.filter(({ name }) => wanted(name)), sequelizes: sequelizes.filter(({ name }) => wanted(name)) };
 }
 
 /** The ioredis client provided under `redis.client`; a missing provider or another kind of value stops startup. */

@@ -11,6 +11,8 @@ import type { RemoteIndicatorOptions } from './indicator-options/remote-indicato
 import type { DiskIndicatorOptions } from './indicator-options/disk-indicator.options.js';
 import type { MemoryIndicatorOptions } from './indicator-options/memory-indicator.options.js';
 import type { EventLoopIndicatorOptions } from './indicator-options/event-loop-indicator.options.js';
+import type { TlsIndicatorOptions } from './indicator-options/tls-indicator.options.js';
+import type { BullmqIndicatorOptions } from './indicator-options/bullmq-indicator.options.js';
 
 /** Who may see details, error text and `/checks/:name`. @publicApi */
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
@@ -136,6 +138,10 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   nats?: NatsIndicatorOptions;
   /** Check an MQTT broker over one connection of the indicator's own. */
   mqtt?: MqttIndicatorOptions;
+  /** TLS peers whose certificate expiry is watched, keyed by check name. */
+  tls?: Record<string, TlsIndicatorOptions>;
+  /** Check the app's `@nestjs/bullmq` queues, one check `queue-<name>` each. */
+  bullmq?: boolean | BullmqIndicatorOptions;
   shutdown?: ShutdownOptions;
   /**
    * Prometheus metrics (`health_check_status`, `health_check_duration_seconds`, `health_status`,

@@ -49,4 +49,6 @@ export const BUILTIN_DEFAULTS = {
   brokerReconnectMs: { first: 100, max: 2000 },
   /** How long opening a broker connection may take before it is given up and retried. */
   brokerConnectTimeoutMs: 10_000,
+  /** `tls` entries: days left below which a certificate is DEGRADED / DOWN. */
+  tls: { warnDays: 21, downDays: 3 },
 } as const;

@@ -20,6 +20,9 @@ import type { MqttIndicatorOptions } from '../interfaces/indicator-options/mqtt-
 import type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from '../interfaces/indicator-options/nats-indicator.options.js';
 import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
+import type { TlsIndicatorOptions } from '../interfaces/indicator-options/tls-indicator.options.js';
+import type { BullmqIndicatorOptions, QueueCountThreshold } from '../interfaces/indicator-options/bullmq-indicator.options.js';
+import { BUILTIN_DEFAULTS } from './health-options.defaults.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import { HEALTH_DEFAULTS } from './health-options.defaults.js';
 import {
@@ -107,13 +110,19 @@ const enabledOr =
   (value, path) =>
     value === true || value === false ? [] : rule(value, path);
 
+const jobCount = integer(0, Number.MAX_SAFE_INTEGER, 'jobs');
+const queueCountThreshold = shapeOf<QueueCountThreshold>()({ warn: jobCount, down: jobCount }, warnNotAboveDown('warn', 'down'));
+
 const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: megabytes }, warnNotAboveDown('warn', 'down'));
 
 const stringHeaders = recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`]));
 
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
 const builtinFields: RulesFor<
-  Pick<HealthModuleOptions, 'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'remote' | 'microservices' | 'rabbitmq' | 'nats' | 'mqtt'>
+  Pick<
+    HealthModuleOptions,
+    'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'remote' | 'microservices' | 'rabbitmq' | 'nats' | 'mqtt' | 'tls' | 'bullmq'
+  >
 > = {
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
@@ -209,6 +218,39 @@ const builtinFields: RulesFor<
     requiredUrl,
   ),
   mqtt: shapeOf<MqttIndicatorOptions>()({ ...indicatorFields, name: checkName, url: url(['mqtt', 'mqtts', 'ws', 'wss']) }, requiredUrl),
+  bullmq: enabledOr(
+    shapeOf<BullmqIndicatorOptions>()({
+      ...indicatorFields,
+      queues: arrayOf(nonEmptyString, { nonEmpty: true, unique: true }),
+      waiting: queueCountThreshold,
+      failed: queueCountThreshold,
+      stalled: queueCountThreshold,
+    }),
+  ),
+  tls: recordOf(
+    checkName,
+    shapeOf<TlsIndicatorOptions>()(
+      {
+        ...indicatorFields,
+        host: nonEmptyString,
+        port: integer(1, 65535, 'TCP port'),
+        servername: nonEmptyString,
+        warnDays: integer(0, 3650, 'days'),
+        downDays: integer(0, 3650, 'days'),
+      },
+      (value, path) => {
+        const problems = [
+          ...(value.host === undefined ? [`"${path}.host" is required`] : []),
+          ...(value.port === undefined ? [`"${path}.port" is required`] : []),
+        ];
+        // Either side may be the default.
+        const downDays = (value.downDays as number | undefined) ?? BUILTIN_DEFAULTS.tls.downDays;
+        const warnDays = (value.warnDays as number | undefined) ?? BUILTIN_DEFAULTS.tls.warnDays;
+        if (downDays > warnDays) problems.push(`"${path}.downDays" (${downDays}) must not be above "${path}.warnDays" (${warnDays})`);
+        return problems;
+      },
+    ),
+  ),
 };
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');
