@@ -28,7 +28,7 @@ describe('bad built-in options stop startup, naming the option and what is accep
     [
       'memory unknown threshold',
       { memory: { heap: { warn: 1 } } },
-      'unknown option "memory.heap"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, probes, critical, tags, heapUsedMb, rssMb',
+      'unknown option "memory.heap"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, slowCheckMs, probes, critical, tags, heapUsedMb, rssMb',
     ],
     ['event loop warn above down', { eventLoop: { warnMs: 500, downMs: 100 } }, '"eventLoop.warnMs" (500) must not be above "eventLoop.downMs" (100)'],
     [

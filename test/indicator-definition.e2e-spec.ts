@@ -224,7 +224,7 @@ describe('decorator options', () => {
     class TypoIndicator extends upIndicator('bad-opts') {}
     const error = await definitionError([TypoIndicator]);
     expect(error.problems).toEqual([
-      'TypoIndicator (@HealthIndicator("bad-opts")): unknown option "bad-opts.probe"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, probes, critical, tags',
+      'TypoIndicator (@HealthIndicator("bad-opts")): unknown option "bad-opts.probe"; accepted: timeoutMs, cacheTtlMs, refreshIntervalMs, failureThreshold, successThreshold, slowCheckMs, probes, critical, tags',
     ]);
   });
 });

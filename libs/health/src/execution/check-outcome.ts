@@ -41,6 +41,7 @@ export function describeError(error: unknown): string {
   if (typeof error === 'number' || typeof error === 'boolean' || typeof error === 'bigint' || typeof error === 'symbol') {
     return truncate(`rejected with ${String(error)}`);
   }
+  if (typeof error === 'function') return truncate(`rejected with ${error.toString()}`);
   try {
     // JSON.stringify gives undefined for functions.
     return truncate(`rejected with ${JSON.stringify(error) ?? Object.prototype.toString.call(error)}`);

@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
@@ -28,7 +28,7 @@ interface WindowSummary {
  * @publicApi
  */
 @HealthIndicator('event-loop')
-export class EventLoopHealthIndicator implements HealthIndicatorCheck, OnApplicationShutdown {
+export class EventLoopHealthIndicator implements HealthIndicatorCheck, OnApplicationBootstrap, OnApplicationShutdown {
   protected readonly windowMs: number;
   private readonly thresholds: Pick<EventLoopIndicatorOptions, 'warnMs' | 'downMs'>;
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -59,6 +59,12 @@ export class EventLoopHealthIndicator implements HealthIndicatorCheck, OnApplica
       lagMaxMs: Math.max(current.maxMs, previous?.maxMs ?? 0),
       windowMs: this.windowMs,
     });
+  }
+
+  /** Bootstrap's own blocking (compiling, connecting) is not lag of a running app: measuring starts afresh. */
+  onApplicationBootstrap(): void {
+    this.histogram.reset();
+    this.previous = undefined;
   }
 
   onApplicationShutdown(): void {
