@@ -53,6 +53,15 @@ export class CheckRunner {
     return cacheTtlMs > 0 && ageMs < cacheTtlMs ? latest.cachedResult : undefined;
   }
 
+  /** Until when (epoch ms, exclusive) `reusableResult()` keeps returning the same object, barring a new run. */
+  reusableUntil(): number {
+    const latest = this.latest;
+    if (!latest) return -Infinity;
+    const { cacheTtlMs, refreshIntervalMs } = this.indicator;
+    if (refreshIntervalMs > 0) return latest.finishedAt + STALE_AFTER_INTERVALS * refreshIntervalMs;
+    return cacheTtlMs > 0 ? latest.finishedAt + cacheTtlMs : -Infinity;
+  }
+
   /** Runs the check now, or joins the run already in flight. */
   run(): Promise<HealthCheckResult> {
     this.inFlight ??= this.execute().finally(() => {
