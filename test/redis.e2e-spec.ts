@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, type INestApplication, type Provider } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
-import { HealthIndicator, HealthModule, RedisHealthIndicator, type HealthModuleOptions } from 'nest-vitals';
+import { HealthIndicator, HealthModule, HealthService, RedisHealthIndicator, type HealthModuleOptions, type HealthStatusChange } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
 import { expectNoSecret, OutputCapture } from './support/output-capture.js';
 import { infoField, RedisServerProcess } from './support/redis-server.js';
@@ -255,6 +256,67 @@ describe('Redis indicator (standalone)', () => {
       server.resume();
       await injectedUrl.app.close();
     }
+  });
+});
+
+describe('Redis indicator: connection events', () => {
+  /** Resolves with performance.now() at the first change of check `name` to `to`. */
+  function nextChange(name: string, to: string): Promise<number> {
+    const service = app!.get(HealthService);
+    return new Promise((resolve) => {
+      const subscription = service.changes$.subscribe((change: HealthStatusChange) => {
+        if (change.kind === 'check' && change.name === name && change.to === to) {
+          subscription.unsubscribe();
+          resolve(performance.now());
+        }
+      });
+    });
+  }
+
+  it('turns DOWN within 50 ms of the client’s close event, long before the next refresh', async () => {
+    const server = await ownRedis();
+    await server.start();
+    const client = userClient(server.url);
+    let closedAt: number | undefined;
+    client.on('close', () => (closedAt ??= performance.now()));
+    // A refresh every 60 s: only the close event can explain a quick DOWN.
+    const url = await start({ client: 'CACHE_REDIS', name: 'cache', refreshIntervalMs: 60_000 }, [{ provide: 'CACHE_REDIS', useValue: client }]);
+    await eventually(
+      () => getCheck(url, 'cache'),
+      (check) => check.status === 'UP',
+      5000,
+    );
+
+    const down = nextChange('cache', 'DOWN');
+    await server.stop();
+    const downAt = await down;
+    expect(closedAt).toBeDefined();
+    expect(downAt - closedAt!).toBeLessThan(50);
+    expect((await getCheck(url, 'cache')).status).toBe('DOWN');
+  });
+
+  it('with url: UP again within refreshIntervalMs + 50 ms of the server’s return (short reconnect retry, re-checked on ready)', async () => {
+    const refreshIntervalMs = 500;
+    const server = await ownRedis();
+    await server.start();
+    const url = await start({ url: server.url, refreshIntervalMs, timeoutMs: 400 });
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      5000,
+    );
+    const down = nextChange('redis', 'DOWN');
+    await server.stop();
+    await down;
+    // An outage of 1.5 s, not a condition to poll for: long enough for an exponential backoff to grow.
+    await sleep(1500);
+
+    const up = nextChange('redis', 'UP');
+    await server.start();
+    const answeringAt = performance.now();
+    const upAt = await up;
+    expect(upAt - answeringAt).toBeLessThan(refreshIntervalMs + 50);
+    expect((await getCheck(url, 'redis')).status).toBe('UP');
   });
 });
 

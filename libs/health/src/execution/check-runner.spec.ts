@@ -7,7 +7,7 @@ import { HealthEvents } from './health-events.js';
 
 const health = new HealthIndicatorService();
 
-function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs = 1000): CheckRunner {
+function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs = 1000, refreshIntervalMs = 0): CheckRunner {
   const registered: RegisteredIndicator = {
     name,
     instance: { check },
@@ -18,7 +18,7 @@ function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs
     critical: true,
     timeoutMs,
     cacheTtlMs: 0,
-    refreshIntervalMs: 0,
+    refreshIntervalMs,
     failureThreshold: 1,
     successThreshold: 1,
     slowCheckMs: 0,
@@ -97,5 +97,66 @@ describe('CheckRunner: a check that misbehaves is DOWN with a reason', () => {
     ).run();
     expect(result).toMatchObject({ status: 'DOWN', error: 'timed out after 50 ms' });
     expect(signal!.aborted).toBe(true);
+  });
+});
+
+describe('CheckRunner: background refresh is spread over the interval', () => {
+  it('runs at once, then after phase x the interval, then every interval', async () => {
+    const runs: number[] = [];
+    const started = performance.now();
+    const runner = runnerFor('spread', ({ indicator }) => (runs.push(performance.now() - started), indicator.up()), 1000, 400);
+    runner.startRefresh(0.25);
+    try {
+      while (runs.length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      runner.stopRefresh();
+    }
+    // First run immediate; the second about 100 ms later (0.25 x 400), well before a full interval; the third one interval after it.
+    expect(runs[0]).toBeLessThan(100);
+    expect(runs[1] - runs[0]).toBeGreaterThanOrEqual(95);
+    expect(runs[1] - runs[0]).toBeLessThan(390);
+    expect(runs[2] - runs[1]).toBeGreaterThanOrEqual(395);
+  });
+});
+
+describe('CheckRunner: context.recheck runs the check again at once', () => {
+  it('starts a run when none is in flight, so the new status is there without waiting for a refresh', async () => {
+    let up = true;
+    let runs = 0;
+    let recheck: (() => void) | undefined;
+    const runner = runnerFor('conn', (context) => {
+      runs += 1;
+      recheck = context.recheck;
+      return up ? context.indicator.up() : context.indicator.down('connection lost');
+    });
+    expect(await runner.run()).toMatchObject({ status: 'UP' });
+    up = false;
+    recheck!();
+    expect(runs).toBe(2);
+    // The recheck's run is in flight: run() joins it instead of starting another.
+    expect(await runner.run()).toMatchObject({ status: 'DOWN', error: 'connection lost' });
+    expect(runs).toBe(2);
+  });
+
+  it('queues exactly one more run when asked (even several times) during a run', async () => {
+    let calls = 0;
+    let release: (() => void) | undefined;
+    let recheck: (() => void) | undefined;
+    const runner = runnerFor('conn', async (context) => {
+      calls += 1;
+      recheck = context.recheck;
+      if (calls === 1) await new Promise<void>((resolve) => (release = resolve));
+      return context.indicator.up({ calls });
+    });
+    const first = runner.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    recheck!();
+    recheck!();
+    release!();
+    expect(await first).toMatchObject({ data: { calls: 1 } });
+    // The queued run starts as the first settles; run() joins it.
+    expect(await runner.run()).toMatchObject({ data: { calls: 2 } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(2);
   });
 });

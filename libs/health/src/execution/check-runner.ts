@@ -26,6 +26,7 @@ export class CheckRunner {
   private readonly damper: StatusDamper;
   private refreshTimer?: NodeJS.Timeout;
   private refreshing = false;
+  private recheckPending = false;
 
   constructor(
     readonly indicator: RegisteredIndicator,
@@ -54,23 +55,51 @@ export class CheckRunner {
     return cacheTtlMs > 0 && ageMs < cacheTtlMs ? latest.cachedResult : undefined;
   }
 
+  /** Until when (epoch ms, exclusive) `reusableResult()` keeps returning the same object, barring a new run. */
+  reusableUntil(): number {
+    const latest = this.latest;
+    if (!latest) return -Infinity;
+    const { cacheTtlMs, refreshIntervalMs } = this.indicator;
+    if (refreshIntervalMs > 0) return latest.finishedAt + STALE_AFTER_INTERVALS * refreshIntervalMs;
+    return cacheTtlMs > 0 ? latest.finishedAt + cacheTtlMs : -Infinity;
+  }
+
   /** Runs the check now, or joins the run already in flight. */
   run(): Promise<HealthCheckResult> {
     this.inFlight ??= this.execute().finally(() => {
       this.inFlight = undefined;
+      if (this.recheckPending) {
+        this.recheckPending = false;
+        void this.run();
+      }
     });
     return this.inFlight;
   }
 
-  /** Starts the background refresh loop, when the indicator has a refresh interval. */
-  startRefresh(): void {
+  /**
+   * The check's `context.recheck`: runs it at once, or once more right after the run in flight (which
+   * may have started before the event that asked). Several calls during one run make one more run.
+   */
+  readonly recheck = (): void => {
+    if (this.inFlight) this.recheckPending = true;
+    else void this.run();
+  };
+
+  /**
+   * Starts the background refresh loop, when the indicator has a refresh interval. The first run is
+   * immediate; the second comes after `phase` × the interval (0.5–1, random by default) so that many
+   * checks started together spread over the interval instead of firing in one tick. No gap exceeds the interval.
+   */
+  startRefresh(phase = 0.5 + Math.random() / 2): void {
     if (this.indicator.refreshIntervalMs <= 0 || this.refreshing) return;
     this.refreshing = true;
+    let delayMs = Math.max(1, Math.round(this.indicator.refreshIntervalMs * Math.min(1, Math.max(0, phase))));
     const tick = (): void => {
       void this.run().finally(() => {
         if (!this.refreshing) return;
-        this.refreshTimer = setTimeout(tick, this.indicator.refreshIntervalMs);
+        this.refreshTimer = setTimeout(tick, delayMs);
         this.refreshTimer.unref();
+        delayMs = this.indicator.refreshIntervalMs;
       });
     };
     tick();
@@ -156,7 +185,7 @@ export class CheckRunner {
 
   private async invoke(signal: AbortSignal): Promise<CheckOutcome> {
     try {
-      return normalizeResult(this.indicator.name, await this.indicator.instance.check({ signal, indicator: this.indicator.builder }));
+      return normalizeResult(this.indicator.name, await this.indicator.instance.check({ signal, indicator: this.indicator.builder, recheck: this.recheck }));
     } catch (error) {
       return { status: 'DOWN', error: describeError(error) };
     }

@@ -79,3 +79,35 @@ describe('HealthExecutor.results', () => {
     expect(new Set(results.map((result) => result.shared))).toEqual(new Set([results[0].shared]));
   });
 });
+
+describe('HealthExecutor.results: the cached set of results', () => {
+  it('shares one results object for the same list until a run finishes, then builds a new one with the new result', async () => {
+    const a = indicator('a', { cacheTtlMs: 60_000 });
+    const b = indicator('b', { cacheTtlMs: 60_000 });
+    const list = [a.registered, b.registered];
+    const executor = new HealthExecutor(new HealthEvents());
+
+    await executor.results(list);
+    const first = await executor.results(list);
+    const second = await executor.results(list);
+    expect(second).toBe(first);
+    expect(Object.keys(second)).toEqual(['a', 'b']);
+
+    await executor.runner(b.registered).run();
+    const third = await executor.results(list);
+    expect(third).not.toBe(first);
+    expect(third.b).toMatchObject({ status: 'UP', cached: true, data: { run: 2 } });
+    expect(third.a).toBe(first.a);
+  });
+
+  it('does not share results past the expiry of a cached one', async () => {
+    const shortLived = indicator('short', { cacheTtlMs: 30 });
+    const list = [shortLived.registered];
+    const executor = new HealthExecutor(new HealthEvents());
+    await executor.results(list);
+    const cached = await executor.results(list);
+    expect(cached.short).toMatchObject({ cached: true, data: { run: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect((await executor.results(list)).short).toMatchObject({ cached: false, data: { run: 2 } });
+  });
+});

@@ -12,7 +12,10 @@
  *   2. `options/health-options.schema.ts`: its rule under `builtinFields` (`tsc` fails until it exists).
  *   3. `indicators/<kind>/<kind>.indicator.ts`: a `@HealthIndicator('<kind>')` class, `check({ signal, indicator })`;
  *      a timeout is the runner's (pass `signal` to the I/O); an optional peer goes through `loadOptionalPeer`;
- *      defaults go in `options/health-options.defaults.ts`.
+ *      defaults go in `options/health-options.defaults.ts`. When the client tells of its connection (ioredis
+ *      `close`/`end`/`ready`, a broker's disconnect/reconnect, a transport's status stream), keep the context's
+ *      `recheck` from the last run and call it from those events: the check re-runs at once (DOWN within
+ *      milliseconds of a loss, UP as soon as the connection is back) instead of waiting for the next refresh.
  *   4. Here: one entry in `BUILTIN_KINDS` (`create` returns the instance, or null when off).
  *   5. Export the class and its options type from `index.ts`; README section and CHANGELOG line.
  */

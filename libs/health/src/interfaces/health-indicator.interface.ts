@@ -17,6 +17,13 @@ export interface HealthCheckContext {
   signal: AbortSignal;
   /** The result builder bound to this check's name: `return indicator.up({ depth })`. */
   indicator: BoundHealthIndicator;
+  /**
+   * Asks for another run of this check now, outside the refresh schedule: call it from a client's
+   * connection events (lost, back) so the status changes within milliseconds of the event. Keep the
+   * function: it stays valid for the life of the check. A call during a run queues one more run after it. Always given by the runner; optional so a
+   * context built by hand (in a unit test) needs none.
+   */
+  recheck?: () => void;
 }
 
 /**

@@ -35,6 +35,7 @@ export class HealthService {
   /** Status transitions of every check and every probe. */
   readonly changes$: Observable<HealthStatusChange>;
   private clock = { ms: 0, iso: '' };
+  private readonly aggregated = new WeakMap<Record<string, HealthCheckResult>, HealthStatus>();
 
   constructor(
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
@@ -138,12 +139,22 @@ export class HealthService {
     };
   }
 
+  /** The aggregated status of a set of results; computed once per set the executor shares between requests. */
+  private statusOf(details: Record<string, HealthCheckResult>): HealthStatus {
+    let status = this.aggregated.get(details);
+    if (status === undefined) {
+      status = aggregateStatus(Object.values(details));
+      this.aggregated.set(details, status);
+    }
+    return status;
+  }
+
   /** Liveness never shows details nor touches dependencies: no service info, and no work at all without liveness indicators. */
   private async liveness(): Promise<HealthReport> {
     const indicators = this.registry.forProbe('liveness');
     if (indicators.length === 0) return { status: 'UP' };
     const details = await this.executor.results(indicators);
-    return { status: aggregateStatus(Object.values(details)), details };
+    return { status: this.statusOf(details), details };
   }
 
   /** The lifecycle state that decides this probe's status without its checks, if any. Reads state only. */
@@ -167,13 +178,16 @@ export class HealthService {
     if (selector === 'liveness') return this.liveness();
     if (selector === 'startup' && this.startup.state === 'started') return { status: 'UP' };
 
-    const exclude = new Set(request.exclude ?? []);
+    const exclude = new Set(request.exclude);
     const members = typeof target === 'string' ? this.registry.forProbe(target) : this.registry.forGroup(target.group);
-    const indicators = members.filter((indicator) => !exclude.has(indicator.name));
+    // Without exclude, the registry's own list: the executor recognises it and may answer from its memo.
+    const indicators = exclude.size === 0 ? members : members.filter((indicator) => !exclude.has(indicator.name));
     const details = await this.executor.results(indicators);
-    const report: HealthReport = { status: aggregateStatus(Object.values(details)), details, serviceInfo: this.serviceInfo() };
-    const unknown = [...exclude].filter((name) => !this.registry.get(name));
-    if (unknown.length > 0) report.notes = unknown.map((name) => `exclude: no check named ${JSON.stringify(name)}; ignored`);
+    const report: HealthReport = { status: this.statusOf(details), details, serviceInfo: this.serviceInfo() };
+    if (exclude.size > 0) {
+      const unknown = [...exclude].filter((name) => !this.registry.get(name));
+      if (unknown.length > 0) report.notes = unknown.map((name) => `exclude: no check named ${JSON.stringify(name)}; ignored`);
+    }
 
     if (gate) return { ...report, status: gate.status, reason: gate.reason };
     // Startup checks pass but the gate has not latched yet: only its background run latches it.

@@ -48,6 +48,8 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
   private client?: IoredisClient;
   private redisClass?: RedisClass;
   private lastError?: string;
+  private recheck?: () => void;
+  private watched?: IoredisClient;
 
   constructor(protected readonly config: RedisHealthIndicatorConfig) {
     if ((config.url === undefined) === (config.client === undefined)) {
@@ -73,10 +75,12 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
     if (this.config.url !== undefined) this.client?.disconnect();
   }
 
-  async check({ signal, indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
+  async check({ signal, indicator: session, recheck }: HealthCheckContext): Promise<HealthIndicatorResult> {
+    this.recheck = recheck;
     let data: PingData;
     try {
       const client = await this.connection();
+      this.watch(client);
       await this.whenReady(client, signal);
       data = isCluster(client) ? await this.probeCluster(client) : await this.probeStandalone(client);
     } catch (error) {
@@ -96,7 +100,8 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
       connectionName: 'nest-vitals-health',
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
+      // A short fixed retry for the first 10 s of an outage, so that a returning Redis is seen within ~100 ms; then 1 s.
+      retryStrategy: (attempt: number) => (attempt <= 100 ? 100 : 1000),
     });
     client.on('error', (error: Error) => {
       this.lastError = error.message || (error as { code?: string }).code || error.name;
@@ -108,11 +113,23 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
     return client;
   }
 
+  /** Re-runs the check as soon as the client tells of a lost (`close`, `end`) or returning (`ready`) connection. */
+  private watch(client: IoredisClient): void {
+    if (this.watched === client) return;
+    this.watched = client;
+    const recheck = (): void => this.recheck?.();
+    client.on('close', recheck);
+    client.on('end', recheck);
+    client.on('ready', recheck);
+  }
+
   /** Resolves once the client is ready; rejects at once while it reconnects or is closed. */
   private async whenReady(client: IoredisClient, signal: AbortSignal): Promise<void> {
     const since = () => (this.lastError ? `: ${this.lastError}` : '');
     switch (client.status) {
       case 'ready':
+        // The socket has ended but ioredis has not seen its close yet: the connection is being lost.
+        if ((client as { stream?: { writable?: boolean } }).stream?.writable === false) throw new Error(`connection to Redis closed (socket ended)${since()}`);
         return;
       case 'reconnecting':
         throw new Error(`connection to Redis lost, reconnecting${since()}`);
