@@ -164,10 +164,10 @@ describe('real processes', () => {
     expect(existsSync('dist/apps/sample/libs/health/src/index.js')).toBe(true);
     proc = startNode(['test/fixtures/hung-dependency-app.mjs']);
     const [, port, counts] = await waitForOutput(proc, /listening (\d+) (\{.*\})/);
-    const { before, afterBootstrap } = JSON.parse(counts!) as Record<string, Record<string, number>>;
+    const { before, afterBootstrap } = JSON.parse(counts) as Record<string, Record<string, number>>;
     expect(afterBootstrap).toEqual(before);
 
-    const during = JSON.parse((await waitForOutput(proc, /hung check (\{.*\})/))[1]!) as Record<string, number>;
+    const during = JSON.parse((await waitForOutput(proc, /hung check (\{.*\})/))[1]) as Record<string, number>;
     expect(during).toEqual(before);
 
     const { status, body } = await get(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(10_000) });

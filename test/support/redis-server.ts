@@ -1,7 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { ServerProcess } from './server-process.js';
 
 const run = promisify(execFile);
 
@@ -25,56 +25,44 @@ function portAnswers(port: number): Promise<boolean> {
  * freeze (SIGSTOP) and restart it, which it must never do to the shared Redis on 6379.
  */
 export class RedisServerProcess {
-  private child?: ChildProcess;
+  private readonly process: ServerProcess;
 
   constructor(
     readonly port: number,
-    private readonly extraArgs: string[] = [],
-    private readonly cwd?: string,
-  ) {}
+    extraArgs: string[] = [],
+    cwd?: string,
+  ) {
+    this.process = new ServerProcess(
+      'redis-server',
+      'redis-server',
+      () => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+      () => portAnswers(port),
+      port,
+      cwd,
+    );
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   /** Starts the server and waits (at most 10 s) until it answers. */
-  async start(): Promise<void> {
-    if (this.child) return;
-    if (await portAnswers(this.port)) throw new Error(`port ${this.port} is already taken; a redis-server from an earlier run may be left over`);
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], {
-      cwd: this.cwd,
-      stdio: 'ignore',
-    });
-    this.child = child;
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
-    });
-    const deadline = performance.now() + 10_000;
-    while (!(await portAnswers(this.port))) {
-      if (!this.child) throw new Error(`redis-server on ${this.port} exited at start`);
-      if (performance.now() > deadline) throw new Error(`redis-server on ${this.port} did not answer within 10 s`);
-      await sleep(20);
-    }
+  start(): Promise<void> {
+    return this.process.start();
   }
 
   /** Kills the server (as a crash would) and waits until it has exited. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(5000, undefined, { ref: false })]);
+  stop(): Promise<void> {
+    return this.process.stop();
   }
 
   /** Freezes the server: connections stay open, nothing is answered. */
   pause(): void {
-    this.child?.kill('SIGSTOP');
+    this.process.pause();
   }
 
   resume(): void {
-    this.child?.kill('SIGCONT');
+    this.process.resume();
   }
 
   /** Runs redis-cli against this server. */

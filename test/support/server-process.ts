@@ -31,6 +31,8 @@ export class ServerProcess {
     /** Resolves true once the server serves. */
     private readonly ready: () => Promise<boolean>,
     private readonly port: number,
+    /** The working directory of the process (the current one by default). */
+    private readonly cwd?: string,
   ) {}
 
   get running(): boolean {
@@ -47,7 +49,7 @@ export class ServerProcess {
     if (this.child) return;
     if (await portAccepts(this.port)) throw new Error(`port ${this.port} is already taken; a ${this.name} from an earlier run may be left over`);
     this.output = '';
-    const child = spawn(this.command, this.args(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.command, this.args(), { cwd: this.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const collect = (chunk: Buffer) => (this.output = `${this.output}${chunk.toString()}`.slice(-4000));
     child.stdout.on('data', collect);

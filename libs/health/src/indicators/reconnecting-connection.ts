@@ -1,4 +1,7 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { describeError } from '../execution/check-outcome.js';
+import type { HealthCheckContext, HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
 import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
 
 /**
@@ -122,5 +125,49 @@ export class ReconnectingConnection<T> {
     const delay = Math.min(BUILTIN_DEFAULTS.brokerReconnectMs.first * 2 ** this.attempt++, BUILTIN_DEFAULTS.brokerReconnectMs.max);
     this.timer = setTimeout(() => this.start(), delay);
     this.timer.unref();
+  }
+}
+
+/**
+ * A broker indicator over one `ReconnectingConnection` of its own: loads its client at module init (a missing
+ * package stops startup), starts connecting once the app has started (a broker that is down leaves the check DOWN,
+ * not the app stopped) and closes the connection at shutdown. Subclasses open the connection and ping it.
+ */
+export abstract class ReconnectingConnectionIndicator<T> implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  protected abstract readonly connection: ReconnectingConnection<T>;
+
+  /** Loads the client package(s): a missing package stops startup. */
+  abstract onModuleInit(): Promise<void>;
+
+  abstract check(context: HealthCheckContext): Promise<HealthIndicatorResult>;
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.onModuleInit();
+    this.connection.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.stop();
+  }
+
+  /** Runs `ping` on the open connection; DOWN at once, saying since when and why, while there is none or it fails. */
+  protected async withConnection(
+    indicator: HealthCheckContext['indicator'],
+    ping: (connection: T) => Promise<HealthIndicatorResult>,
+  ): Promise<HealthIndicatorResult> {
+    try {
+      return await ping(this.connection.current());
+    } catch (error) {
+      return indicator.down(this.connection.downData(error));
+    }
+  }
+
+  /** Times `ping` on the open connection: UP with `responseTimeMs`, or DOWN as `withConnection`. */
+  protected timedPing(indicator: HealthCheckContext['indicator'], ping: (connection: T) => Promise<unknown>): Promise<HealthIndicatorResult> {
+    return this.withConnection(indicator, async (connection) => {
+      const started = performance.now();
+      await ping(connection);
+      return indicator.up({ responseTimeMs: Math.round(performance.now() - started) });
+    });
   }
 }

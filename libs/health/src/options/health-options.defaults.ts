@@ -1,3 +1,4 @@
+import type { IndicatorExecutionOptions } from '../interfaces/health-indicator.interface.js';
 import type { Probe, HealthStatus } from '../interfaces/health-status.interface.js';
 
 /**
@@ -25,6 +26,18 @@ export const HEALTH_DEFAULTS = {
   /** `grpc`: the health service's listener and `Watch` re-evaluation; on shutdown, how long open calls may take before they are cut. */
   grpc: { host: '0.0.0.0', watchIntervalMs: 5000, closeTimeoutMs: 2000 },
 } as const;
+
+/** The execution settings of `settings`, each one it leaves out taken from `defaults` (the module's for an indicator, the library's for the module). */
+export function withExecutionDefaults(settings: IndicatorExecutionOptions, defaults: Required<IndicatorExecutionOptions>): Required<IndicatorExecutionOptions> {
+  return {
+    timeoutMs: settings.timeoutMs ?? defaults.timeoutMs,
+    cacheTtlMs: settings.cacheTtlMs ?? defaults.cacheTtlMs,
+    refreshIntervalMs: settings.refreshIntervalMs ?? defaults.refreshIntervalMs,
+    failureThreshold: settings.failureThreshold ?? defaults.failureThreshold,
+    successThreshold: settings.successThreshold ?? defaults.successThreshold,
+    slowCheckMs: settings.slowCheckMs ?? defaults.slowCheckMs,
+  };
+}
 
 /** Built-in settings used when a built-in is switched on without them. */
 export const BUILTIN_DEFAULTS = {

@@ -1,7 +1,7 @@
 import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
 import { redactDeep } from '../redaction/redactor.js';
 import { readAppPackage } from './app-package.js';
-import { HEALTH_DEFAULTS } from './health-options.defaults.js';
+import { HEALTH_DEFAULTS, withExecutionDefaults } from './health-options.defaults.js';
 import { validateHealthOptions } from './health-options.validator.js';
 import type { ResolvedHealthOptions } from './resolved-health-options.js';
 
@@ -21,12 +21,7 @@ export function resolveHealthOptions(options: HealthModuleOptions | undefined): 
     }),
     httpStatus: { ...defaults.httpStatus, ...input.httpStatus },
     details: input.details ?? defaults.details,
-    timeoutMs: input.timeoutMs ?? defaults.timeoutMs,
-    cacheTtlMs: input.cacheTtlMs ?? defaults.cacheTtlMs,
-    refreshIntervalMs: input.refreshIntervalMs ?? defaults.refreshIntervalMs,
-    failureThreshold: input.failureThreshold ?? defaults.failureThreshold,
-    successThreshold: input.successThreshold ?? defaults.successThreshold,
-    slowCheckMs: input.slowCheckMs ?? defaults.slowCheckMs,
+    ...withExecutionDefaults(input, defaults),
     shutdown: {
       drainDelayMs: input.shutdown?.drainDelayMs ?? defaults.shutdown.drainDelayMs,
       signals: input.shutdown?.signals ?? [...defaults.shutdown.signals],

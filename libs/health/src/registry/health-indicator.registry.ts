@@ -6,7 +6,7 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { InjectHealthOptions } from '../options/health-options.token.js';
 import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields, TAG_SELECTOR_PREFIX } from '../options/health-options.schema.js';
 import { shape } from '../options/option-rules.js';
-import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
+import { HEALTH_DEFAULTS, withExecutionDefaults } from '../options/health-options.defaults.js';
 import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 
 const validateIndicatorOptions = shape(indicatorFields);
@@ -42,7 +42,6 @@ export class HealthIndicatorRegistry {
     }
     if (problems.length > 0) return problems;
 
-    const defaults = this.options;
     this.indicators.set(name, {
       name,
       instance,
@@ -51,12 +50,7 @@ export class HealthIndicatorRegistry {
       probes: settings.probes ?? HEALTH_DEFAULTS.probes,
       tags: settings.tags ?? [],
       critical: settings.critical ?? HEALTH_DEFAULTS.critical,
-      timeoutMs: settings.timeoutMs ?? defaults.timeoutMs,
-      cacheTtlMs: settings.cacheTtlMs ?? defaults.cacheTtlMs,
-      refreshIntervalMs: settings.refreshIntervalMs ?? defaults.refreshIntervalMs,
-      failureThreshold: settings.failureThreshold ?? defaults.failureThreshold,
-      successThreshold: settings.successThreshold ?? defaults.successThreshold,
-      slowCheckMs: settings.slowCheckMs ?? defaults.slowCheckMs,
+      ...withExecutionDefaults(settings, this.options),
     });
     this.changed();
     return [];

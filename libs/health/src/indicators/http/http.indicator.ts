@@ -4,6 +4,7 @@ import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/
 import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { parseExpectedStatus, type ExpectedStatus } from './http-expected-status.js';
 import { describeFetchFailure } from './http-failure.js';
+import { moveCredentialsToHeader } from './http-credentials.js';
 import type { HttpIndicatorOptions } from '../../interfaces/indicator-options/http-indicator.options.js';
 
 /** What an `HttpHealthIndicator` is built with. @publicApi */
@@ -32,12 +33,7 @@ export class HttpHealthIndicator implements HealthIndicatorCheck {
     this.method = config.method ?? BUILTIN_DEFAULTS.httpMethod;
     const url = new URL(config.url);
     this.headers = new Headers(config.headers);
-    if ((url.username || url.password) && !this.headers.has('authorization')) {
-      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      this.headers.set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
-    }
-    url.username = '';
-    url.password = '';
+    moveCredentialsToHeader(url, this.headers);
     this.url = url;
     this.target = `${this.method} ${url.origin}${url.pathname}`;
     this.expected = parseExpectedStatus(config.expectedStatus);

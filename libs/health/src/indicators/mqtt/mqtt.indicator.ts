@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
-import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
 import type { MqttIndicatorOptions } from '../../interfaces/indicator-options/mqtt-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { ReconnectingConnection } from '../reconnecting-connection.js';
+import { ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
 
 /** What an `MqttHealthIndicator` is built with. @publicApi */
 export type MqttHealthIndicatorConfig = Pick<MqttIndicatorOptions, 'url'>;
@@ -24,7 +23,7 @@ type MqttModule = typeof import('mqtt');
  * @publicApi
  */
 @HealthIndicator('mqtt')
-export class MqttHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class MqttHealthIndicator extends ReconnectingConnectionIndicator<MqttClient> {
   private mqtt?: MqttModule;
   private readonly clientId = `${BUILTIN_DEFAULTS.brokerConnectionName}-${randomBytes(4).toString('hex')}`;
   protected readonly connection = new ReconnectingConnection<MqttClient>({
@@ -43,32 +42,17 @@ export class MqttHealthIndicator implements HealthIndicatorCheck, OnModuleInit, 
     close: (client) => client.endAsync(true),
   });
 
-  constructor(protected readonly config: MqttHealthIndicatorConfig) {}
+  constructor(protected readonly config: MqttHealthIndicatorConfig) {
+    super();
+  }
 
   /** Loads mqtt: a missing package stops startup. */
-  async onModuleInit(): Promise<void> {
+  override async onModuleInit(): Promise<void> {
     this.mqtt ??= await loadOptionalPeer({ option: 'mqtt.url', packageName: 'mqtt' }, () => import('mqtt'));
   }
 
-  /** Starts connecting once the app has started; a broker that is down leaves the check DOWN, not the app stopped. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.onModuleInit();
-    this.connection.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.connection.stop();
-  }
-
-  async check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
-    try {
-      const client = this.connection.current();
-      const started = performance.now();
-      await client.publishAsync(`nest-vitals/health/${this.clientId}`, '', { qos: 1 });
-      return indicator.up({ responseTimeMs: Math.round(performance.now() - started) });
-    } catch (error) {
-      return indicator.down(this.connection.downData(error));
-    }
+  check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
+    return this.timedPing(indicator, (client) => client.publishAsync(`nest-vitals/health/${this.clientId}`, '', { qos: 1 }));
   }
 }
 

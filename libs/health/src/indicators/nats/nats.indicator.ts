@@ -1,13 +1,12 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
-import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
 import type { NatsIndicatorOptions } from '../../interfaces/indicator-options/nats-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { ReconnectingConnection } from '../reconnecting-connection.js';
+import { ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
 import { evaluateThresholds, resultFor } from '../threshold-check.js';
 
 /** What a `NatsHealthIndicator` is built with. @publicApi */
@@ -28,7 +27,7 @@ type JetStreamModule = typeof import('@nats-io/jetstream');
  * @publicApi
  */
 @HealthIndicator('nats')
-export class NatsHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class NatsHealthIndicator extends ReconnectingConnectionIndicator<NatsConnection> {
   private nats?: NatsTransport;
   private jetstreamModule?: JetStreamModule;
   private manager?: { connection: NatsConnection; manager: Promise<JetStreamManager> };
@@ -49,44 +48,29 @@ export class NatsHealthIndicator implements HealthIndicatorCheck, OnModuleInit, 
     close: (connection) => connection.close(),
   });
 
-  constructor(protected readonly config: NatsHealthIndicatorConfig) {}
+  constructor(protected readonly config: NatsHealthIndicatorConfig) {
+    super();
+  }
 
   /** Loads the NATS client (and JetStream with `jetstream`): a missing package stops startup. */
-  async onModuleInit(): Promise<void> {
+  override async onModuleInit(): Promise<void> {
     this.nats ??= await loadOptionalPeer({ option: 'nats.url', packageName: '@nats-io/transport-node' }, () => import('@nats-io/transport-node'));
     if (this.config.jetstream) {
       this.jetstreamModule ??= await loadOptionalPeer({ option: 'nats.jetstream', packageName: '@nats-io/jetstream' }, () => import('@nats-io/jetstream'));
     }
   }
 
-  /** Starts connecting once the app has started; a server that is down leaves the check DOWN, not the app stopped. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.onModuleInit();
-    this.connection.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.connection.stop();
-  }
-
-  async check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
-    let data: Record<string, unknown>;
-    try {
-      const connection = this.connection.current();
+  check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
+    return this.withConnection(indicator, async (connection) => {
       const responseTimeMs = Math.round(await connection.rtt());
-      data = { responseTimeMs };
       const jetstream = this.config.jetstream;
-      if (jetstream) {
-        const info = await (await this.jetStreamManager(connection)).consumers.info(jetstream.stream, jetstream.consumer);
-        const lag = info.num_pending + info.num_ack_pending;
-        data = { ...data, stream: jetstream.stream, consumer: jetstream.consumer, pending: info.num_pending, ackPending: info.num_ack_pending, lag };
-        const verdict = evaluateThresholds([{ label: 'consumer lag', value: lag, unit: 'messages', ...jetstream.lag }]);
-        return resultFor(indicator, verdict, data);
-      }
-    } catch (error) {
-      return indicator.down(this.connection.downData(error));
-    }
-    return indicator.up(data);
+      if (!jetstream) return indicator.up({ responseTimeMs });
+      const info = await (await this.jetStreamManager(connection)).consumers.info(jetstream.stream, jetstream.consumer);
+      const lag = info.num_pending + info.num_ack_pending;
+      const data = { responseTimeMs, stream: jetstream.stream, consumer: jetstream.consumer, pending: info.num_pending, ackPending: info.num_ack_pending, lag };
+      const verdict = evaluateThresholds([{ label: 'consumer lag', value: lag, unit: 'messages', ...jetstream.lag }]);
+      return resultFor(indicator, verdict, data);
+    });
   }
 
   /** One JetStream manager per connection (creating it asks the server for the account). */

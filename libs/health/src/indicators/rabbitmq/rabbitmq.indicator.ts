@@ -1,12 +1,11 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { ChannelModel } from 'amqplib';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
-import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
+import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
 import type { RabbitMqIndicatorOptions } from '../../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { ReconnectingConnection } from '../reconnecting-connection.js';
+import { ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
 
 /** What a `RabbitMqHealthIndicator` is built with. @publicApi */
 export type RabbitMqHealthIndicatorConfig = Pick<RabbitMqIndicatorOptions, 'url'>;
@@ -21,7 +20,7 @@ type Amqplib = typeof import('amqplib');
  * @publicApi
  */
 @HealthIndicator('rabbitmq')
-export class RabbitMqHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class RabbitMqHealthIndicator extends ReconnectingConnectionIndicator<ChannelModel> {
   private amqplib?: Amqplib;
   protected readonly connection = new ReconnectingConnection<ChannelModel>({
     broker: 'RabbitMQ',
@@ -39,33 +38,20 @@ export class RabbitMqHealthIndicator implements HealthIndicatorCheck, OnModuleIn
     close: (connection) => connection.close(),
   });
 
-  constructor(protected readonly config: RabbitMqHealthIndicatorConfig) {}
+  constructor(protected readonly config: RabbitMqHealthIndicatorConfig) {
+    super();
+  }
 
   /** Loads amqplib: a missing package stops startup. */
-  async onModuleInit(): Promise<void> {
+  override async onModuleInit(): Promise<void> {
     this.amqplib ??= await loadOptionalPeer({ option: 'rabbitmq.url', packageName: 'amqplib' }, () => import('amqplib'));
   }
 
-  /** Starts connecting once the app has started; a broker that is down leaves the check DOWN, not the app stopped. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.onModuleInit();
-    this.connection.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.connection.stop();
-  }
-
-  async check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
-    try {
-      const connection = this.connection.current();
-      const started = performance.now();
+  check({ indicator }: HealthCheckContext): Promise<HealthIndicatorResult> {
+    return this.timedPing(indicator, async (connection) => {
       const channel = await connection.createChannel();
       await channel.close();
-      return indicator.up({ responseTimeMs: Math.round(performance.now() - started) });
-    } catch (error) {
-      return indicator.down(this.connection.downData(error));
-    }
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import { HealthIndicator } from '../../decorators/health-indicator.decorator.js'
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import type { RemoteIndicatorOptions } from '../../interfaces/indicator-options/remote-indicator.options.js';
 import { describeFetchFailure } from '../http/http-failure.js';
+import { moveCredentialsToHeader } from '../http/http-credentials.js';
 import { parseRemoteHealthReport } from './remote-health-report.parser.js';
 import { readCappedBody } from './remote-report-body.reader.js';
 
@@ -31,12 +32,7 @@ export class RemoteHealthIndicator implements HealthIndicatorCheck {
     this.headers = new Headers(config.headers);
     this.headers.set('accept', ACCEPT);
     if (config.apiKey !== undefined) this.headers.set('x-health-key', config.apiKey);
-    if ((url.username || url.password) && !this.headers.has('authorization')) {
-      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      this.headers.set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
-    }
-    url.username = '';
-    url.password = '';
+    moveCredentialsToHeader(url, this.headers);
     this.url = url;
     this.target = `${url.origin}${url.pathname}`;
   }
