@@ -42,6 +42,8 @@ function sampleAppSuite(database: 'sqlite' | 'postgres') {
       config = readSampleConfig({
         PORT: '0',
         HEALTH_API_KEY: API_KEY,
+        // The app runs inside jest's own process, whose heap grows over the whole suite: the memory check measures that.
+        HEALTH_HEAP_DOWN_MB: '8192',
         ...(database === 'postgres' ? { DATABASE_URL: SERVICES.postgres.url } : { SQLITE_PATH: join(sqliteDir!, 'notes.sqlite') }),
       });
       app = await createSampleApp(config);

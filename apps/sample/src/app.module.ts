@@ -15,7 +15,10 @@ export function healthOptions(config: SampleConfig): HealthModuleOptions {
     refreshIntervalMs: config.refreshIntervalMs,
     shutdown: { drainDelayMs: config.drainDelayMs, timeoutMs: config.shutdownTimeoutMs },
     database: true,
-    memory: { heapUsedMb: { warn: 512, down: 1024 }, rssMb: { warn: 1024, down: 2048 } },
+    memory: {
+      heapUsedMb: { warn: (config.heapDownMb ?? 1024) / 2, down: config.heapDownMb ?? 1024 },
+      rssMb: { warn: config.heapDownMb ?? 1024, down: 2 * (config.heapDownMb ?? 1024) },
+    },
     disk: { path: process.cwd(), warnPercent: 90, downPercent: 98 },
     eventLoop: { probes: ['liveness'], warnMs: 200, downMs: 1000 },
     redis: config.redisUrl ? { url: config.redisUrl, critical: false } : undefined,

@@ -17,6 +17,8 @@ export interface SampleConfig {
   /** With HEALTH_PORT set, the probes are served on a probe server of their own on that port (and not in the app). */
   healthPort?: number;
   shutdownTimeoutMs?: number;
+  /** `memory.heapUsedMb.down` (`HEALTH_HEAP_DOWN_MB`); warn at half of it. @default 1024 */
+  heapDownMb?: number;
 }
 
 function optionalInteger(env: NodeJS.ProcessEnv, name: string, unit = 'milliseconds'): number | undefined {
@@ -43,6 +45,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     grpcPort: optionalInteger(env, 'HEALTH_GRPC_PORT', 'a TCP port'),
     healthPort: optionalInteger(env, 'HEALTH_PORT', 'a TCP port'),
     shutdownTimeoutMs: optionalInteger(env, 'HEALTH_SHUTDOWN_TIMEOUT_MS'),
+    heapDownMb: optionalInteger(env, 'HEALTH_HEAP_DOWN_MB', 'megabytes'),
   };
 }
 
