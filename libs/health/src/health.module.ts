@@ -24,6 +24,7 @@ import { HealthHistory } from './history/health-history.js';
 import { HealthTracing } from './tracing/health-tracing.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
+import { HealthSimulations } from './simulation/health-simulations.js';
 
 /**
  * Kubernetes-grade health checks: liveness, readiness and startup probes and a detailed report,
@@ -54,6 +55,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthMetrics,
     HealthHistory,
     HealthAccess,
+    HealthSimulations,
     HealthService,
     HealthRequestHandler,
     grpcHealthServerProvider,

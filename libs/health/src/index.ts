@@ -33,7 +33,10 @@ export type {
   ShutdownOptions,
   MetricsOptions,
   GrpcHealthOptions,
+  SimulationOptions,
 } from './interfaces/health-module-options.interface.js';
+export type { CheckSimulation, SimulationRestore } from './simulation/check-simulation.js';
+export { HealthSimulationError } from './errors/health-simulation.error.js';
 export type { DatabaseIndicatorOptions } from './interfaces/indicator-options/database-indicator.options.js';
 export type { RedisIndicatorOptions } from './interfaces/indicator-options/redis-indicator.options.js';
 export type { HttpIndicatorOptions } from './interfaces/indicator-options/http-indicator.options.js';

@@ -11,6 +11,7 @@ export class HealthCheckResultDto implements HealthCheckResult {
   data?: Record<string, unknown>;
   message?: string;
   error?: string;
+  simulated?: true;
 
   /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
   static _OPENAPI_METADATA_FACTORY() {
@@ -38,4 +39,11 @@ export const HEALTH_CHECK_RESULT_PROPERTIES: OpenApiProperties<HealthCheckResult
     example: 'heap used 600 MB is above 512 MB',
   },
   error: { type: String, required: false, description: 'Why the check is DOWN. Credentials are redacted.', example: 'timed out after 1000 ms' },
+  simulated: {
+    type: Boolean,
+    enum: [true],
+    required: false,
+    description: 'Present (true) while the status comes from a simulation (HealthService.simulate, PUT {path}/checks/{name}/simulation), not from the check.',
+    example: true,
+  },
 };

@@ -3,8 +3,14 @@ import type { RegisteredIndicator } from '../interfaces/registered-indicator.int
 import { redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
 import type { HealthEvents } from './health-events.js';
-import type { HealthTracing } from '../tracing/health-tracing.js';
+import type { CheckRunSpan, HealthTracing } from '../tracing/health-tracing.js';
 import { StatusDamper } from './status-damper.js';
+
+/** A status reported in place of the check's own while a simulation is in force (`HealthService.simulate`). */
+export interface SimulatedOutcome {
+  status: CheckOutcome['status'];
+  error?: string;
+}
 
 interface LatestResult {
   result: HealthCheckResult;
@@ -27,6 +33,8 @@ export class CheckRunner {
   private refreshTimer?: NodeJS.Timeout;
   private refreshing = false;
   private recheckPending = false;
+  /** Set while a simulation is in force: runs report it, and the check itself is not invoked. */
+  private simulation?: SimulatedOutcome;
 
   constructor(
     readonly indicator: RegisteredIndicator,
@@ -48,7 +56,8 @@ export class CheckRunner {
    */
   reusableResult(): HealthCheckResult | undefined {
     const latest = this.latest;
-    if (!latest) return undefined;
+    // A simulated result outlives its simulation by no request: the next one runs the real check.
+    if (!latest || (latest.result.simulated && !this.simulation)) return undefined;
     const { cacheTtlMs, refreshIntervalMs } = this.indicator;
     const ageMs = Date.now() - latest.finishedAt;
     if (refreshIntervalMs > 0) return ageMs > STALE_AFTER_INTERVALS * refreshIntervalMs ? this.stale(latest, ageMs) : latest.cachedResult;
@@ -105,6 +114,22 @@ export class CheckRunner {
     tick();
   }
 
+  /**
+   * Reports `outcome` instead of the check's results until `endSimulation()`: published at once (a
+   * result marked `simulated`, with its transition), then by every run, which no longer invokes the check.
+   */
+  simulate(outcome: SimulatedOutcome): HealthCheckResult {
+    this.simulation = outcome;
+    return this.publish(outcome, performance.now());
+  }
+
+  /** Ends a simulation: the damper forgets it, and the real check runs at once. */
+  endSimulation(): Promise<HealthCheckResult> {
+    this.simulation = undefined;
+    this.damper.reset();
+    return this.run();
+  }
+
   stopRefresh(): void {
     this.refreshing = false;
     clearTimeout(this.refreshTimer);
@@ -121,7 +146,8 @@ export class CheckRunner {
   }
 
   private async execute(): Promise<HealthCheckResult> {
-    const { name, timeoutMs, critical } = this.indicator;
+    if (this.simulation) return this.publish(this.simulation, performance.now());
+    const { timeoutMs } = this.indicator;
     const span = this.tracing?.start(this.indicator);
     const started = performance.now();
     const controller = new AbortController();
@@ -137,9 +163,19 @@ export class CheckRunner {
     // A hung check's span ends here too, at the timeout: the run is over for the module.
     const outcome = await Promise.race([run, timedOut]);
     clearTimeout(timer);
+    return this.publish(outcome, started, span);
+  }
 
+  /**
+   * Makes a run's outcome the latest result and announces it (run, transition). A simulation in force
+   * replaces the outcome, unthrottled by the damper: a run that was in flight when it began reports it too.
+   */
+  private publish(realOutcome: CheckOutcome, started: number, span?: CheckRunSpan): HealthCheckResult {
+    const { name, critical } = this.indicator;
+    const simulation = this.simulation;
+    const outcome: CheckOutcome = simulation ?? realOutcome;
     const previous = this.damper.status;
-    const status = this.damper.next(outcome.status);
+    const status = simulation ? this.damper.force(simulation.status) : this.damper.next(outcome.status);
     const result: HealthCheckResult = {
       status,
       critical,
@@ -147,9 +183,10 @@ export class CheckRunner {
       checkedAt: new Date().toISOString(),
       cached: false,
     };
+    if (simulation) result.simulated = true;
     if (outcome.data) result.data = redactDeep(outcome.data);
-    const reason = this.reasonFor(outcome, status);
-    // Built from outcome texts that are redacted where they are made (check-outcome.ts).
+    const reason = simulation ? (simulation.error ?? `simulated ${simulation.status}`) : this.reasonFor(outcome, status);
+    // Built from outcome texts that are redacted where they are made (check-outcome.ts, the simulation's validation).
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
 
     span?.end(result);
@@ -166,6 +203,7 @@ export class CheckRunner {
         reason: result.error ?? result.message,
         durationMs: result.durationMs,
         at: result.checkedAt,
+        ...(simulation ? { simulated: true } : {}),
       });
     }
     return result;

@@ -87,6 +87,23 @@ export interface HealthProbeServerOptions {
   host?: string;
 }
 
+/**
+ * Simulation: making a check report a chosen status for a while, on purpose (a game day, an e2e test),
+ * through `HealthService.simulate()` or `PUT {path}/checks/:name/simulation`. Off by default.
+ * @publicApi
+ */
+export interface SimulationOptions {
+  /** Allow simulations. @default false */
+  enabled: boolean;
+  /**
+   * Key(s) the simulation routes accept in `X-Health-Key` (compared in constant time); without one the
+   * routes answer 404 and only `HealthService.simulate()` simulates. Use a key other than `apiKey`.
+   */
+  apiKey?: string | string[];
+  /** Under `NODE_ENV=production` startup refuses `enabled: true` unless this is true. @default false */
+  allowInProduction?: boolean;
+}
+
 /** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
 export interface HealthModuleOptions extends IndicatorExecutionOptions {
   service?: ServiceInfoOptions;
@@ -155,6 +172,12 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * checking. Needs `@grpc/grpc-js`.
    */
   grpc?: GrpcHealthOptions;
+  /**
+   * Simulated check results for game days and tests (`HealthService.simulate`, `PUT {path}/checks/:name/simulation`).
+   * Refused at startup under `NODE_ENV=production` unless `allowInProduction` is true.
+   * @default undefined (off)
+   */
+  simulation?: SimulationOptions;
 }
 
 /**
