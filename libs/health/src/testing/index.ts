@@ -16,12 +16,13 @@ export { HealthSimulationError } from '../errors/health-simulation.error.js';
  * await restore();
  * @publicApi
  */
-export async function simulateCheck(app: INestApplicationContext, name: string, simulation: CheckSimulation): Promise<SimulationRestore> {
+export function simulateCheck(app: INestApplicationContext, name: string, simulation: CheckSimulation): Promise<SimulationRestore> {
   let simulations: HealthSimulations;
   try {
     simulations = app.get(HealthSimulations, { strict: false });
   } catch {
-    throw new Error('simulateCheck(app, ...): the app has no HealthModule; import HealthModule.forRoot() in the module the test creates');
+    return Promise.reject(new Error('simulateCheck(app, ...): the app has no HealthModule; import HealthModule.forRoot() in the module the test creates'));
   }
-  return simulations.start(name, simulation, true);
+  // A promise, so that a test can `await` it whatever the future holds (the result is already in force).
+  return Promise.resolve(simulations.start(name, simulation, true));
 }
