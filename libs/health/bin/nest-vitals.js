@@ -19,6 +19,8 @@ const MAX_DETAIL_CHARS = 200;
 
 const USAGE_LINE = 'nest-vitals probe <url> [--timeout <ms>] [--expect <codes>]';
 const USAGE = `Usage: ${USAGE_LINE}
+       nest-vitals k8s check <file...|-> [--url <url>] [--key <key>]   (see nest-vitals k8s --help)
+       nest-vitals k8s probes --url <url> [--key <key>]
 
 Requests <url> (GET) and exits 0 when the response status is expected, 1 when it is not or the
 server cannot be reached in time, 2 on a usage error. Prints one line.
@@ -222,8 +224,13 @@ export async function main(argv) {
   if (command === undefined) {
     return { code: EXIT_USAGE, line: `nest-vitals: missing command; usage: ${USAGE_LINE} (see nest-vitals --help)`, toStderr: true };
   }
+  if (command === 'k8s') {
+    // Loaded only for this command: `probe` stays on Node's built-ins alone.
+    const { runK8s } = await import('./k8s/command.js');
+    return runK8s(rest);
+  }
   if (command !== 'probe') {
-    return { code: EXIT_USAGE, line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe (see nest-vitals --help)`, toStderr: true };
+    return { code: EXIT_USAGE, line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe, k8s (see nest-vitals --help)`, toStderr: true };
   }
   try {
     if (parseProbeCommandLine(rest).values.help) return { code: EXIT_HEALTHY, line: USAGE };

@@ -10,6 +10,7 @@ import { resolveHealthOptions } from './options/health-options.resolver.js';
 import { describeValue } from './options/option-rules.js';
 import { HealthRequestHandler } from './http/health-request.handler.js';
 import { HealthProbeServer, type HealthProbeServerSettings } from './probe-server/health-probe.server.js';
+import { HEALTH_MOUNT, type HealthMount } from './settings/health-mount.js';
 
 /** The extras' keys: read when the module is defined, stripped from the options. */
 const EXTRAS = ['isGlobal', 'path', 'openapi', 'decorators', 'server'] as const;
@@ -91,11 +92,12 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
   const problems = extrasProblems(extras);
   if (problems.length > 0) throw new HealthOptionsError(problems);
   const path = (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, '');
+  const mount = { provide: HEALTH_MOUNT, useValue: { path, ...(extras.server ? { server: extras.server } : {}) } satisfies HealthMount };
   if (extras.server) {
     return {
       ...definition,
       global: extras.isGlobal === true,
-      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path })],
+      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path }), mount],
       exports: [...(definition.exports ?? []), HealthProbeServer],
     };
   }
@@ -106,7 +108,7 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
     ...definition,
     global: extras.isGlobal === true,
     controllers: [...(definition.controllers ?? []), controller],
-    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented)],
+    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented), mount],
   };
 }
 

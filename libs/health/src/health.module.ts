@@ -25,6 +25,7 @@ import { HealthTracing } from './tracing/health-tracing.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
 import { HealthSimulations } from './simulation/health-simulations.js';
+import { HealthSettingsReader } from './settings/health-settings.js';
 
 /**
  * Kubernetes-grade health checks: liveness, readiness and startup probes and a detailed report,
@@ -56,6 +57,7 @@ import { HealthSimulations } from './simulation/health-simulations.js';
     HealthHistory,
     HealthAccess,
     HealthSimulations,
+    HealthSettingsReader,
     HealthService,
     HealthRequestHandler,
     grpcHealthServerProvider,

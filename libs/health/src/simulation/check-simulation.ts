@@ -39,7 +39,9 @@ export function simulationProblems(input: unknown): string[] {
   const statuses = CHECK_STATUSES.map((status) => `"${status}"`).join(', ');
   if (input.status === undefined) problems.push(`"status" is required: one of ${statuses}`);
   else if (typeof input.status !== 'string' || !(CHECK_STATUSES as readonly string[]).includes(input.status)) {
-    problems.push(`"status" must be one of ${statuses}; got ${typeof input.status === 'string' ? JSON.stringify(input.status.slice(0, 40)) : typeof input.status}`);
+    problems.push(
+      `"status" must be one of ${statuses}; got ${typeof input.status === 'string' ? JSON.stringify(input.status.slice(0, 40)) : typeof input.status}`,
+    );
   }
   if (input.error !== undefined && (typeof input.error !== 'string' || input.error.trim() === '' || input.error.length > MAX_ERROR_LENGTH)) {
     problems.push(`"error" must be a non-empty string of at most ${MAX_ERROR_LENGTH} characters`);

@@ -1,0 +1,223 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
+import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
+import type { CheckStatus, Probe } from '../interfaces/health-status.interface.js';
+import { PROBES } from '../interfaces/health-status.interface.js';
+import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
+import { StartupGate, type StartupState } from '../lifecycle/startup-gate.js';
+import { InjectHealthOptions } from '../options/health-options.token.js';
+import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
+import { HealthProbeServer } from '../probe-server/health-probe.server.js';
+import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
+import { HealthSimulations } from '../simulation/health-simulations.js';
+import { HEALTH_MOUNT, type HealthMount } from './health-mount.js';
+
+/** The execution settings of one check, as `/settings` shows them. @publicApi */
+export interface CheckSettings {
+  probes: Probe[];
+  critical: boolean;
+  tags: string[];
+  timeoutMs: number;
+  cacheTtlMs: number;
+  refreshIntervalMs: number;
+  failureThreshold: number;
+  successThreshold: number;
+  slowCheckMs: number;
+  /** The simulation in force on the check, if any. */
+  simulated?: { status: CheckStatus; endsAt: string };
+}
+
+/** One probe: where it is served and what it runs. @publicApi */
+export interface ProbeSettings {
+  /** Its HTTP path, global prefix included when known (`/health/ready`). */
+  path: string;
+  /** Its gRPC health service name, when the gRPC health service is on. */
+  grpcService?: string;
+  /** The checks it runs, in registration order. */
+  checks: string[];
+  /** The largest `timeoutMs` of those checks (0 without checks): a probe's timeout must be above it. */
+  slowestCheckTimeoutMs: number;
+}
+
+/** The effective, non-secret settings of the health module (`GET {path}/settings`). @publicApi */
+export interface HealthSettings {
+  service: { name: string; version: string; environment: string };
+  http: {
+    /** `app`: the routes are served by the app's HTTP server; `probe-server`: by the module's own (`server` option). */
+    server: 'app' | 'probe-server';
+    /** The module's path, with the app's global prefix when it applies (`/api/health`). */
+    path: string;
+    /** The app's global prefix, when one is set and applies to the health routes. */
+    globalPrefix?: string;
+    /** The port the routes are served on, when known (the server listens). */
+    port?: number;
+    /** The address it listens on, when one was given (`server.host`). */
+    host?: string;
+    /** Every route, by name, with `{name}` for its parameter. */
+    routes: Record<string, string>;
+  };
+  grpc?: { port: number; host: string; services: string[] };
+  probes: Record<Probe, ProbeSettings>;
+  checks: Record<string, CheckSettings>;
+  startup: {
+    state: StartupState;
+    /** The checks of the startup probe: the gate waits for them to pass once. */
+    checks: string[];
+    /** From the start of the process to the end of Nest's bootstrap, measured; absent until then. */
+    bootstrapMs?: number;
+    /** From the start of the process to the opening of the startup gate, measured; absent until then. */
+    startedMs?: number;
+  };
+  shutdown: { drainDelayMs: number; timeoutMs?: number; signals: string[] };
+  groups: Record<string, { path: string; checks: string[] }>;
+  simulation: { enabled: boolean; /** The simulation routes are served (`simulation.apiKey` is set). */ routes: boolean; active: string[] };
+}
+
+/** The gRPC health service names of the probes (see `grpc/grpc-health.status.ts`). */
+const GRPC_SERVICE_OF_PROBE: Record<Probe, string> = { liveness: 'liveness', readiness: 'readiness', startup: 'startup' };
+
+/** Where each route lives below the module path. */
+const ROUTE_PATHS: Record<string, string> = {
+  report: '',
+  live: '/live',
+  ready: '/ready',
+  startup: '/startup',
+  checks: '/checks/{name}',
+  groups: '/groups/{name}',
+  settings: '/settings',
+  simulation: '/checks/{name}/simulation',
+};
+const ROUTE_OF_PROBE: Record<Probe, string> = { liveness: 'live', readiness: 'ready', startup: 'startup' };
+
+/**
+ * Builds the module's effective settings from the resolved options, the registry and what is measured:
+ * where the routes are served, each probe's and check's settings, the startup gate, the drain and the
+ * groups. Nothing secret: no key, no URL, no check data.
+ */
+@Injectable()
+export class HealthSettingsReader {
+  constructor(
+    @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    @Inject(HEALTH_MOUNT) private readonly mount: HealthMount,
+    private readonly registry: HealthIndicatorRegistry,
+    private readonly startup: StartupGate,
+    private readonly simulations: HealthSimulations,
+    private readonly moduleRef: ModuleRef,
+    @Optional() private readonly appConfig?: ApplicationConfig,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
+
+  read(): HealthSettings {
+    const http = this.http();
+    const indicators = this.registry.all();
+    const checks: Record<string, CheckSettings> = {};
+    for (const indicator of indicators) checks[indicator.name] = this.checkSettings(indicator);
+    const probes = Object.fromEntries(PROBES.map((probe) => [probe, this.probeSettings(probe, http.path)])) as Record<Probe, ProbeSettings>;
+    const groups: HealthSettings['groups'] = {};
+    for (const name of this.registry.groupNames()) {
+      groups[name] = { path: `${http.path}/groups/${encodeURIComponent(name)}`, checks: this.registry.forGroup(name).map((indicator) => indicator.name) };
+    }
+    const grpc = this.options.grpc;
+    return {
+      service: this.options.service,
+      http,
+      ...(grpc
+        ? {
+            grpc: {
+              port: grpc.port,
+              host: grpc.host ?? HEALTH_DEFAULTS.grpc.host,
+              services: ['', ...PROBES.map((probe) => GRPC_SERVICE_OF_PROBE[probe]), ...Object.keys(checks)],
+            },
+          }
+        : {}),
+      probes,
+      checks,
+      startup: {
+        state: this.startup.state,
+        checks: this.registry.forProbe('startup').map((indicator) => indicator.name),
+        ...(this.startup.bootstrapMs === undefined ? {} : { bootstrapMs: this.startup.bootstrapMs }),
+        ...(this.startup.startedMs === undefined ? {} : { startedMs: this.startup.startedMs }),
+      },
+      shutdown: { ...this.options.shutdown, signals: [...this.options.shutdown.signals] },
+      groups,
+      simulation: {
+        enabled: this.simulations.enabled,
+        routes: this.simulations.enabled && this.simulations.keys.configured,
+        active: this.simulations.list().map((simulation) => simulation.check),
+      },
+    };
+  }
+
+  private checkSettings(indicator: RegisteredIndicator): CheckSettings {
+    const simulation = this.simulations.get(indicator.name);
+    return {
+      probes: [...indicator.probes],
+      critical: indicator.critical,
+      tags: [...indicator.tags],
+      timeoutMs: indicator.timeoutMs,
+      cacheTtlMs: indicator.cacheTtlMs,
+      refreshIntervalMs: indicator.refreshIntervalMs,
+      failureThreshold: indicator.failureThreshold,
+      successThreshold: indicator.successThreshold,
+      slowCheckMs: indicator.slowCheckMs,
+      ...(simulation ? { simulated: { status: simulation.status, endsAt: simulation.endsAt } } : {}),
+    };
+  }
+
+  private probeSettings(probe: Probe, base: string): ProbeSettings {
+    const members = this.registry.forProbe(probe);
+    return {
+      path: `${base}${ROUTE_PATHS[ROUTE_OF_PROBE[probe]]}`,
+      ...(this.options.grpc ? { grpcService: GRPC_SERVICE_OF_PROBE[probe] } : {}),
+      checks: members.map((indicator) => indicator.name),
+      slowestCheckTimeoutMs: members.reduce((slowest, indicator) => Math.max(slowest, indicator.timeoutMs), 0),
+    };
+  }
+
+  private http(): HealthSettings['http'] {
+    const server = this.mount.server;
+    const prefix = server ? undefined : this.globalPrefix();
+    const path = `${prefix ? `/${prefix}` : ''}/${this.mount.path}`;
+    const address = server ? this.probeServerAddress() : this.appAddress();
+    const host = server?.host;
+    return {
+      server: server ? 'probe-server' : 'app',
+      path,
+      ...(prefix ? { globalPrefix: prefix } : {}),
+      ...(address?.port === undefined ? {} : { port: address.port }),
+      ...(host === undefined ? {} : { host }),
+      routes: Object.fromEntries(Object.entries(ROUTE_PATHS).map(([name, below]) => [name, `${path}${below}`])),
+    };
+  }
+
+  /** The app's global prefix, unless it is unset or its `exclude` names the health routes. */
+  private globalPrefix(): string | undefined {
+    const prefix = this.appConfig?.getGlobalPrefix().replace(/^\/+|\/+$/g, '');
+    if (!prefix) return undefined;
+    const probePath = `/${this.mount.path}/ready`;
+    const excluded = (this.appConfig?.getGlobalPrefixOptions().exclude ?? []).some((route) => {
+      const { path, pathRegex } = route as { path?: string; pathRegex?: RegExp };
+      if (pathRegex instanceof RegExp) return pathRegex.test(probePath);
+      return typeof path === 'string' && probePath.startsWith(`/${path.replace(/^\/+/, '')}`);
+    });
+    return excluded ? undefined : prefix;
+  }
+
+  private appAddress(): AddressInfo | undefined {
+    try {
+      const address = (this.adapterHost?.httpAdapter?.getHttpServer() as { address?: () => unknown } | undefined)?.address?.();
+      return typeof address === 'object' && address !== null ? (address as AddressInfo) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private probeServerAddress(): AddressInfo | undefined {
+    try {
+      return this.moduleRef.get(HealthProbeServer, { strict: true }).address();
+    } catch {
+      return undefined;
+    }
+  }
+}
