@@ -1,10 +1,10 @@
 import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
 import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
-import { redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
 import type { HealthEvents } from './health-events.js';
 import type { CheckRunSpan, HealthTracing } from '../tracing/health-tracing.js';
 import { StatusDamper } from './status-damper.js';
+import { serializeCheckData } from '../serialization/check-data-serializer.js';
 
 interface LatestResult {
   result: HealthCheckResult;
@@ -191,7 +191,8 @@ export class CheckRunner {
       checkedAt: new Date().toISOString(),
       cached: false,
     };
-    if (outcome.data) result.data = redactDeep(outcome.data);
+    // The one place check data enters: from here on it is plain, redacted, bounded JSON data (never a render failure).
+    if (outcome.data) result.data = serializeCheckData(outcome.data);
     const reason = this.reasonFor(outcome, status);
     // Built from outcome texts that are redacted where they are made (check-outcome.ts).
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
