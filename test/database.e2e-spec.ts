@@ -129,7 +129,10 @@ describe.each([
     // Let the pool notice its cut connections; the next query needs a new one, which hangs.
     await new Promise((resolve) => setTimeout(resolve, 200));
     // The first ping waits for a connection that never opens; the second probe does not ask for another one.
-    const reasons = [`timed out after ${TIMEOUT_MS} ms`, expect.stringMatching(new RegExp(`^still running after \\d+ ms \\(timed out after ${TIMEOUT_MS} ms\\)$`))];
+    const reasons = [
+      `timed out after ${TIMEOUT_MS} ms`,
+      expect.stringMatching(new RegExp(`^still running after \\d+ ms \\(timed out after ${TIMEOUT_MS} ms\\)$`)),
+    ];
     for (const reason of reasons) {
       const check = await getCheck(url, 'database');
       expect(check).toMatchObject({ status: 'DOWN', error: reason });

@@ -120,7 +120,10 @@ describe('Redis indicator (Cluster client)', () => {
     expect((await getCheck(url, 'redis')).status).toBe('UP');
     for (const node of nodes) node.pause();
     // The first probe's command times out; it stays pending, so the second probe does not send another.
-    const reasons = [`timed out after ${TIMEOUT_MS} ms`, expect.stringMatching(new RegExp(`^still running after \\d+ ms \\(timed out after ${TIMEOUT_MS} ms\\)$`))];
+    const reasons = [
+      `timed out after ${TIMEOUT_MS} ms`,
+      expect.stringMatching(new RegExp(`^still running after \\d+ ms \\(timed out after ${TIMEOUT_MS} ms\\)$`)),
+    ];
     for (const reason of reasons) {
       const check = await getCheck(url, 'redis');
       expect(check).toMatchObject({ status: 'DOWN', error: reason });
