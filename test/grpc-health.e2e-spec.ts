@@ -54,11 +54,16 @@ describe('gRPC health service (grpc.health.v1.Health) in an HTTP app', () => {
     );
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     Dependency.answer = 'up';
     Heartbeat.answer = 'up';
     health.setReadiness('accepting');
     health.setLiveness('correct');
+    // The next test starts from a dependency seen UP again (its background refresh runs every 100 ms).
+    await eventually(
+      async () => (await health.checkOne('dependency'))?.status,
+      (status) => status === 'UP',
+    );
   });
 
   afterAll(async () => {
