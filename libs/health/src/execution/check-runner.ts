@@ -1,10 +1,10 @@
 import type { HealthCheckResult } from '../interfaces/health-status.interface.js';
 import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
-import { redactDeep } from '../redaction/redactor.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
 import type { HealthEvents } from './health-events.js';
 import type { CheckRunSpan, HealthTracing } from '../tracing/health-tracing.js';
 import { StatusDamper } from './status-damper.js';
+import { serializeCheckData } from '../serialization/check-data-serializer.js';
 
 /** A status reported in place of the check's own while a simulation is in force (`HealthService.simulate`). */
 export interface SimulatedOutcome {
@@ -19,12 +19,26 @@ interface LatestResult {
   finishedAt: number;
 }
 
+/** An invocation of `check()` that timed out and has not settled yet: it keeps the check's slot. */
+interface AbandonedInvocation {
+  /** `performance.now()` when it was invoked. */
+  startedAt: number;
+  /** The timeout it ran past. */
+  timeoutMs: number;
+}
+
 /** A result older than this many refresh intervals counts as DOWN. */
 export const STALE_AFTER_INTERVALS = 3;
 
 /**
  * Runs one indicator: a timeout on every run, one run in flight at a time (single-flight),
  * results reused for `cacheTtlMs`, background refresh every `refreshIntervalMs`, and flap damping.
+ *
+ * At most one invocation of `check()` is outstanding, ever: a run that times out ends for the module,
+ * but its invocation keeps the check's slot until it settles. Runs in the meantime do not invoke the
+ * check; they report DOWN `still running after N ms (timed out after T ms)`. When it settles, the check
+ * is invoked again at once (by the next run, or straight away when results are refreshed or cached), so
+ * a stalled dependency holds at most one connection or pending command for health.
  */
 export class CheckRunner {
   private inFlight?: Promise<HealthCheckResult>;
@@ -35,6 +49,7 @@ export class CheckRunner {
   private recheckPending = false;
   /** Set while a simulation is in force: runs report it, and the check itself is not invoked. */
   private simulation?: SimulatedOutcome;
+  private abandoned?: AbandonedInvocation;
 
   constructor(
     readonly indicator: RegisteredIndicator,
@@ -120,14 +135,15 @@ export class CheckRunner {
    */
   simulate(outcome: SimulatedOutcome): HealthCheckResult {
     this.simulation = outcome;
-    return this.publish(outcome, performance.now());
+    return this.record(outcome, performance.now());
   }
 
   /** Ends a simulation: the damper forgets it, and the real check runs at once. */
   endSimulation(): Promise<HealthCheckResult> {
     this.simulation = undefined;
     this.damper.reset();
-    return this.run();
+    // A run still settling reported the simulation: the real run comes right after it.
+    return this.inFlight ? this.inFlight.then(() => this.run()) : this.run();
   }
 
   stopRefresh(): void {
@@ -146,10 +162,20 @@ export class CheckRunner {
   }
 
   private async execute(): Promise<HealthCheckResult> {
-    if (this.simulation) return this.publish(this.simulation, performance.now());
-    const { timeoutMs } = this.indicator;
-    const span = this.tracing?.start(this.indicator);
     const started = performance.now();
+    if (this.simulation) return this.record(this.simulation, started);
+    const abandoned = this.abandoned;
+    if (abandoned) {
+      const error = `still running after ${Math.round(started - abandoned.startedAt)} ms (timed out after ${abandoned.timeoutMs} ms)`;
+      return this.record({ status: 'DOWN', error }, started);
+    }
+    const span = this.tracing?.start(this.indicator);
+    return this.record(await this.invokeWithTimeout(started, span), started, span);
+  }
+
+  /** Invokes the check, racing its timeout; past the timeout the invocation keeps the slot until it settles. */
+  private async invokeWithTimeout(started: number, span: CheckRunSpan | undefined): Promise<CheckOutcome> {
+    const { timeoutMs } = this.indicator;
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<CheckOutcome>((resolve) => {
@@ -159,18 +185,32 @@ export class CheckRunner {
         controller.abort(new Error(error));
       }, timeoutMs);
     });
-    const run = span ? span.activate(() => this.invoke(controller.signal)) : this.invoke(controller.signal);
-    // A hung check's span ends here too, at the timeout: the run is over for the module.
-    const outcome = await Promise.race([run, timedOut]);
+    let settled = false;
+    const invocation = (span ? span.activate(() => this.invoke(controller.signal)) : this.invoke(controller.signal)).finally(() => {
+      settled = true;
+    });
+    // A hung check's span ends at the timeout too: the run is over for the module.
+    const outcome = await Promise.race([invocation, timedOut]);
     clearTimeout(timer);
-    return this.publish(outcome, started, span);
+    if (!settled) {
+      this.abandoned = { startedAt: started, timeoutMs };
+      void invocation.then(() => this.abandonedSettled());
+    }
+    return outcome;
+  }
+
+  /** The timed-out invocation has settled: the slot is free, and a check whose results are reused runs again now. */
+  private abandonedSettled(): void {
+    this.abandoned = undefined;
+    if (this.indicator.retired) return;
+    if (this.refreshing || this.indicator.cacheTtlMs > 0) this.recheck();
   }
 
   /**
-   * Makes a run's outcome the latest result and announces it (run, transition). A simulation in force
-   * replaces the outcome, unthrottled by the damper: a run that was in flight when it began reports it too.
+   * Applies thresholds to a run's outcome, keeps it as the latest result and reports it. A simulation in
+   * force replaces the outcome, past the damper: a run that was in flight when it began reports it too.
    */
-  private publish(realOutcome: CheckOutcome, started: number, span?: CheckRunSpan): HealthCheckResult {
+  private record(realOutcome: CheckOutcome, started: number, span?: CheckRunSpan): HealthCheckResult {
     const { name, critical } = this.indicator;
     const simulation = this.simulation;
     const outcome: CheckOutcome = simulation ?? realOutcome;
@@ -184,7 +224,8 @@ export class CheckRunner {
       cached: false,
     };
     if (simulation) result.simulated = true;
-    if (outcome.data) result.data = redactDeep(outcome.data);
+    // The one place check data enters: from here on it is plain, redacted, bounded JSON data (never a render failure).
+    if (outcome.data) result.data = serializeCheckData(outcome.data);
     const reason = simulation ? (simulation.error ?? `simulated ${simulation.status}`) : this.reasonFor(outcome, status);
     // Built from outcome texts that are redacted where they are made (check-outcome.ts, the simulation's validation).
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
