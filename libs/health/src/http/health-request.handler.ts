@@ -11,6 +11,7 @@ import type { HealthReport, ProbeSelector } from '../interfaces/health-status.in
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
+import { RouteDependencies } from '../route-aware/route-dependencies.js';
 
 /** A request to the health routes, whatever server received it. */
 export interface HealthHttpRequest {
@@ -91,6 +92,7 @@ export class HealthRequestHandler {
     private readonly access: HealthAccess,
     private readonly history: HealthHistory,
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    private readonly routeMap: RouteDependencies,
   ) {}
 
   async handle(request: HealthHttpRequest): Promise<HealthHttpResponse> {
@@ -190,6 +192,7 @@ export class HealthRequestHandler {
       showDetails: access.showDetails,
       httpStatus: extra.httpStatus ?? this.options.httpStatus[report.status],
       service: this.options.service,
+      routes: this.routeMap.endpointsByCheck(),
     });
   }
 
