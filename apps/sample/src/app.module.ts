@@ -24,6 +24,7 @@ export function healthOptions(config: SampleConfig): HealthModuleOptions {
     redis: config.redisUrl ? { url: config.redisUrl, critical: false } : undefined,
     http: config.dependencyUrl ? { dependency: { url: config.dependencyUrl, critical: false } } : undefined,
     grpc: config.grpcPort === undefined ? undefined : { port: config.grpcPort },
+    simulation: config.simulationKey ? { enabled: true, apiKey: config.simulationKey, allowInProduction: config.simulationInProduction } : undefined,
   };
 }
 

@@ -26,6 +26,9 @@ import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js
 import { HealthExplorer } from './registry/health.explorer.js';
 import { HealthSimulations } from './simulation/health-simulations.js';
 import { HealthSettingsReader } from './settings/health-settings.js';
+import { HealthSettingsAnswer } from './settings/health-settings.answer.js';
+import { SimulationAnswer } from './simulation/simulation.answer.js';
+import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
 
 /**
  * Kubernetes-grade health checks: liveness, readiness and startup probes and a detailed report,
@@ -58,7 +61,10 @@ import { HealthSettingsReader } from './settings/health-settings.js';
     HealthAccess,
     HealthSimulations,
     HealthSettingsReader,
+    HealthSettingsAnswer,
+    SimulationAnswer,
     HealthService,
+    routeDependenciesProvider,
     HealthRequestHandler,
     grpcHealthServerProvider,
   ],

@@ -5,6 +5,7 @@ import { HealthRequestHandler } from '../http/health-request.handler.js';
 /** What the controller reads of an Express or Fastify request. */
 interface FrameworkRequest {
   method: string;
+  body?: unknown;
   query?: Record<string, unknown>;
   headers?: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
@@ -81,9 +82,24 @@ export function createHealthController(settings: HealthControllerSettings): Type
       return this.serve(`/groups/${encodeURIComponent(name)}`, request, response);
     }
 
+    @Get('settings')
+    settings(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve('/settings', request, response);
+    }
+
+    @Put('checks/:name/simulation')
+    simulate(@Param('name') name: string, @Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve(`/checks/${encodeURIComponent(name)}/simulation`, request, response);
+    }
+
+    @Delete('checks/:name/simulation')
+    endSimulation(@Param('name') name: string, @Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
+      return this.serve(`/checks/${encodeURIComponent(name)}/simulation`, request, response);
+    }
+
     /** Hands the request to the handler and writes its answer. */
     async serve(path: string, request: FrameworkRequest, response: unknown): Promise<void> {
-      const answer = await this.handler.handle({ method: request.method, path, query: request.query, headers: request.headers ?? {}, request });
+      const answer = await this.handler.handle({ method: request.method, path, query: request.query, headers: request.headers ?? {}, request, body: request.body });
       const adapter = this.adapterHost.httpAdapter;
       for (const [name, value] of Object.entries(answer.headers)) {
         // The app may already vary on other headers (CORS with a list of origins sets `Vary: Origin`): keep them.

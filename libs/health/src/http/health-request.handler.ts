@@ -11,6 +11,9 @@ import type { HealthReport, ProbeSelector } from '../interfaces/health-status.in
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
+import { HealthSettingsAnswer } from '../settings/health-settings.answer.js';
+import { SimulationAnswer } from '../simulation/simulation.answer.js';
+import { RouteDependencies } from '../route-aware/route-dependencies.js';
 
 /** A request to the health routes, whatever server received it. */
 export interface HealthHttpRequest {
@@ -23,6 +26,8 @@ export interface HealthHttpRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The server's own request object, handed to the `authorize` option (it carries `headers` too). */
   request?: unknown;
+  /** The parsed JSON body of a `PUT` (the simulation route); never read elsewhere. */
+  body?: unknown;
 }
 
 /** What to send back; a `HEAD` answer has the headers of the `GET` answer and an empty body. */
@@ -91,9 +96,14 @@ export class HealthRequestHandler {
     private readonly access: HealthAccess,
     private readonly history: HealthHistory,
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    private readonly routeMap: RouteDependencies,
+    private readonly settings: HealthSettingsAnswer,
+    private readonly simulation: SimulationAnswer,
   ) {}
 
   async handle(request: HealthHttpRequest): Promise<HealthHttpResponse> {
+    const operations = await this.operations(request);
+    if (operations) return operations;
     const matched = matchRoute(request.path);
     if (!matched) return this.notFound(request.path);
     const method = request.method.toUpperCase();
@@ -110,6 +120,30 @@ export class HealthRequestHandler {
           : await this.probe(matched.route, request);
     if (method !== 'HEAD') return response;
     return { ...response, headers: { ...response.headers, 'Content-Length': String(Buffer.byteLength(response.body)) }, body: '' };
+  }
+
+  /** `/settings` (GET, HEAD) and `/checks/:name/simulation` (PUT, DELETE); `undefined` for another path. */
+  private async operations(request: HealthHttpRequest): Promise<HealthHttpResponse | undefined> {
+    const method = request.method.toUpperCase();
+    if (request.path === '/settings') {
+      if (method !== 'GET' && method !== 'HEAD') {
+        return this.error(new MethodNotAllowedException(`${method.slice(0, 20)} is not allowed on /settings; use GET or HEAD`), { Allow: ALLOWED_METHODS });
+      }
+      const answer = await this.settings.answer(request.headers, request.request);
+      return method === 'HEAD' ? { ...answer, headers: { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) }, body: '' } : answer;
+    }
+    const simulation = /^\/checks\/([^/]+)\/simulation$/.exec(request.path);
+    if (!simulation) return undefined;
+    if (method !== 'PUT' && method !== 'DELETE') {
+      return this.error(new MethodNotAllowedException(`${method.slice(0, 20)} is not allowed on a simulation; use PUT or DELETE`), { Allow: 'PUT, DELETE' });
+    }
+    let name = simulation[1];
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      // Kept as sent: no check has such a name.
+    }
+    return this.simulation.answer(method, name, request.body, request.headers);
   }
 
   /** The JSON 404 for a path that is no health route (a server of only these routes answers it for any other path). */
@@ -190,6 +224,7 @@ export class HealthRequestHandler {
       showDetails: access.showDetails,
       httpStatus: extra.httpStatus ?? this.options.httpStatus[report.status],
       service: this.options.service,
+      routes: this.routeMap.endpointsByCheck(),
     });
   }
 
