@@ -99,7 +99,14 @@ export function createHealthController(settings: HealthControllerSettings): Type
 
     /** Hands the request to the handler and writes its answer. */
     async serve(path: string, request: FrameworkRequest, response: unknown): Promise<void> {
-      const answer = await this.handler.handle({ method: request.method, path, query: request.query, headers: request.headers ?? {}, request, body: request.body });
+      const answer = await this.handler.handle({
+        method: request.method,
+        path,
+        query: request.query,
+        headers: request.headers ?? {},
+        request,
+        body: request.body,
+      });
       const adapter = this.adapterHost.httpAdapter;
       for (const [name, value] of Object.entries(answer.headers)) {
         // The app may already vary on other headers (CORS with a list of origins sets `Vary: Origin`): keep them.

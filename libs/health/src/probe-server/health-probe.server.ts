@@ -99,11 +99,11 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // A body is never read: drain it so the connection can be reused.
-    request.resume();
+    // Only a PUT's body is read (the simulation route), bounded; any other is drained so the connection can be reused.
+    const body = request.method === 'PUT' ? readJsonBody(request) : (request.resume(), Promise.resolve(undefined));
     let answer: HealthHttpResponse;
     try {
-      answer = await this.answer(request);
+      answer = await this.answer(request, await body);
     } catch (error) {
       this.logger.error(`probe server: ${error instanceof Error ? error.message : String(error)}`);
       const body = JSON.stringify({ statusCode: 503, message: 'the health request could not be answered', error: 'Service Unavailable' });
@@ -116,7 +116,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
-  private async answer(request: IncomingMessage): Promise<HealthHttpResponse> {
+  private async answer(request: IncomingMessage, body: unknown): Promise<HealthHttpResponse> {
     const target = request.url ?? '/';
     const queryAt = target.indexOf('?');
     const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
@@ -130,6 +130,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
       query: queryOf(queryAt < 0 ? '' : target.slice(queryAt + 1)),
       headers: request.headers,
       request,
+      body,
     });
   }
 }
@@ -143,4 +144,30 @@ function queryOf(search: string): Record<string, string | string[]> {
     query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
   return query;
+}
+
+/** The largest request body read (a simulation is a few dozen bytes). */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * A JSON request body, as Express' and Fastify's parsers give it: the parsed value, or `undefined` for
+ * another media type, a body that is not JSON or one larger than `MAX_BODY_BYTES` (read no further).
+ */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      request.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(request.headers['content-type'] ?? '')) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
