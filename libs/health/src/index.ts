@@ -81,5 +81,6 @@ export type { HealthProbeServerOptions } from './interfaces/health-module-option
 export { type RuntimeHealthCheck, type UnregisterHealthIndicator } from './service/health.service.js';
 export type { HealthGroupOptions } from './interfaces/health-module-options.interface.js';
 export type { RemoteIndicatorOptions } from './interfaces/indicator-options/remote-indicator.options.js';
+export type { RedirectPolicy } from './interfaces/indicator-options/redirect-policy.js';
 export { RemoteHealthIndicator, type RemoteHealthIndicatorConfig } from './indicators/remote/remote.indicator.js';
 export type { RemoteReportFormat, RemoteCheckStatus } from './indicators/remote/remote-health-report.parser.js';

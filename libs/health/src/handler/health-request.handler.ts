@@ -179,11 +179,15 @@ export class HealthRequestHandler {
   private represent(request: HealthHttpRequest, view: ReportView): HealthHttpResponse {
     const format = negotiateFormat(request.headers.accept);
     const representation = HEALTH_REPRESENTATIONS[format];
-    return {
-      statusCode: view.httpStatus,
-      headers: { ...commonHeaders(representation.contentType), ...representation.headers },
-      body: representation.render(format === 'html' ? this.withHistory(view) : view),
-    };
+    let body: string;
+    try {
+      body = representation.render(format === 'html' ? this.withHistory(view) : view);
+    } catch (error) {
+      // Never a 500: the status still answers, in JSON, without the details that could not be rendered.
+      this.logger.error(redact(`rendering the ${format} representation failed: ${describeError(error)}`));
+      return { statusCode: view.httpStatus, headers: commonHeaders(JSON_CONTENT_TYPE), body: JSON.stringify({ status: view.report.status }) };
+    }
+    return { statusCode: view.httpStatus, headers: { ...commonHeaders(representation.contentType), ...representation.headers }, body };
   }
 
   /** The view with the recent runs of each check it shows, for the HTML page (a person reading it wants to see flapping). */

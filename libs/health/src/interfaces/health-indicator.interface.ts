@@ -13,7 +13,11 @@ export type BoundHealthIndicator = ReturnType<HealthIndicatorService['check']>;
  * @publicApi
  */
 export interface HealthCheckContext {
-  /** Aborted when the run times out (`timeoutMs`); pass it to the I/O the check does. */
+  /**
+   * Aborted when the run times out (`timeoutMs`); pass it to the I/O the check does, and give back what the
+   * check holds (a connection, a pending command) when it fires. Until the check settles it is not invoked
+   * again: later runs report DOWN `still running after N ms (timed out after T ms)`.
+   */
   signal: AbortSignal;
   /** The result builder bound to this check's name: `return indicator.up({ depth })`. */
   indicator: BoundHealthIndicator;

@@ -49,6 +49,8 @@ export const BUILTIN_DEFAULTS = {
   eventLoopWindowMs: 10_000,
   dataSourceName: 'default',
   httpMethod: 'GET',
+  /** `http` and `remote`: follow redirects, sending configured headers, keys and credentials to the configured origin only. */
+  redirect: 'follow',
   /** `remote` checks are not critical unless they say so: one slow dependency must not take every caller out of rotation. */
   remoteCritical: false,
   rabbitmqCheckName: 'rabbitmq',

@@ -24,6 +24,7 @@ import type { TlsIndicatorOptions } from '../interfaces/indicator-options/tls-in
 import type { BullmqIndicatorOptions, QueueCountThreshold } from '../interfaces/indicator-options/bullmq-indicator.options.js';
 import { DETAILS_ROUTES, HEALTH_ROUTES, RESERVED_GROUP_NAMES } from '../http/health-routes.js';
 import { BUILTIN_DEFAULTS } from './health-options.defaults.js';
+import { REDIRECT_POLICIES } from '../interfaces/indicator-options/redirect-policy.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
 import { HEALTH_DEFAULTS } from './health-options.defaults.js';
 import {
@@ -155,6 +156,7 @@ const builtinFields: RulesFor<
         ),
         headers: recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`])),
         bodyPredicate: func,
+        redirect: oneOf(REDIRECT_POLICIES),
       },
       (value, path) => {
         if (value.url === undefined) return [`"${path}.url" is required`];
@@ -167,8 +169,9 @@ const builtinFields: RulesFor<
   ),
   remote: recordOf(
     checkName,
-    shapeOf<RemoteIndicatorOptions>()({ ...indicatorFields, url: url(['http', 'https']), apiKey: nonEmptyString, headers: stringHeaders }, (value, path) =>
-      value.url === undefined ? [`"${path}.url" is required`] : [],
+    shapeOf<RemoteIndicatorOptions>()(
+      { ...indicatorFields, url: url(['http', 'https']), apiKey: nonEmptyString, headers: stringHeaders, redirect: oneOf(REDIRECT_POLICIES) },
+      (value, path) => (value.url === undefined ? [`"${path}.url" is required`] : []),
     ),
   ),
   disk: enabledOr(
