@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, type DynamicModule, type Type, type ValueProvider } from '@nestjs/common';
 import { createHealthController } from './controllers/health.controller.js';
 import { HEALTH_DEFAULTS } from './options/health-options.defaults.js';
-import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
+import { HEALTH_OPENAPI_ENABLED, RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import type { HealthModuleExtras, HealthModuleOptions } from './interfaces/health-module-options.interface.js';
 import { documentHealthController } from './openapi/health-openapi.js';
 import { healthModuleOptionsSchema } from './options/health-options.schema.js';
@@ -91,11 +91,12 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
   const problems = extrasProblems(extras);
   if (problems.length > 0) throw new HealthOptionsError(problems);
   const path = (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, '');
+  const openapi = { provide: HEALTH_OPENAPI_ENABLED, useValue: extras.openapi !== false };
   if (extras.server) {
     return {
       ...definition,
       global: extras.isGlobal === true,
-      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path })],
+      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path }), openapi],
       exports: [...(definition.exports ?? []), HealthProbeServer],
     };
   }
@@ -106,7 +107,7 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
     ...definition,
     global: extras.isGlobal === true,
     controllers: [...(definition.controllers ?? []), controller],
-    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented)],
+    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented), openapi],
   };
 }
 

@@ -24,6 +24,7 @@ import { HealthHistory } from './history/health-history.js';
 import { HealthTracing } from './tracing/health-tracing.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
+import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
 
 /**
  * Kubernetes-grade health checks: liveness, readiness and startup probes and a detailed report,
@@ -55,6 +56,7 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthHistory,
     HealthAccess,
     HealthService,
+    routeDependenciesProvider,
     HealthRequestHandler,
     grpcHealthServerProvider,
   ],

@@ -12,6 +12,7 @@ import type { HealthReport, ProbeSelector } from '../interfaces/health-status.in
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
+import { RouteDependencies } from '../route-aware/route-dependencies.js';
 
 /** A request to one health route, whatever server received it and matched it. */
 export interface HealthHttpRequest {
@@ -62,6 +63,7 @@ export class HealthRequestHandler {
     private readonly access: HealthAccess,
     private readonly history: HealthHistory,
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    private readonly routeMap: RouteDependencies,
   ) {}
 
   /** The answer of each kind of route (`HealthRouteRow.answer`): a new kind of route is a new entry here. */
@@ -172,6 +174,7 @@ export class HealthRequestHandler {
       showDetails: access.showDetails,
       httpStatus: extra.httpStatus ?? this.options.httpStatus[report.status],
       service: this.options.service,
+      routes: this.routeMap.endpointsByCheck(),
     });
   }
 

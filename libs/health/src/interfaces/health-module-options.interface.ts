@@ -88,6 +88,17 @@ export interface HealthProbeServerOptions {
   host?: string;
 }
 
+/** Route-aware health: what routes carrying `@DependsOn()` do while a check they depend on is DOWN. @publicApi */
+export interface DependsOnModuleOptions {
+  /**
+   * Answer 503 with `Retry-After` (gRPC: `UNAVAILABLE`) at once while a check the route depends on is DOWN,
+   * without running its handler; the latest result decides, the check is not run for the request.
+   * `@DependsOn(..., { failFast })` overrides it per class or method.
+   * @default false
+   */
+  failFast?: boolean;
+}
+
 /** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
 export interface HealthModuleOptions extends IndicatorExecutionOptions {
   service?: ServiceInfoOptions;
@@ -156,6 +167,8 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * checking. Needs `@grpc/grpc-js`.
    */
   grpc?: GrpcHealthOptions;
+  /** Routes carrying `@DependsOn()`: `{ failFast: true }` refuses them while a check they depend on is DOWN. */
+  dependsOn?: DependsOnModuleOptions;
 }
 
 /**

@@ -8,6 +8,7 @@ import type {
   ServiceInfoOptions,
   GrpcHealthOptions,
   ShutdownOptions,
+  DependsOnModuleOptions,
 } from '../interfaces/health-module-options.interface.js';
 import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/database-indicator.options.js';
 import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
@@ -70,7 +71,8 @@ const executionFields: RulesFor<IndicatorExecutionOptions> = {
 /** Settings of one indicator: execution settings plus probes and criticality. */
 export const indicatorFields: RulesFor<HealthIndicatorOptions> = {
   ...executionFields,
-  probes: arrayOf(oneOf(PROBES), { nonEmpty: true, unique: true }),
+  // `[]`: a route-scoped check, in no probe; it gates the routes that `@DependsOn()` it.
+  probes: arrayOf(oneOf(PROBES), { unique: true }),
   critical: boolean,
   tags: arrayOf(matching(CHECK_NAME_PATTERN, TAG_ACCEPTED), { unique: true }),
 };
@@ -348,6 +350,7 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
       : isPlainObject(value)
         ? shapeOf<MetricsOptions>()({ registry: promRegistry })(value, path)
         : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
+  dependsOn: shapeOf<DependsOnModuleOptions>()({ failFast: boolean }),
   openapi: boolean,
   isGlobal: boolean,
   grpc: (value, path) =>
