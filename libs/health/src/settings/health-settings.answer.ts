@@ -2,7 +2,8 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { HealthAccess } from '../access/health-access.js';
 import { JSON_CONTENT_TYPE } from '../formats/json/json.format.js';
 import { TEXT_CONTENT_TYPE } from '../formats/text/text.format.js';
-import type { HealthHttpResponse } from '../http/health-request.handler.js';
+import type { HealthHttpResponse } from '../handler/health-request.handler.js';
+import type { HealthRouteRow } from '../http/health-routes.js';
 import { httpError, noStoreHeaders } from '../http/http-answers.js';
 import { HealthSettingsReader, type HealthSettings } from './health-settings.js';
 import Negotiator from 'negotiator';
@@ -18,8 +19,8 @@ export class HealthSettingsAnswer {
     private readonly settings: HealthSettingsReader,
   ) {}
 
-  async answer(headers: Record<string, string | string[] | undefined>, request: unknown): Promise<HealthHttpResponse> {
-    const access = await this.access.resolve('checks', request ?? { headers });
+  async answer(route: HealthRouteRow, headers: Record<string, string | string[] | undefined>, request: unknown): Promise<HealthHttpResponse> {
+    const access = await this.access.resolve(route, request);
     if (access.policy !== 'always' && !access.authorized) {
       return httpError(new UnauthorizedException('The settings need authorization: send X-Health-Key or Authorization: Bearer'), {
         'WWW-Authenticate': 'Bearer realm="health"',

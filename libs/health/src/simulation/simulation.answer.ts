@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, NotFoundException, UnauthorizedExcepti
 import { presentedApiKeys } from '../access/api-key-matcher.js';
 import { HealthSimulationError } from '../errors/health-simulation.error.js';
 import { JSON_CONTENT_TYPE } from '../formats/json/json.format.js';
-import type { HealthHttpResponse } from '../http/health-request.handler.js';
+import type { HealthHttpResponse } from '../handler/health-request.handler.js';
 import { httpError, noStoreHeaders } from '../http/http-answers.js';
 import { redact } from '../redaction/redactor.js';
 import type { CheckSimulation } from './check-simulation.js';
