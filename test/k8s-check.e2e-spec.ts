@@ -44,7 +44,28 @@ function cli(args: string[], stdin?: string): Promise<CliRun> {
 /** The rule ids of the finding lines. */
 const rulesOf = (run: CliRun) => [...run.stdout.matchAll(/ \[([a-z-]+)\]$/gm)].map((match) => match[1]);
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+  grpc?: { port: number; service?: string };
+  timeoutSeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+}
+interface Container {
+  env: { name: string; value?: string }[];
+  startupProbe?: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+}
+interface PodSpec {
+  terminationGracePeriodSeconds?: number;
+  containers: Container[];
+}
+/** A manifest document as the tests read it (js-yaml returns untyped data). */
+interface Doc {
+  kind?: string;
+  spec: { template: { spec: PodSpec } };
+}
 
 interface SampleRun {
   app: RunningProcess;
@@ -61,7 +82,7 @@ async function startSample(manifest: string): Promise<SampleRun> {
   const deployment = (loadAll(readFileSync(manifest, 'utf8')) as Doc[]).find((doc) => doc?.kind === 'Deployment')!;
   const container = deployment.spec.template.spec.containers[0];
   const env: Record<string, string> = Object.fromEntries(
-    (container.env as { name: string; value?: string }[]).filter((entry) => typeof entry.value === 'string').map((entry) => [entry.name, entry.value!]),
+    container.env.filter((entry) => typeof entry.value === 'string').map((entry) => [entry.name, entry.value!]),
   );
   const ports = { PORT: await allocatePort(), HEALTH_PORT: await allocatePort(), HEALTH_GRPC_PORT: await allocatePort() };
   const testEnv: Record<string, string> = { ...env, HEALTH_API_KEY: KEY, SQLITE_PATH: join(dataDir, `${samples.size}.sqlite`), PORT: String(ports.PORT) };
@@ -92,7 +113,7 @@ const check = (manifest: string, file = manifest) => {
 };
 
 /** A copy of a manifest with its Deployment changed by `mutate`. */
-function mutated(manifest: string, mutate: (pod: Doc, container: Doc) => void): string {
+function mutated(manifest: string, mutate: (pod: PodSpec, container: Container) => void): string {
   const docs = loadAll(readFileSync(manifest, 'utf8')) as Doc[];
   const deployment = docs.find((doc) => doc?.kind === 'Deployment')!;
   mutate(deployment.spec.template.spec, deployment.spec.template.spec.containers[0]);
@@ -111,18 +132,18 @@ describe('nest-vitals k8s check', () => {
 
   const HTTP = MANIFESTS[0];
   const GRPC = MANIFESTS[2];
-  const mutations: [string, string, (pod: Doc, container: Doc) => void][] = [
-    ['path-not-served', HTTP, (_, c) => (c.readinessProbe.httpGet.path = '/health/readyz')],
-    ['port-not-served', HTTP, (_, c) => (c.readinessProbe.httpGet.port = 8080)],
-    ['named-port', HTTP, (_, c) => (c.readinessProbe.httpGet.port = 'web')],
+  const mutations: [string, string, (pod: PodSpec, container: Container) => void][] = [
+    ['path-not-served', HTTP, (_, c) => (c.readinessProbe.httpGet!.path = '/health/readyz')],
+    ['port-not-served', HTTP, (_, c) => (c.readinessProbe.httpGet!.port = 8080)],
+    ['named-port', HTTP, (_, c) => (c.readinessProbe.httpGet!.port = 'web')],
     ['timeout', HTTP, (_, c) => (c.readinessProbe.timeoutSeconds = 1)],
-    ['liveness-dependencies', HTTP, (_, c) => (c.livenessProbe.httpGet.path = '/health/ready')],
+    ['liveness-dependencies', HTTP, (_, c) => (c.livenessProbe.httpGet!.path = '/health/ready')],
     ['startup-missing', HTTP, (_, c) => delete c.startupProbe],
-    ['startup-budget', HTTP, (_, c) => Object.assign(c.startupProbe, { periodSeconds: 1, failureThreshold: 1 })],
+    ['startup-budget', HTTP, (_, c) => Object.assign(c.startupProbe!, { periodSeconds: 1, failureThreshold: 1 })],
     ['termination-grace', HTTP, (pod) => (pod.terminationGracePeriodSeconds = 20)],
     ['readiness-drain', HTTP, (_, c) => (c.readinessProbe.failureThreshold = 3)],
-    ['grpc-port-not-served', GRPC, (_, c) => (c.readinessProbe.grpc.port = 50052)],
-    ['grpc-service-not-served', GRPC, (_, c) => (c.readinessProbe.grpc.service = 'readyz')],
+    ['grpc-port-not-served', GRPC, (_, c) => (c.readinessProbe.grpc!.port = 50052)],
+    ['grpc-service-not-served', GRPC, (_, c) => (c.readinessProbe.grpc!.service = 'readyz')],
   ];
 
   it.each(mutations)('finds %s exactly once, with one line naming object, container, probe and fix (exit 1)', async (rule, manifest, mutate) => {
@@ -175,7 +196,7 @@ describe('nest-vitals k8s probes', () => {
     const run = await cli(['k8s', 'probes', '--url', sample.url, '--key', KEY, ...sample.portFlags, ...extra]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const stanzas = load(run.stdout) as Doc;
+    const stanzas = load(run.stdout) as Pick<Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'>;
     expect(Object.keys(stanzas)).toEqual(['startupProbe', 'livenessProbe', 'readinessProbe']);
     const grace = Number(/terminationGracePeriodSeconds: (\d+)/.exec(run.stdout)![1]);
     const applied = mutated(manifest, (pod, container) => {

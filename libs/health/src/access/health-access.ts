@@ -49,7 +49,7 @@ export class HealthAccess implements OnModuleInit {
     const row = rowOf(route);
     if (row.details === 'never' || row.details === 'own-key') return 'never';
     if (row.details === 'group') return this.options.details;
-    if (row.details === 'checks') return this.policyFor('checks');
+    if (row.details === 'as-check') return this.policyFor(HEALTH_ROUTES.find((candidate) => candidate.answer === 'check')!);
     return this.options.routes?.[row.name as DetailsRoute]?.details ?? this.options.details;
   }
 

@@ -77,8 +77,8 @@ export class HealthRequestHandler {
     probe: (request) => this.probe(request),
     check: (request) => this.check(request),
     group: (request) => this.group(request),
-    settings: (request) => this.settings.answer(request.route, request.headers, subjectOf(request)),
-    simulation: (request) => this.simulation.answer(request.method.toUpperCase(), request.params.name ?? '', request.body, request.headers),
+    effectiveSettings: (request) => this.settings.answer(request.route, request.headers, subjectOf(request)),
+    checkSimulation: (request) => this.simulation.answer(request.method.toUpperCase(), request.params.name ?? '', request.body, request.headers),
   };
 
   /** Answers a request to a route; a method the route does not answer gets 405 naming those it does. */

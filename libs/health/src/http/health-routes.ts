@@ -35,9 +35,9 @@ export interface HealthRouteDocumentation {
   description: string;
   /**
    * The schema of its JSON body: the status-only liveness body, the full report, one check's result; or an
-   * operations route (`settings`, `simulation`), documented by `openapi/operations-openapi.ts`.
+   * operations route (`effectiveSettings`, `checkSimulation`), documented by `openapi/operations-openapi.ts`.
    */
-  body: 'liveness' | 'report' | 'check' | 'settings' | 'simulation';
+  body: 'liveness' | 'report' | 'check' | 'effectiveSettings' | 'checkSimulation';
   ok: HealthRouteResponse;
   unavailable: HealthRouteResponse;
   /** The `:name` parameter; `names: 'configured-groups'` lists the configured group names when they are known. */
@@ -53,15 +53,15 @@ export interface HealthRouteRow {
   /** Below the module's `path` (`''` is the module path itself); `:name` is the one parameter. */
   path: string;
   /** The function of the request handler that answers it. */
-  answer: 'probe' | 'check' | 'group' | 'settings' | 'simulation';
+  answer: 'probe' | 'check' | 'group' | 'effectiveSettings' | 'checkSimulation';
   /** The probe it evaluates (`answer: 'probe'`). */
   probe?: RouteProbe;
   /**
    * Who decides whether it shows details: `never` (liveness), `route` (`routes.<name>.details`, else `details`),
-   * `group` (the group's own `details`, else `details`), `checks` (as `/checks/:name`: `routes.checks.details`, else
+   * `group` (the group's own `details`, else `details`), `as-check` (as `/checks/:name`: `routes.checks.details`, else
    * `details`), or `own-key` (no details policy: the route has a key of its own, `simulation.apiKey`).
    */
-  details: 'never' | 'route' | 'group' | 'checks' | 'own-key';
+  details: 'never' | 'route' | 'group' | 'as-check' | 'own-key';
   /** An answer needs authorization (401 without it) unless the policy is `always`. */
   requiresAuthorization?: boolean;
   /** `?exclude=` is read (only from callers who may see details). */
@@ -184,8 +184,8 @@ export const HEALTH_ROUTES = [
   {
     name: 'settings',
     path: 'settings',
-    answer: 'settings',
-    details: 'checks',
+    answer: 'effectiveSettings',
+    details: 'as-check',
     requiresAuthorization: true,
     exclude: false,
     subject: 'settings',
@@ -193,7 +193,7 @@ export const HEALTH_ROUTES = [
       summary: 'Effective settings',
       description:
         "The module's effective, non-secret settings: where the probes are served (path, port, gRPC port), each probe's checks, each check's timeout, refresh, TTL, critical, probes and thresholds, the startup gate with the measured bootstrap, drain delay, shutdown timeout and groups. `nest-vitals k8s check --url` reads it. Needs authorization as `/checks/{name}`: 401 otherwise.",
-      body: 'settings',
+      body: 'effectiveSettings',
       ok: { description: 'The settings (JSON; `text/plain` gives `key: value` lines)', examples: {} },
       unavailable: { description: 'Not answered: the settings are served whatever the status', examples: {} },
       unauthorized: {
@@ -205,7 +205,7 @@ export const HEALTH_ROUTES = [
   {
     name: 'simulation',
     path: 'checks/:name/simulation',
-    answer: 'simulation',
+    answer: 'checkSimulation',
     details: 'own-key',
     exclude: false,
     subject: 'simulation of {name}',
@@ -214,7 +214,7 @@ export const HEALTH_ROUTES = [
       summary: 'Simulate a check result',
       description:
         'PUT makes the check report `status` (with `error` as its reason) until `ttlMs` has passed or DELETE ends it: probes, groups, route fail-fast, metrics (`simulated="true"`), gRPC and logs see it as a real result, marked `simulated`. Served only with `simulation: { enabled: true, apiKey }` (404 otherwise); needs `X-Health-Key: <simulation.apiKey>` (401 otherwise).',
-      body: 'simulation',
+      body: 'checkSimulation',
       ok: { description: 'The simulation in force (PUT), or whether one was ended (DELETE)', examples: {} },
       unavailable: { description: 'Not answered', examples: {} },
       param: { description: 'Check name', example: 'database' },

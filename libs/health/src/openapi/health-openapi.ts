@@ -107,12 +107,12 @@ const JSON_SCHEMA_OF_BODY: Record<HealthRouteRow['openapi']['body'], Type> = {
   liveness: LivenessReportDto,
   report: HealthReportDto,
   check: HealthCheckResultDto,
-  settings: HealthSettingsDto,
-  simulation: CheckSimulationDto,
+  effectiveSettings: HealthSettingsDto,
+  checkSimulation: CheckSimulationDto,
 };
 
 /** Whether a row is an operations route, documented by `operations-openapi.ts`. */
-const isOperation = (route: HealthRouteRow) => route.openapi.body === 'settings' || route.openapi.body === 'simulation';
+const isOperation = (route: HealthRouteRow) => route.openapi.body === 'effectiveSettings' || route.openapi.body === 'checkSimulation';
 
 /** The example reports of one documented response, shaped as the route answers (status only, a report, one check). */
 function examplesOf(row: HealthRouteRow, response: HealthRouteResponse): Record<string, Example> {

@@ -1,4 +1,15 @@
-import { CheckSimulationDto, HealthSettingsDto } from '../dto/health-settings.dto.js';
+import {
+  CheckSettingsDto,
+  CheckSimulationDto,
+  HealthSettingsDto,
+  HealthSettingsGrpcDto,
+  HealthSettingsHttpDto,
+  HealthSettingsProbesDto,
+  ProbeSettingsDto,
+  ShutdownSettingsDto,
+  SimulationSettingsDto,
+  StartupSettingsDto,
+} from '../dto/health-settings.dto.js';
 import { HealthErrorDto } from '../dto/health-report.dto.js';
 import type { HealthRouteRow } from '../http/health-routes.js';
 import { HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './health-api-security.js';
@@ -6,10 +17,21 @@ import { HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './health-api-securi
 type Swagger = typeof import('@nestjs/swagger');
 
 /** The DTOs of the operations routes, registered with the document. */
-export const OPERATIONS_MODELS = [HealthSettingsDto, CheckSimulationDto];
+export const OPERATIONS_MODELS = [
+  HealthSettingsDto,
+  HealthSettingsHttpDto,
+  HealthSettingsGrpcDto,
+  HealthSettingsProbesDto,
+  ProbeSettingsDto,
+  CheckSettingsDto,
+  StartupSettingsDto,
+  ShutdownSettingsDto,
+  SimulationSettingsDto,
+  CheckSimulationDto,
+];
 
 /**
- * The OpenAPI decorators of an operations route (`body: 'settings' | 'simulation'`) for one of its methods:
+ * The OpenAPI decorators of an operations route (`body: 'effectiveSettings' | 'checkSimulation'`) for one of its methods:
  * no report, no representations; a DTO, its errors, and the key it needs.
  */
 export function operationDocumentation(swagger: Swagger, route: HealthRouteRow, method: string): MethodDecorator[] {
@@ -19,7 +41,7 @@ export function operationDocumentation(swagger: Swagger, route: HealthRouteRow, 
   });
   const decorators: MethodDecorator[] = [];
   if (openapi.param) decorators.push(swagger.ApiParam({ name: 'name', type: String, description: openapi.param.description, example: openapi.param.example }));
-  if (openapi.body === 'settings') {
+  if (openapi.body === 'effectiveSettings') {
     decorators.push(
       swagger.ApiOperation({ summary: openapi.summary, description: openapi.description }),
       swagger.ApiSecurity(HEALTH_API_KEY_SCHEME),
@@ -28,7 +50,10 @@ export function operationDocumentation(swagger: Swagger, route: HealthRouteRow, 
         description: openapi.ok.description,
         content: {
           'application/json': { schema: { $ref: swagger.getSchemaPath(HealthSettingsDto) } },
-          'text/plain': { schema: { type: 'string', description: 'One `dotted.key: value` line per setting.' }, example: 'http.path: /health\nhttp.port: 3000\n' },
+          'text/plain': {
+            schema: { type: 'string', description: 'One `dotted.key: value` line per setting.' },
+            example: 'http.path: /health\nhttp.port: 3000\n',
+          },
         },
       }),
     );
@@ -64,11 +89,16 @@ export function operationDocumentation(swagger: Swagger, route: HealthRouteRow, 
   }
   if (openapi.unauthorized) {
     decorators.push(
-      swagger.ApiUnauthorizedResponse({ description: openapi.unauthorized.description, content: errorContent(401, 'Unauthorized', openapi.unauthorized.message) }),
+      swagger.ApiUnauthorizedResponse({
+        description: openapi.unauthorized.description,
+        content: errorContent(401, 'Unauthorized', openapi.unauthorized.message),
+      }),
     );
   }
   if (openapi.notFound) {
-    decorators.push(swagger.ApiNotFoundResponse({ description: openapi.notFound.description, content: errorContent(404, 'Not Found', openapi.notFound.message) }));
+    decorators.push(
+      swagger.ApiNotFoundResponse({ description: openapi.notFound.description, content: errorContent(404, 'Not Found', openapi.notFound.message) }),
+    );
   }
   return decorators;
 }

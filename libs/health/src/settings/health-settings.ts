@@ -12,6 +12,7 @@ import { HealthProbeServer } from '../probe-server/health-probe.server.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthSimulations } from '../simulation/health-simulations.js';
 import { HEALTH_MOUNT, type HealthMount } from './health-mount.js';
+import { HEALTH_ROUTES, type HealthRouteRow } from '../http/health-routes.js';
 
 /** The execution settings of one check, as `/settings` shows them. @publicApi */
 export interface CheckSettings {
@@ -77,18 +78,10 @@ export interface HealthSettings {
 /** The gRPC health service names of the probes (see `grpc/grpc-health.status.ts`). */
 const GRPC_SERVICE_OF_PROBE: Record<Probe, string> = { liveness: 'liveness', readiness: 'readiness', startup: 'startup' };
 
-/** Where each route lives below the module path. */
-const ROUTE_PATHS: Record<string, string> = {
-  report: '',
-  live: '/live',
-  ready: '/ready',
-  startup: '/startup',
-  checks: '/checks/{name}',
-  groups: '/groups/{name}',
-  settings: '/settings',
-  simulation: '/checks/{name}/simulation',
-};
-const ROUTE_OF_PROBE: Record<Probe, string> = { liveness: 'live', readiness: 'ready', startup: 'startup' };
+const ROWS = HEALTH_ROUTES as readonly HealthRouteRow[];
+
+/** A row's path below the module path, `{name}` for its parameter (`''` for the report). */
+const belowPath = (row: HealthRouteRow) => (row.path === '' ? '' : `/${row.path.replace(/:(\w+)/g, '{$1}')}`);
 
 /**
  * Builds the module's effective settings from the resolved options, the registry and what is measured:
@@ -114,9 +107,13 @@ export class HealthSettingsReader {
     const checks: Record<string, CheckSettings> = {};
     for (const indicator of indicators) checks[indicator.name] = this.checkSettings(indicator);
     const probes = Object.fromEntries(PROBES.map((probe) => [probe, this.probeSettings(probe, http.path)])) as Record<Probe, ProbeSettings>;
-    const groups: HealthSettings['groups'] = {};
+    const groupRow = ROWS.find((row) => row.answer === 'group')!;
+    const groups: Record<string, { path: string; checks: string[] }> = {};
     for (const name of this.registry.groupNames()) {
-      groups[name] = { path: `${http.path}/groups/${encodeURIComponent(name)}`, checks: this.registry.forGroup(name).map((indicator) => indicator.name) };
+      groups[name] = {
+        path: `${http.path}${belowPath(groupRow).replace('{name}', encodeURIComponent(name))}`,
+        checks: this.registry.forGroup(name).map((indicator) => indicator.name),
+      };
     }
     const grpc = this.options.grpc;
     return {
@@ -168,7 +165,7 @@ export class HealthSettingsReader {
   private probeSettings(probe: Probe, base: string): ProbeSettings {
     const members = this.registry.forProbe(probe);
     return {
-      path: `${base}${ROUTE_PATHS[ROUTE_OF_PROBE[probe]]}`,
+      path: `${base}${belowPath(ROWS.find((row) => row.probe === probe)!)}`,
       ...(this.options.grpc ? { grpcService: GRPC_SERVICE_OF_PROBE[probe] } : {}),
       checks: members.map((indicator) => indicator.name),
       slowestCheckTimeoutMs: members.reduce((slowest, indicator) => Math.max(slowest, indicator.timeoutMs), 0),
@@ -187,7 +184,7 @@ export class HealthSettingsReader {
       ...(prefix ? { globalPrefix: prefix } : {}),
       ...(address?.port === undefined ? {} : { port: address.port }),
       ...(host === undefined ? {} : { host }),
-      routes: Object.fromEntries(Object.entries(ROUTE_PATHS).map(([name, below]) => [name, `${path}${below}`])),
+      routes: Object.fromEntries(ROWS.map((row) => [row.name, `${path}${belowPath(row)}`])),
     };
   }
 
@@ -195,7 +192,7 @@ export class HealthSettingsReader {
   private globalPrefix(): string | undefined {
     const prefix = this.appConfig?.getGlobalPrefix().replace(/^\/+|\/+$/g, '');
     if (!prefix) return undefined;
-    const probePath = `/${this.mount.path}/ready`;
+    const probePath = `/${this.mount.path}${belowPath(ROWS.find((row) => row.probe === 'readiness')!)}`;
     const excluded = (this.appConfig?.getGlobalPrefixOptions().exclude ?? []).some((route) => {
       const { path, pathRegex } = route as { path?: string; pathRegex?: RegExp };
       if (pathRegex instanceof RegExp) return pathRegex.test(probePath);
