@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder, type DynamicModule, type Type, type ValueProvider } from '@nestjs/common';
-import { createHealthController, isDocumentedRoute } from './controllers/health.controller.js';
+import { createHealthController } from './controllers/health.controller.js';
 import { HEALTH_DEFAULTS } from './options/health-options.defaults.js';
 import { HEALTH_OPENAPI_ENABLED, RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import type { HealthModuleExtras, HealthModuleOptions } from './interfaces/health-module-options.interface.js';
@@ -8,7 +8,7 @@ import { healthModuleOptionsSchema } from './options/health-options.schema.js';
 import { HealthOptionsError } from './errors/health-options.error.js';
 import { resolveHealthOptions } from './options/health-options.resolver.js';
 import { describeValue } from './options/option-rules.js';
-import { HealthRequestHandler } from './http/health-request.handler.js';
+import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { HealthProbeServer, type HealthProbeServerSettings } from './probe-server/health-probe.server.js';
 
 /** The extras' keys: read when the module is defined, stripped from the options. */
@@ -101,7 +101,7 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
     };
   }
   const controller: Type = createHealthController({ path, decorators: extras.decorators ?? [] });
-  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute, staticGroupNames(definition));
+  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, staticGroupNames(definition));
 
   return {
     ...definition,

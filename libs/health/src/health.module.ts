@@ -7,7 +7,7 @@ import { HealthExecutor } from './execution/health-executor.js';
 import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import { ConfigurableHealthModule, type OPTIONS_TYPE } from './health.module-definition.js';
 import { HealthService } from './service/health.service.js';
-import { HealthRequestHandler } from './http/health-request.handler.js';
+import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
 import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import { BackgroundRefresh } from './lifecycle/background-refresh.js';

@@ -1,4 +1,4 @@
-import type { HealthRoute } from '../access/health-access.js';
+import { routeNamed, subjectOfRoute, type HealthRouteName } from '../http/health-routes.js';
 import type { HealthCheckResult, HealthReport } from '../interfaces/health-status.interface.js';
 import { redact } from '../redaction/redactor.js';
 import type { CheckHistoryView } from '../history/health-history.js';
@@ -9,7 +9,7 @@ import type { RouteEndpoint } from '../interfaces/route-endpoint.interface.js';
  * and redacted. Formats are pure functions of a view, so they cannot leak what is not in it.
  */
 export interface ReportView {
-  route: HealthRoute;
+  route: HealthRouteName;
   /** The check of `/checks/:name`. */
   checkName?: string;
   /** The group of `/groups/:name`. */
@@ -31,20 +31,12 @@ export interface ReportView {
 
 /** The probe or check a view answers for, in words: `readiness`, `liveness`, `startup`, `health`, the check name or `group <name>`. */
 export function subjectOf(view: Pick<ReportView, 'route' | 'checkName' | 'groupName'>): string {
-  switch (view.route) {
-    case 'live':
-      return 'liveness';
-    case 'ready':
-      return 'readiness';
-    case 'startup':
-      return 'startup';
-    case 'report':
-      return 'health';
-    case 'checks':
-      return view.checkName ?? 'check';
-    case 'group':
-      return `group ${view.groupName ?? ''}`.trim();
-  }
+  return subjectOfRoute(routeNamed(view.route), view.checkName ?? view.groupName);
+}
+
+/** Whether the view's route ever shows details (liveness does not). */
+export function showsDetails(view: Pick<ReportView, 'route'>): boolean {
+  return routeNamed(view.route).details !== 'never';
 }
 
 /** Whether the response says the subject passed (a 2xx/3xx status). */
@@ -66,7 +58,7 @@ export function redactReport(report: HealthReport): HealthReport {
 }
 
 export interface ReportViewInput {
-  route: HealthRoute;
+  route: HealthRouteName;
   checkName?: string;
   groupName?: string;
   report: HealthReport;

@@ -1,3 +1,4 @@
+import type { DetailsRouteName } from '../http/health-routes.js';
 import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
 import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
@@ -18,7 +19,7 @@ import type { BullmqIndicatorOptions } from './indicator-options/bullmq-indicato
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
 
 /** Routes whose details policy can be set on its own (liveness never shows details). @publicApi */
-export type DetailsRoute = 'ready' | 'startup' | 'report' | 'checks';
+export type DetailsRoute = DetailsRouteName;
 
 /** Exposure settings of one route. @publicApi */
 export interface RouteExposureOptions {

@@ -1,7 +1,7 @@
 import type { HealthCheckResult, HealthStatus } from '../../interfaces/health-status.interface.js';
 import type { CheckHistoryView } from '../../history/health-history.js';
 import type { RouteEndpoint } from '../../interfaces/route-endpoint.interface.js';
-import { subjectOf, type ReportView } from '../report-view.js';
+import { showsDetails, subjectOf, type ReportView } from '../report-view.js';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
@@ -157,10 +157,9 @@ export function renderHtml(view: ReportView): string {
   const subject = subjectOf(view);
   const serviceName = view.service?.name;
   const title = `${report.status} · ${subject}${serviceName ? ` · ${serviceName}` : ''}`;
-  const hidden =
-    view.route === 'live'
-      ? '<p class="muted">Liveness shows no details.</p>'
-      : '<p class="muted">Details are hidden. Send an API key (<code>X-Health-Key</code> or <code>Authorization: Bearer</code>) to see each check.</p>';
+  const hidden = !showsDetails(view)
+    ? '<p class="muted">Liveness shows no details.</p>'
+    : '<p class="muted">Details are hidden. Send an API key (<code>X-Health-Key</code> or <code>Authorization: Bearer</code>) to see each check.</p>';
   const body = view.showDetails
     ? [
         report.reason ? `<p class="reason">${escapeHtml(report.reason)}</p>` : '',

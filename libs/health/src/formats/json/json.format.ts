@@ -8,7 +8,7 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  */
 export function renderJson(view: ReportView): string {
   if (!view.showDetails) return JSON.stringify({ status: view.report.status });
-  if (view.route === 'checks' && view.checkName !== undefined) {
+  if (view.checkName !== undefined) {
     const result = view.report.details?.[view.checkName];
     return JSON.stringify(result ? resultWithRoutes(view, view.checkName, result) : { status: view.report.status });
   }
