@@ -84,11 +84,11 @@ describe.each(['express', 'fastify'] as const)('route-aware health in the sample
     );
     expect(served.body).toMatchObject({ dependencyStatus: 200 });
     const report = (await call(`${base}/health`, { 'x-health-key': KEY })).body as { details: Record<string, { routes?: unknown }> };
-    expect(report.details.dependency.routes).toEqual([{ method: 'GET', path: '/dependency' }]);
+    expect(report.details.dependency.routes).toEqual([{ method: 'GET', path: '/dependency', failFast: true }]);
     expect(report.details.database.routes).toEqual([
-      { method: 'GET', path: '/notes' },
-      { method: 'GET', path: '/notes/:id' },
-      { method: 'POST', path: '/notes' },
+      { method: 'GET', path: '/notes', failFast: true },
+      { method: 'GET', path: '/notes/:id', failFast: true },
+      { method: 'POST', path: '/notes', failFast: true },
     ]);
 
     const cli = await routesCli(`${base}/health`, '--key', KEY);
@@ -126,7 +126,8 @@ describe.each(['express', 'fastify'] as const)('route-aware health in the sample
     expect((await call(`${base}/notes`)).status).toBe(200);
 
     const cli = await routesCli(`${base}/health`, '--key', KEY);
-    expect(cli.stdout).toMatch(/dependency DOWN .*failing fast/);
+    expect(cli.stdout).toContain('dependency DOWN: 1 of 1 routes failing fast');
+    expect(cli.stdout).toContain('  GET /dependency  (failing fast)');
   });
 
   it('answers again within one refresh once the dependency is back', async () => {

@@ -227,7 +227,11 @@ export async function main(argv) {
   }
   if (command === 'routes') return routesCommand(rest);
   if (command !== 'probe') {
-    return { code: EXIT_USAGE, line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe, routes (see nest-vitals --help)`, toStderr: true };
+    return {
+      code: EXIT_USAGE,
+      line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe, routes (see nest-vitals --help)`,
+      toStderr: true,
+    };
   }
   try {
     if (parseProbeCommandLine(rest).values.help) return { code: EXIT_HEALTHY, line: USAGE };

@@ -43,7 +43,8 @@ export function parseRoutesArgs(args) {
   } catch (error) {
     const { code, message } = /** @type {{ code?: string, message: string }} */ (error);
     const option = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new RoutesUsageError(`unknown option ${JSON.stringify(option)}; accepted: --key <key>, --timeout <ms>, --help`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new RoutesUsageError(`unknown option ${JSON.stringify(option)}; accepted: --key <key>, --timeout <ms>, --help`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new RoutesUsageError(`${option} needs a value`);
     throw new RoutesUsageError(message);
   }
@@ -100,7 +101,8 @@ export async function routesCommand(args) {
   try {
     options = parseRoutesArgs(args);
   } catch (error) {
-    if (error instanceof RoutesUsageError) return { code: EXIT_USAGE, line: `nest-vitals routes: ${error.message} (see nest-vitals routes --help)`, toStderr: true };
+    if (error instanceof RoutesUsageError)
+      return { code: EXIT_USAGE, line: `nest-vitals routes: ${error.message} (see nest-vitals routes --help)`, toStderr: true };
     throw error;
   }
   if (options.help) return { code: EXIT_OK, line: ROUTES_USAGE };
@@ -126,7 +128,11 @@ export async function routesCommand(args) {
     report = {};
   }
   if (typeof report?.status !== 'string') {
-    return { code: EXIT_FAILED, line: `nest-vitals routes: ${status} from ${options.url.pathname} is not a health report; give the report's URL (e.g. /health)`, toStderr: true };
+    return {
+      code: EXIT_FAILED,
+      line: `nest-vitals routes: ${status} from ${options.url.pathname} is not a health report; give the report's URL (e.g. /health)`,
+      toStderr: true,
+    };
   }
   if (!report.details) {
     return {
