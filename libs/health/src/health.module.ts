@@ -9,6 +9,8 @@ import { ConfigurableHealthModule, type OPTIONS_TYPE } from './health.module-def
 import { HealthService } from './service/health.service.js';
 import { HealthRequestHandler } from './http/health-request.handler.js';
 import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
+import { appGrpcServersProvider } from './grpc/app-grpc-servers.js';
+import { grpcAttachedHealthProvider } from './grpc/grpc-attached-health.js';
 import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import { BackgroundRefresh } from './lifecycle/background-refresh.js';
 import { DrainingConnections } from './lifecycle/draining-connections.js';
@@ -57,6 +59,8 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthService,
     HealthRequestHandler,
     grpcHealthServerProvider,
+    appGrpcServersProvider,
+    grpcAttachedHealthProvider,
   ],
   exports: [HealthService, TerminusModule, RESOLVED_HEALTH_OPTIONS],
 })
