@@ -1,3 +1,4 @@
+import type { DetailsRouteName } from '../http/health-routes.js';
 import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
 import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
@@ -18,7 +19,7 @@ import type { BullmqIndicatorOptions } from './indicator-options/bullmq-indicato
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
 
 /** Routes whose details policy can be set on its own (liveness never shows details). @publicApi */
-export type DetailsRoute = 'ready' | 'startup' | 'report' | 'checks';
+export type DetailsRoute = DetailsRouteName;
 
 /** Exposure settings of one route. @publicApi */
 export interface RouteExposureOptions {
@@ -85,6 +86,17 @@ export interface HealthProbeServerOptions {
   port: number;
   /** Address to listen on, e.g. `'0.0.0.0'` or `'127.0.0.1'`. @default all interfaces, as `app.listen(port)` */
   host?: string;
+}
+
+/** Route-aware health: what routes carrying `@DependsOn()` do while a check they depend on is DOWN. @publicApi */
+export interface DependsOnModuleOptions {
+  /**
+   * Answer 503 with `Retry-After` (gRPC: `UNAVAILABLE`) at once while a check the route depends on is DOWN,
+   * without running its handler; the latest result decides, the check is not run for the request.
+   * `@DependsOn(..., { failFast })` overrides it per class or method.
+   * @default false
+   */
+  failFast?: boolean;
 }
 
 /** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
@@ -155,6 +167,8 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * `grpc_health_probe` and gRPC clients' health checking. Needs `@grpc/grpc-js`.
    */
   grpc?: GrpcHealthOptions;
+  /** Routes carrying `@DependsOn()`: `{ failFast: true }` refuses them while a check they depend on is DOWN. */
+  dependsOn?: DependsOnModuleOptions;
 }
 
 /**
