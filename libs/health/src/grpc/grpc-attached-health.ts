@@ -8,8 +8,8 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { loadOptionalPeer } from '../peers/optional-peer.loader.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthService } from '../service/health.service.js';
-import type { ListeningGrpcServer } from './app-grpc-server.js';
-import { AppGrpcServers } from './app-grpc-servers.js';
+import type { ListeningGrpcServer } from '../transports/app-grpc-server.js';
+import { AppGrpcServers } from '../transports/app-grpc-servers.js';
 import { HEALTH_SERVICE_DEFINITION } from './grpc-health.codec.js';
 import { GrpcHealthHandlers, type GrpcHealthSources } from './grpc-health.handlers.js';
 

@@ -1,7 +1,7 @@
 import type { ModuleRef } from '@nestjs/core';
 import { ModulesContainer } from '@nestjs/core';
 import { isObservable } from 'rxjs';
-import { AppGrpcServer, isNestGrpcServer } from '../../grpc/app-grpc-server.js';
+import { AppGrpcServer, isNestGrpcServer } from '../../transports/app-grpc-server.js';
 import type { TransportStatusSource } from './transport-status.indicator.js';
 
 /** A transport server or client of the app, named for its check. */
