@@ -49,6 +49,10 @@ import {
 } from './option-rules.js';
 
 export const CHECK_NAME_PATTERN = /^[a-z0-9][a-z0-9-_.]*$/;
+/** A fully-qualified protobuf service name: `package.Service`. */
+const GRPC_SERVICE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+/** What a gRPC health service name may answer as: `''`, a probe or a check name, or `group:<name>`. */
+const GRPC_HEALTH_TARGET_PATTERN = /^((group:)?[a-z0-9][a-z0-9-_.]*)?$/;
 export const CHECK_NAME_ACCEPTED = 'a check name matching [a-z0-9][a-z0-9-_.]* (lower case letters, digits, "-", "_", ".")';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -361,8 +365,20 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
             port: integer(1, 65535, 'TCP port'),
             host: matching(/^(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'a host name or IP address such as "0.0.0.0" or "::"'),
             watchIntervalMs: integer(100, MAX_TIMER_MS, 'milliseconds'),
+            attach: boolean,
+            services: recordOf(
+              matching(GRPC_SERVICE_NAME_PATTERN, 'a fully-qualified gRPC service name such as "hero.HeroService"'),
+              matching(GRPC_HEALTH_TARGET_PATTERN, `'', 'readiness', 'liveness', 'startup', a check name or "group:<name>"`),
+            ),
           },
-          (grpc, grpcPath) => (grpc.port === undefined ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }`] : []),
+          (grpc, grpcPath) => [
+            ...(grpc.port === undefined && grpc.attach !== true
+              ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }, unless "${grpcPath}.attach" is true (health on the app's own gRPC server)`]
+              : []),
+            ...(grpc.services !== undefined && grpc.attach !== true
+              ? [`"${grpcPath}.services" names the app's own gRPC services and needs "${grpcPath}.attach": true`]
+              : []),
+          ],
         )(value, path)
       : [`"${path}" must be an object such as { port: 50051, host: '0.0.0.0' }; got ${describeValue(value)}`],
   simulation: shapeOf<SimulationOptions>()(
