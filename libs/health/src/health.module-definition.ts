@@ -75,10 +75,14 @@ function staticGroupNames(definition: DynamicModule): string[] | undefined {
  * The probe server of one import: a factory provider, so Nest creates it (listening) with the
  * module's providers and calls its lifecycle hooks.
  */
-function probeServerProvider(settings: HealthProbeServerSettings) {
+function probeServerProvider(settings: HealthProbeServerSettings, mount: HealthMount) {
   return {
     provide: HealthProbeServer,
-    useFactory: (handler: HealthRequestHandler) => HealthProbeServer.listen(handler, settings),
+    useFactory: async (handler: HealthRequestHandler) => {
+      const server = await HealthProbeServer.listen(handler, settings);
+      mount.boundPort = server.address().port;
+      return server;
+    },
     inject: [HealthRequestHandler],
   };
 }
@@ -92,13 +96,20 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
   const problems = extrasProblems(extras);
   if (problems.length > 0) throw new HealthOptionsError(problems);
   const path = (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, '');
-  const mount = { provide: HEALTH_MOUNT, useValue: { path, ...(extras.server ? { server: extras.server } : {}) } satisfies HealthMount };
+  const where: HealthMount = { path, ...(extras.server ? { server: extras.server } : {}) };
+  const mount = { provide: HEALTH_MOUNT, useValue: where };
   const openapi = { provide: HEALTH_OPENAPI_ENABLED, useValue: extras.openapi !== false };
   if (extras.server) {
     return {
       ...definition,
       global: extras.isGlobal === true,
-      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path }), mount, openapi],
+      providers: [
+        ...(definition.providers ?? []),
+        resolvedOptionsProvider(Promise.resolve()),
+        probeServerProvider({ ...extras.server, path }, where),
+        mount,
+        openapi,
+      ],
       exports: [...(definition.exports ?? []), HealthProbeServer],
     };
   }

@@ -28,8 +28,8 @@ import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js
 import { HealthExplorer } from './registry/health.explorer.js';
 import { HealthSimulations } from './simulation/health-simulations.js';
 import { HealthSettingsReader } from './settings/health-settings.js';
-import { HealthSettingsAnswer } from './settings/health-settings.answer.js';
-import { SimulationAnswer } from './simulation/simulation.answer.js';
+import { HealthSettingsAnswer } from './handler/settings.answer.js';
+import { SimulationAnswer } from './handler/simulation.answer.js';
 import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
 
 /**

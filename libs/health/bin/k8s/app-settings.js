@@ -7,7 +7,7 @@
  *   known: boolean,
  *   source: string,
  *   http: { server?: string, path: string, port?: number, routes?: Record<string, string> },
- *   grpc?: { port: number, services: string[] },
+ *   grpc?: { port?: number, attached?: boolean, services: string[] },
  *   probes: { liveness: ProbeSettings, readiness: ProbeSettings, startup: ProbeSettings },
  *   checks: Record<string, { timeoutMs: number, probes: string[] }>,
  *   groups: Record<string, { path: string, checks: string[] }>,

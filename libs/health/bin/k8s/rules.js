@@ -185,10 +185,11 @@ function checkContainer(podSpec, container, settings, report) {
             'set the grpc option ({ port }) in HealthModule.forRoot, or use httpGet on the health routes',
           );
       } else {
-        if (port !== undefined && port !== grpc.port) {
+        if (port !== undefined && grpc.port !== undefined && port !== grpc.port) {
           report('grpc-port-not-served', field, `grpc.port ${port} is not the port of the gRPC health service (${grpc.port})`, `set grpc.port to ${grpc.port}`);
         }
-        if (settings.known && !grpc.services.includes(service)) {
+        // Attached to the app's own gRPC server, it also answers the app's service names, which /settings cannot list.
+        if (settings.known && !grpc.attached && !grpc.services.includes(service)) {
           report(
             'grpc-service-not-served',
             field,
@@ -199,6 +200,7 @@ function checkContainer(podSpec, container, settings, report) {
       }
       const probeOfService = Object.hasOwn(PROBE_OF_GRPC_SERVICE, service) ? PROBE_OF_GRPC_SERVICE[service] : undefined;
       if (probeOfService) target = { kind: 'probe', probe: probeOfService };
+      else if (service.startsWith('group:')) target = { kind: 'group', name: service.slice('group:'.length) };
       else if (!settings.known || grpc?.services.includes(service)) target = { kind: 'check', name: service };
     } else if (port !== undefined && !servesHttp(port, settings, ports) && port !== settings.grpc?.port) {
       report(

@@ -36,14 +36,16 @@ export class HealthSettingsHttpDto {
 
 /** The gRPC health service. @publicApi */
 export class HealthSettingsGrpcDto {
-  port!: number;
-  host!: string;
+  port?: number;
+  host?: string;
+  attached!: boolean;
   services!: string[];
 
   static _OPENAPI_METADATA_FACTORY() {
     return openApiMetadata<HealthSettingsGrpcDto>({
-      port: { type: 'integer', example: 50051 },
-      host: { type: String, example: '0.0.0.0' },
+      port: { type: 'integer', required: false, description: "The port of the health service's own listener (absent when attached only).", example: 50051 },
+      host: { type: String, required: false, example: '0.0.0.0' },
+      attached: { type: Boolean, description: "Served on the app's own Nest gRPC server(s) too (`grpc.attach`).", example: false },
       services: {
         type: [String],
         description: 'Service names answered: `""`, the probes, and each check.',

@@ -12,8 +12,8 @@ import type { HealthReport, ProbeSelector } from '../interfaces/health-status.in
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
-import { HealthSettingsAnswer } from '../settings/health-settings.answer.js';
-import { SimulationAnswer } from '../simulation/simulation.answer.js';
+import { HealthSettingsAnswer } from './settings.answer.js';
+import { SimulationAnswer } from './simulation.answer.js';
 import { RouteDependencies } from '../route-aware/route-dependencies.js';
 
 /** A request to one health route, whatever server received it and matched it. */

@@ -9,4 +9,6 @@ export interface HealthMount {
   path: string;
   /** `server` of the extras: the routes are served by a probe server of the module's own, not in the app. */
   server?: HealthProbeServerOptions;
+  /** The port the probe server listens on, set by its factory once it does (`server.port` 0 picks one). */
+  boundPort?: number;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ApplicationConfig, HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
 import type { CheckStatus, Probe } from '../interfaces/health-status.interface.js';
@@ -8,11 +8,11 @@ import type { RegisteredIndicator } from '../interfaces/registered-indicator.int
 import { StartupGate, type StartupState } from '../lifecycle/startup-gate.js';
 import { InjectHealthOptions } from '../options/health-options.token.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
-import { HealthProbeServer } from '../probe-server/health-probe.server.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthSimulations } from '../simulation/health-simulations.js';
 import { HEALTH_MOUNT, type HealthMount } from './health-mount.js';
 import { HEALTH_ROUTES, type HealthRouteRow } from '../http/health-routes.js';
+import { GROUP_SERVICE_PREFIX, PROBE_SERVICE_NAMES } from '../grpc/grpc-health.status.js';
 
 /** The execution settings of one check, as `/settings` shows them. @publicApi */
 export interface CheckSettings {
@@ -58,7 +58,15 @@ export interface HealthSettings {
     /** Every route, by name, with `{name}` for its parameter. */
     routes: Record<string, string>;
   };
-  grpc?: { port: number; host: string; services: string[] };
+  grpc?: {
+    /** The port of the health service's own listener; absent when it is attached to the app's gRPC server(s) only. */
+    port?: number;
+    host?: string;
+    /** Served on the app's own Nest gRPC server(s) too (`grpc.attach`), whose service names it also answers. */
+    attached: boolean;
+    /** The health service names answered: `''`, the probes, each check, each `group:<name>`, and `grpc.services`' names. */
+    services: string[];
+  };
   probes: Record<Probe, ProbeSettings>;
   checks: Record<string, CheckSettings>;
   startup: {
@@ -96,7 +104,6 @@ export class HealthSettingsReader {
     private readonly registry: HealthIndicatorRegistry,
     private readonly startup: StartupGate,
     private readonly simulations: HealthSimulations,
-    private readonly moduleRef: ModuleRef,
     @Optional() private readonly appConfig?: ApplicationConfig,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
@@ -116,15 +123,21 @@ export class HealthSettingsReader {
       };
     }
     const grpc = this.options.grpc;
+    const grpcServices = [
+      ...PROBE_SERVICE_NAMES,
+      ...Object.keys(checks),
+      ...this.registry.groupNames().map((name) => `${GROUP_SERVICE_PREFIX}${name}`),
+      ...Object.keys(grpc?.services ?? {}),
+    ];
     return {
       service: this.options.service,
       http,
       ...(grpc
         ? {
             grpc: {
-              port: grpc.port,
-              host: grpc.host ?? HEALTH_DEFAULTS.grpc.host,
-              services: ['', ...PROBES.map((probe) => GRPC_SERVICE_OF_PROBE[probe]), ...Object.keys(checks)],
+              ...(grpc.port === undefined ? {} : { port: grpc.port, host: grpc.host ?? HEALTH_DEFAULTS.grpc.host }),
+              attached: grpc.attach === true,
+              services: [...new Set(grpcServices)],
             },
           }
         : {}),
@@ -176,7 +189,7 @@ export class HealthSettingsReader {
     const server = this.mount.server;
     const prefix = server ? undefined : this.globalPrefix();
     const path = `${prefix ? `/${prefix}` : ''}/${this.mount.path}`;
-    const address = server ? this.probeServerAddress() : this.appAddress();
+    const address = server ? { port: this.mount.boundPort } : this.appAddress();
     const host = server?.host;
     return {
       server: server ? 'probe-server' : 'app',
@@ -205,14 +218,6 @@ export class HealthSettingsReader {
     try {
       const address = (this.adapterHost?.httpAdapter?.getHttpServer() as { address?: () => unknown } | undefined)?.address?.();
       return typeof address === 'object' && address !== null ? (address as AddressInfo) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private probeServerAddress(): AddressInfo | undefined {
-    try {
-      return this.moduleRef.get(HealthProbeServer, { strict: true }).address();
     } catch {
       return undefined;
     }

@@ -2,10 +2,10 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { HealthAccess } from '../access/health-access.js';
 import { JSON_CONTENT_TYPE } from '../formats/json/json.format.js';
 import { TEXT_CONTENT_TYPE } from '../formats/text/text.format.js';
-import type { HealthHttpResponse } from '../handler/health-request.handler.js';
+import type { HealthHttpResponse } from './health-request.handler.js';
 import type { HealthRouteRow } from '../http/health-routes.js';
-import { httpError, noStoreHeaders } from '../http/http-answers.js';
-import { HealthSettingsReader, type HealthSettings } from './health-settings.js';
+import { httpError, noStoreHeaders } from './http-answers.js';
+import { HealthSettingsReader, type HealthSettings } from '../settings/health-settings.js';
 import Negotiator from 'negotiator';
 
 /**

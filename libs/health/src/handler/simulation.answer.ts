@@ -2,12 +2,12 @@ import { BadRequestException, Injectable, NotFoundException, UnauthorizedExcepti
 import { presentedApiKeys } from '../access/api-key-matcher.js';
 import { HealthSimulationError } from '../errors/health-simulation.error.js';
 import { JSON_CONTENT_TYPE } from '../formats/json/json.format.js';
-import type { HealthHttpResponse } from '../handler/health-request.handler.js';
-import { httpError, noStoreHeaders } from '../http/http-answers.js';
+import type { HealthHttpResponse } from './health-request.handler.js';
+import { httpError, noStoreHeaders } from './http-answers.js';
 import { redact } from '../redaction/redactor.js';
-import type { CheckSimulation } from './check-simulation.js';
-import { simulationProblems } from './check-simulation.js';
-import { HealthSimulations } from './health-simulations.js';
+import type { CheckSimulation } from '../simulation/check-simulation.js';
+import { simulationProblems } from '../simulation/check-simulation.js';
+import { HealthSimulations } from '../simulation/health-simulations.js';
 
 /**
  * `PUT {path}/checks/:name/simulation` (JSON `{ status, ttlMs?, error? }`) starts or replaces a simulation;

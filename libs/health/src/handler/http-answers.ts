@@ -1,6 +1,6 @@
 import type { HttpException } from '@nestjs/common';
 import { JSON_CONTENT_TYPE } from '../formats/json/json.format.js';
-import type { HealthHttpResponse } from '../handler/health-request.handler.js';
+import type { HealthHttpResponse } from './health-request.handler.js';
 
 /** Headers of every health answer: never cached, varies with `Accept`. */
 export function noStoreHeaders(contentType: string): Record<string, string> {
