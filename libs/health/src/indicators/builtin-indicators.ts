@@ -17,7 +17,7 @@
  *      `recheck` from the last run and call it from those events: the check re-runs at once (DOWN within
  *      milliseconds of a loss, UP as soon as the connection is back) instead of waiting for the next refresh.
  *   4. Here: one entry in `BUILTIN_KINDS` (`create` returns the instance, or null when off).
- *   5. Export the class and its options type from `index.ts`; README section and CHANGELOG line.
+ *   5. Export the class and its options type from `index.ts`; a section in docs/builtins.md, a row in docs/options.md, a CHANGELOG line.
  */
 import type { InjectionToken, Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
