@@ -1,5 +1,5 @@
 import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
-import { redactDeep } from '../redaction/redactor.js';
+import { redact } from '../redaction/redactor.js';
 import { readAppPackage } from './app-package.js';
 import { HEALTH_DEFAULTS, withExecutionDefaults } from './health-options.defaults.js';
 import { validateHealthOptions } from './health-options.validator.js';
@@ -14,11 +14,11 @@ export function resolveHealthOptions(options: HealthModuleOptions | undefined): 
   return {
     ...input,
     // Shown in every detailed report and label: redacted once, here.
-    service: redactDeep({
-      name: input.service?.name ?? process.env.npm_package_name ?? appPackage.name ?? defaults.service.name,
-      version: input.service?.version ?? process.env.npm_package_version ?? appPackage.version ?? defaults.service.version,
-      environment: input.service?.environment ?? process.env.NODE_ENV ?? defaults.service.environment,
-    }),
+    service: {
+      name: redact(input.service?.name ?? process.env.npm_package_name ?? appPackage.name ?? defaults.service.name),
+      version: redact(input.service?.version ?? process.env.npm_package_version ?? appPackage.version ?? defaults.service.version),
+      environment: redact(input.service?.environment ?? process.env.NODE_ENV ?? defaults.service.environment),
+    },
     httpStatus: { ...defaults.httpStatus, ...input.httpStatus },
     details: input.details ?? defaults.details,
     ...withExecutionDefaults(input, defaults),

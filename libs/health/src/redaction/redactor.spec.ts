@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isSecretKey, redact, redactDeep } from './redactor.js';
+import { isSecretKey, redact } from './redactor.js';
 
 describe('redact', () => {
   it.each([
@@ -82,6 +82,24 @@ describe('redact', () => {
     ['{"password":"s3\\"cr3t","user":"a"}', '{"password":"***","user":"a"}'],
     ['{"Authorization":"Bearer s3cr3t"}', '{"Authorization":"***"}'],
     ['password="s3cr3t (cut off', 'password="***'],
+    // A raw `#`, `/` or `?` inside a URL password (a URL parser would end the authority there).
+    ['redis://:s3#cr3t@cache:6379', 'redis://:***@cache:6379'],
+    ['mongodb://admin:s3/cr3t@mongo:27017/db', 'mongodb://admin:***@mongo:27017/db'],
+    ['amqp://svc:s3?cr3t@rabbit/vhost', 'amqp://svc:***@rabbit/vhost'],
+    ['connect failed: redis://:s3#cr3t@cache (ECONNREFUSED)', 'connect failed: redis://:***@cache (ECONNREFUSED)'],
+    // user:pass@host with no scheme.
+    ['app:s3cr3t@db.internal:5432', 'app:***@db.internal:5432'],
+    ['could not connect as app:s3cr3t@10.0.0.5:5432/orders', 'could not connect as app:***@10.0.0.5:5432/orders'],
+    ['{"dsn":"app:s3cr3t@db:3306/x"}', '{"dsn":"app:***@db:3306/x"}'],
+    // Bare Basic credentials (base64 of user:s3cr3t), a JWT after plain words, AWS access key ids.
+    ['upstream rejected Basic dXNlcjpzM2NyM3Q=', 'upstream rejected Basic ***'],
+    ['sent basic dXNlcjpzM2NyM3Q= twice', 'sent basic *** twice'],
+    ['invalid token eyJhbGciOiJIUzI1NiJ9.eyJzM2NyM3QiOjF9.c2lnbmF0dXJl', 'invalid token ***'],
+    ['jwt expired: eyJhbGciOiJub25lIn0.eyJzM2NyM3QiOjF9.', 'jwt expired: ***'],
+    ['key AKIAS3CR3TS3CR3TS3CR is not authorized', 'key *** is not authorized'],
+    ['temporary ASIAS3CR3TS3CR3TS3CR expired', 'temporary *** expired'],
+    ['aws_access_key_id=s3cr3t aws_region=eu-west-1', 'aws_access_key_id=*** aws_region=eu-west-1'],
+    ['AWS_ACCESS_KEY_ID: s3cr3t', 'AWS_ACCESS_KEY_ID: ***'],
   ];
 
   it(`holds ${FORMS.length} credential forms`, () => {
@@ -110,6 +128,16 @@ describe('redact', () => {
     'send mail to ops@example.com',
     'Error: getaddrinfo ENOTFOUND db',
     'certificate has expired: notAfter=Dec  1 00:00:00 2026 GMT',
+    'http://payments:8080/health/@admin',
+    'http://payments:8080/users?email=ops@example.com',
+    'https://example.com/a:b@c',
+    'Basic authentication failed for realm payments',
+    'server requires Basic YWRtaW5pc3RyYXRvcg== (no colon in it)',
+    'mail ops at mailto:ops@example.com',
+    'at 12:30 the check failed',
+    'eyJ is how a JWT starts',
+    'AKIA is the prefix of an access key id',
+    'host=db.internal:5432 port=5432',
   ])('leaves %s alone', (text) => {
     expect(redact(text)).toBe(text);
   });
@@ -133,6 +161,19 @@ describe('redact', () => {
       'Authorization: '.repeat(7000),
       'password: YES)'.repeat(7000),
       Array.from({ length: 2000 }, (_, i) => `check-${i} amqp://u:s3cr3t@h:5672 token=s3cr3t ok`).join(' '),
+      // The forms of the third wave: raw `#`/`/` passwords, scheme-less userinfo, Basic, JWT, AWS key ids.
+      `x://a:${'#'.repeat(100_000)}`,
+      'x://a:#'.repeat(15_000),
+      'x://:'.repeat(25_000),
+      `${'a:b'.repeat(33_000)}@`,
+      'a:b@'.repeat(25_000),
+      `${'a.'.repeat(50_000)}:x@`,
+      'Basic '.repeat(16_000),
+      `Basic ${'A'.repeat(100_000)}`,
+      `eyJ${'a'.repeat(100_000)}`,
+      'eyJaaaaa.'.repeat(11_000),
+      'AKIA'.repeat(25_000),
+      `${'x://u:p/'.repeat(12_000)}@`,
     ];
     const started = performance.now();
     for (const input of inputs) expect(redact(input)).not.toMatch(/s3cr3t/);
@@ -156,29 +197,23 @@ describe('isSecretKey', () => {
     'sasl.password',
     'credentials',
     'Authorization',
+    'aws_access_key_id',
+    'AWS_ACCESS_KEY_ID',
+    'accessKeyId',
   ])('%s names a secret', (key) => expect(isSecretKey(key)).toBe(true));
-  it.each(['user', 'username', 'host', 'passed', 'bypass', 'tokens', 'author', 'authorized', 'authorizationError', 'daysLeft', 'subject'])(
-    '%s does not',
-    (key) => expect(isSecretKey(key)).toBe(false),
-  );
-});
-
-describe('redactDeep', () => {
-  it('redacts nested data and secret-named keys', () => {
-    expect(redactDeep({ url: 'redis://u:p@h', nested: [{ password: 'x' }], n: 3 })).toEqual({
-      url: 'redis://u:***@h',
-      nested: [{ password: '***' }],
-      n: 3,
-    });
-  });
-
-  it('drops values under prefixed secret keys and keeps the rest', () => {
-    expect(
-      redactDeep({ sasl: { mechanism: 'plain', username: 'svc', password: 's3cr3t' }, env: { PGPASSWORD: 's3cr3t', PGHOST: 'db' }, authorized: false }),
-    ).toEqual({
-      sasl: { mechanism: 'plain', username: 'svc', password: '***' },
-      env: { PGPASSWORD: '***', PGHOST: 'db' },
-      authorized: false,
-    });
-  });
+  it.each([
+    'user',
+    'username',
+    'host',
+    'aws_region',
+    'accessKeyIdRotation',
+    'passed',
+    'bypass',
+    'tokens',
+    'author',
+    'authorized',
+    'authorizationError',
+    'daysLeft',
+    'subject',
+  ])('%s does not', (key) => expect(isSecretKey(key)).toBe(false));
 });

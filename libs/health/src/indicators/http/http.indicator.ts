@@ -5,10 +5,12 @@ import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { parseExpectedStatus, type ExpectedStatus } from './http-expected-status.js';
 import { describeFetchFailure } from './http-failure.js';
 import { moveCredentialsToHeader } from './http-credentials.js';
+import { fetchKeepingSecrets, reportableUrl } from './outbound-request.js';
+import type { RedirectPolicy } from '../../interfaces/indicator-options/redirect-policy.js';
 import type { HttpIndicatorOptions } from '../../interfaces/indicator-options/http-indicator.options.js';
 
 /** What an `HttpHealthIndicator` is built with. @publicApi */
-export type HttpHealthIndicatorConfig = Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate'>;
+export type HttpHealthIndicatorConfig = Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate' | 'redirect'>;
 
 /** At most this much of the body is read and given to `bodyPredicate`. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,7 +19,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * Calls an HTTP dependency with Node's `fetch`, aborted by the check's signal (its timeout), and checks the status (and
  * optionally the body). Not built on Terminus' `attempt()`: its DOWN result carries only a
  * message, and this check keeps `statusCode` on a wrong status. Credentials in the URL are sent
- * as `Authorization: Basic` (fetch refuses URLs with credentials) and never appear in results.
+ * as `Authorization: Basic` (fetch refuses URLs with credentials) and never appear in results. Configured headers and
+ * credentials go to the configured origin only; `redirect` says whether and where redirects are followed.
  *
  * @publicApi
  */
@@ -28,9 +31,11 @@ export class HttpHealthIndicator implements HealthIndicatorCheck {
   private readonly headers: Headers;
   private readonly expected: ExpectedStatus;
   private readonly method: string;
+  private readonly redirect: RedirectPolicy;
 
   constructor(protected readonly config: HttpHealthIndicatorConfig) {
     this.method = config.method ?? BUILTIN_DEFAULTS.httpMethod;
+    this.redirect = config.redirect ?? BUILTIN_DEFAULTS.redirect;
     const url = new URL(config.url);
     this.headers = new Headers(config.headers);
     moveCredentialsToHeader(url, this.headers);
@@ -41,14 +46,20 @@ export class HttpHealthIndicator implements HealthIndicatorCheck {
 
   async check({ signal, indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
     const started = performance.now();
-    let response: Response;
+    let outbound: Awaited<ReturnType<typeof fetchKeepingSecrets>>;
     try {
-      response = await fetch(this.url, { method: this.method, headers: this.headers, signal, redirect: 'follow' });
+      outbound = await fetchKeepingSecrets({ url: this.url, method: this.method, originHeaders: this.headers, redirect: this.redirect, signal });
     } catch (error) {
       return session.down({ message: describeFetchFailure(error, this.target, this.url.host) });
     }
+    const { response } = outbound;
     const responseTimeMs = Math.round(performance.now() - started);
-    const data = { statusCode: response.status, responseTimeMs };
+    const data: Record<string, unknown> = { statusCode: response.status, responseTimeMs };
+    if (outbound.redirects > 0) Object.assign(data, { redirects: outbound.redirects, redirectedTo: reportableUrl(outbound.url) });
+    if (outbound.refusedLocation) {
+      const location = reportableUrl(outbound.refusedLocation);
+      return session.down({ ...data, location, message: `${this.target} redirected to ${location}, another origin; not followed (redirect: 'same-origin')` });
+    }
     if (!this.expected.matches(response.status)) {
       await response.body?.cancel().catch(() => undefined);
       return session.down({ ...data, message: `${this.target} answered ${response.status}; expected ${this.expected.description}` });

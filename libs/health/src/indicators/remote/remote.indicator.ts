@@ -4,11 +4,14 @@ import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/
 import type { RemoteIndicatorOptions } from '../../interfaces/indicator-options/remote-indicator.options.js';
 import { describeFetchFailure } from '../http/http-failure.js';
 import { moveCredentialsToHeader } from '../http/http-credentials.js';
+import { fetchKeepingSecrets, reportableUrl } from '../http/outbound-request.js';
+import type { RedirectPolicy } from '../../interfaces/indicator-options/redirect-policy.js';
+import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { parseRemoteHealthReport } from './remote-health-report.parser.js';
 import { readCappedBody } from './remote-report-body.reader.js';
 
 /** What a `RemoteHealthIndicator` is built with. @publicApi */
-export type RemoteHealthIndicatorConfig = Pick<RemoteIndicatorOptions, 'url' | 'apiKey' | 'headers'>;
+export type RemoteHealthIndicatorConfig = Pick<RemoteIndicatorOptions, 'url' | 'apiKey' | 'headers' | 'redirect'>;
 
 const ACCEPT = 'application/health+json, application/json';
 
@@ -17,7 +20,8 @@ const ACCEPT = 'application/health+json, application/json';
  * or Spring Boot Actuator JSON) and reports its overall status, each downstream check's status as data, and
  * the failing downstream checks in the reason. Whatever the HTTP status: a 503 with a readable report is that
  * report's status. Aborted by the check's signal (its timeout). Credentials in the URL are sent as
- * `Authorization: Basic` and, like `apiKey` and header values, never appear in results.
+ * `Authorization: Basic` and, like `apiKey` and header values, never appear in results; all three go to the configured
+ * origin only (`redirect` says whether and where redirects are followed).
  *
  * @publicApi
  */
@@ -26,9 +30,12 @@ export class RemoteHealthIndicator implements HealthIndicatorCheck {
   private readonly url: URL;
   private readonly target: string;
   private readonly headers: Headers;
+  private readonly publicHeaders = new Headers({ accept: ACCEPT });
+  private readonly redirect: RedirectPolicy;
 
   constructor(config: RemoteHealthIndicatorConfig) {
     const url = new URL(config.url);
+    this.redirect = config.redirect ?? BUILTIN_DEFAULTS.redirect;
     this.headers = new Headers(config.headers);
     this.headers.set('accept', ACCEPT);
     if (config.apiKey !== undefined) this.headers.set('x-health-key', config.apiKey);
@@ -42,8 +49,23 @@ export class RemoteHealthIndicator implements HealthIndicatorCheck {
     let statusCode: number;
     let contentType: string | null;
     let body: { body: string; truncated: boolean };
+    let where: Record<string, unknown> = {};
     try {
-      const response = await fetch(this.url, { headers: this.headers, signal, redirect: 'follow' });
+      const outbound = await fetchKeepingSecrets({
+        url: this.url,
+        method: 'GET',
+        originHeaders: this.headers,
+        publicHeaders: this.publicHeaders,
+        redirect: this.redirect,
+        signal,
+      });
+      const { response } = outbound;
+      if (outbound.redirects > 0) where = { redirects: outbound.redirects, redirectedTo: reportableUrl(outbound.url) };
+      if (outbound.refusedLocation) {
+        const location = reportableUrl(outbound.refusedLocation);
+        const message = `${this.target} redirected to ${location}, another origin; not followed (redirect: 'same-origin')`;
+        return indicator.down({ ...where, statusCode: response.status, location, message });
+      }
       statusCode = response.status;
       contentType = response.headers.get('content-type');
       body = await readCappedBody(response);
@@ -52,9 +74,16 @@ export class RemoteHealthIndicator implements HealthIndicatorCheck {
     }
     const responseTimeMs = Math.round(performance.now() - started);
     const report = parseRemoteHealthReport({ statusCode, contentType, body: body.body, bodyTruncated: body.truncated });
-    if (!report.readable) return indicator.down({ statusCode, responseTimeMs, message: `${this.target}: ${report.reason}` });
+    if (!report.readable) return indicator.down({ ...where, statusCode, responseTimeMs, message: `${this.target}: ${report.reason}` });
 
-    const data: Record<string, unknown> = { statusCode, responseTimeMs, format: report.format, reportedStatus: report.reportedStatus, checks: report.checks };
+    const data: Record<string, unknown> = {
+      ...where,
+      statusCode,
+      responseTimeMs,
+      format: report.format,
+      reportedStatus: report.reportedStatus,
+      checks: report.checks,
+    };
     if (report.omittedChecks) data.omittedChecks = report.omittedChecks;
     if (report.status === 'UP') return indicator.up(data);
     const failing = report.failing.length > 0 ? `; failing: ${report.failing.join(', ')}` : '';

@@ -1,4 +1,5 @@
 import type { HealthIndicatorOptions } from '../health-indicator.interface.js';
+import type { RedirectPolicy } from './redirect-policy.js';
 
 /**
  * One entry of the `remote` option of `HealthModule.forRoot`, keyed by check name: a downstream
@@ -12,6 +13,12 @@ export interface RemoteIndicatorOptions extends HealthIndicatorOptions {
   apiKey?: string;
   /** Extra request headers. Their values never appear in reports. */
   headers?: Record<string, string>;
+  /**
+   * Redirects: `'follow'` them, sending configured headers, key and credentials only to the configured origin;
+   * follow only within the `'same-origin'` (DOWN when one points elsewhere); or `'manual'`, never follow.
+   * @default 'follow'
+   */
+  redirect?: RedirectPolicy;
   /**
    * Whether a DOWN downstream makes this service's probes DOWN. Off by default: one slow dependency must not
    * pull every replica of every caller out of the load balancer.
