@@ -1,8 +1,6 @@
 import { Logger, type FactoryProvider, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { sendUnaryData, Server, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
-import { merge } from 'rxjs';
+import type { Server } from '@grpc/grpc-js';
 import { HealthOptionsError } from '../errors/health-options.error.js';
-import { describeError } from '../execution/check-outcome.js';
 import type { GrpcHealthOptions } from '../interfaces/health-module-options.interface.js';
 import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
 import { StartupGate } from '../lifecycle/startup-gate.js';
@@ -10,12 +8,10 @@ import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { loadOptionalPeer } from '../peers/optional-peer.loader.js';
-import { redact } from '../redaction/redactor.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthService } from '../service/health.service.js';
-import { HEALTH_SERVICE_DEFINITION, ServingStatus, type HealthCheckRequest, type HealthCheckResponse } from './grpc-health.codec.js';
-import { healthTargetOf, servingStatusOf } from './grpc-health.status.js';
-import { HealthWatches } from './grpc-health.watches.js';
+import { HEALTH_SERVICE_DEFINITION } from './grpc-health.codec.js';
+import { GrpcHealthHandlers, type GrpcHealthSources } from './grpc-health.handlers.js';
 
 type GrpcJs = typeof import('@grpc/grpc-js');
 
@@ -25,59 +21,30 @@ function addressOf(host: string, port: number): string {
 }
 
 /**
- * The gRPC door onto the engine: `grpc.health.v1.Health` (`Check`, `Watch`) on a listener of its own.
- * Statuses come from `HealthService` exactly as the HTTP probes get them. It listens from module init,
+ * The gRPC health service (`Check`, `Watch`, `List`) on a listener of its own. It listens from module init,
  * so `''` answers `NOT_SERVING` while the rest of the app bootstraps, and closes after the app on
  * shutdown, so liveness answers through the drain; open `Watch` calls end with status OK.
  */
 export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('HealthModule');
-  private readonly settings: Required<GrpcHealthOptions>;
-  private readonly watches: HealthWatches;
+  private readonly settings: { port: number; host: string; watchIntervalMs: number };
+  private readonly handlers: GrpcHealthHandlers;
   private server?: Server;
 
   constructor(
     private readonly grpc: GrpcJs,
-    options: GrpcHealthOptions,
-    private readonly health: HealthService,
-    registry: HealthIndicatorRegistry,
-    startup: StartupGate,
-    manual: ManualProbeState,
+    options: GrpcHealthOptions & { port: number },
+    sources: GrpcHealthSources,
   ) {
     const defaults = HEALTH_DEFAULTS.grpc;
     this.settings = { port: options.port, host: options.host ?? defaults.host, watchIntervalMs: options.watchIntervalMs ?? defaults.watchIntervalMs };
-    this.watches = new HealthWatches({
-      evaluate: (service) => this.evaluate(service),
-      probeIncludes: (probe, check) => registry.forProbe(probe).some((indicator) => indicator.name === check),
-      changes$: health.changes$,
-      lifecycle$: merge(startup.changed$, manual.changed$),
-      intervalMs: this.settings.watchIntervalMs,
-    });
+    this.handlers = new GrpcHealthHandlers(grpc, sources, { watchIntervalMs: this.settings.watchIntervalMs });
   }
 
   async onModuleInit(): Promise<void> {
     const { grpc } = this;
     const server = new grpc.Server();
-    server.addService(HEALTH_SERVICE_DEFINITION, {
-      check: (call: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, callback: sendUnaryData<HealthCheckResponse>) => {
-        const { service } = call.request;
-        void this.evaluate(service).then((status) => {
-          if (status !== ServingStatus.SERVICE_UNKNOWN) callback(null, { status });
-          else callback({ code: grpc.status.NOT_FOUND, details: redact(`unknown service ${JSON.stringify(service.slice(0, 100))}`) });
-        });
-      },
-      watch: (call: ServerWritableStream<HealthCheckRequest, HealthCheckResponse>) => {
-        const stop = this.watches.add(call.request.service, {
-          send: (status) => {
-            if (!call.cancelled) call.write({ status });
-          },
-          end: () => {
-            if (!call.cancelled) call.end();
-          },
-        });
-        call.on('cancelled', stop);
-      },
-    });
+    server.addService(HEALTH_SERVICE_DEFINITION, this.handlers.implementation());
     const address = addressOf(this.settings.host, this.settings.port);
     await new Promise<void>((resolve, reject) => {
       server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error) => {
@@ -87,13 +54,13 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
       });
     });
     this.server = server;
-    this.watches.start();
+    this.handlers.start();
     this.logger.log(`gRPC health service (grpc.health.v1.Health) listening on ${address}`);
   }
 
   /** Ends every `Watch` call cleanly, then closes the listener; calls still open after `closeTimeoutMs` are cut. */
   async onApplicationShutdown(): Promise<void> {
-    this.watches.close();
+    void this.handlers.close();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -107,20 +74,6 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
         resolve();
       });
     });
-  }
-
-  /** The serving status of a service name, from the same evaluation the HTTP probes use; never rejects. */
-  private async evaluate(service: string): Promise<ServingStatus> {
-    const target = healthTargetOf(service);
-    try {
-      if (target.kind === 'probe') return servingStatusOf((await this.health.check(target.probe)).status);
-      const result = await this.health.checkOne(target.name);
-      return result ? servingStatusOf(result.status) : ServingStatus.SERVICE_UNKNOWN;
-    } catch (error) {
-      // As on the HTTP routes: a failure of the health machinery itself is NOT_SERVING, never an error status.
-      this.logger.error(redact(`gRPC health evaluation of ${JSON.stringify(service.slice(0, 100))} failed: ${describeError(error)}`));
-      return ServingStatus.NOT_SERVING;
-    }
   }
 
   private listenError(error: Error): HealthOptionsError {
@@ -146,10 +99,10 @@ export const grpcHealthServerProvider: FactoryProvider<GrpcHealthServer | null> 
     startup: StartupGate,
     manual: ManualProbeState,
   ): Promise<GrpcHealthServer | null> => {
-    if (!options.grpc) return null;
+    if (options.grpc?.port === undefined) return null;
     const loaded = await loadOptionalPeer({ option: 'grpc', packageName: '@grpc/grpc-js' }, () => import('@grpc/grpc-js'));
     const grpc = (loaded as GrpcJs & { default?: GrpcJs }).default ?? loaded;
-    return new GrpcHealthServer(grpc, options.grpc, health, registry, startup, manual);
+    return new GrpcHealthServer(grpc, { ...options.grpc, port: options.grpc.port }, { health, registry, startup, manual });
   },
   inject: [RESOLVED_HEALTH_OPTIONS, HealthService, HealthIndicatorRegistry, StartupGate, ManualProbeState],
 };

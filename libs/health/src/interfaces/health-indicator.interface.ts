@@ -61,7 +61,11 @@ export interface IndicatorExecutionOptions {
 
 /** Options of the `@HealthIndicator()` decorator and of every built-in indicator. @publicApi */
 export interface HealthIndicatorOptions extends IndicatorExecutionOptions {
-  /** Probes the indicator takes part in. @default ['readiness'] */
+  /**
+   * Probes the indicator takes part in. `[]` makes it route-scoped: in no probe (the pod stays ready while it
+   * is DOWN), shown in the full report, gating only the routes that `@DependsOn()` it; it is refreshed in the
+   * background (every 5000 ms unless `refreshIntervalMs` says otherwise). @default ['readiness']
+   */
   probes?: Probe[];
   /** A DOWN critical check makes the probe DOWN (503); a DOWN non-critical one only DEGRADED. @default true */
   critical?: boolean;
