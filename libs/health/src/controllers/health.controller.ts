@@ -1,11 +1,14 @@
 import { Controller, Delete, Get, Param, Patch, Post, Put, Req, Res, StreamableFile, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { HealthRequestHandler } from '../http/health-request.handler.js';
+import { parseHealthQuery } from '../http/health-query.js';
 
 /** What the controller reads of an Express or Fastify request. */
 interface FrameworkRequest {
   method: string;
-  query?: Record<string, unknown>;
+  /** Express: the target as received (`url` is relative to a mount point); Fastify has only `url`. */
+  originalUrl?: string;
+  url?: string;
   headers?: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
 }
@@ -83,7 +86,9 @@ export function createHealthController(settings: HealthControllerSettings): Type
 
     /** Hands the request to the handler and writes its answer. */
     async serve(path: string, request: FrameworkRequest, response: unknown): Promise<void> {
-      const answer = await this.handler.handle({ method: request.method, path, query: request.query, headers: request.headers ?? {}, request });
+      // The raw target, parsed by the module (linear, capped), not the framework's query object: both doors alike.
+      const query = parseHealthQuery(request.originalUrl ?? request.url ?? '');
+      const answer = await this.handler.handle({ method: request.method, path, query, headers: request.headers ?? {}, request });
       const adapter = this.adapterHost.httpAdapter;
       for (const [name, value] of Object.entries(answer.headers)) {
         // The app may already vary on other headers (CORS with a list of origins sets `Vary: Origin`): keep them.

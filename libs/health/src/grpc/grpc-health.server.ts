@@ -13,11 +13,21 @@ import { loadOptionalPeer } from '../peers/optional-peer.loader.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthService } from '../service/health.service.js';
-import { HEALTH_SERVICE_DEFINITION, ServingStatus, type HealthCheckRequest, type HealthCheckResponse } from './grpc-health.codec.js';
+import {
+  HEALTH_SERVICE_DEFINITION,
+  MAX_REQUEST_MESSAGE_BYTES,
+  MAX_SERVICE_NAME_BYTES,
+  ServingStatus,
+  type HealthCheckRequest,
+  type HealthCheckResponse,
+} from './grpc-health.codec.js';
 import { healthTargetOf, servingStatusOf } from './grpc-health.status.js';
 import { HealthWatches } from './grpc-health.watches.js';
 
 type GrpcJs = typeof import('@grpc/grpc-js');
+
+/** HTTP/2 streams a connection may have open beside `maxWatchStreams` (concurrent `Check` calls). */
+const CHECK_STREAMS_PER_CONNECTION = 100;
 
 /** `host:port` as gRPC takes it (an IPv6 address in brackets). */
 function addressOf(host: string, port: number): string {
@@ -45,7 +55,12 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
     manual: ManualProbeState,
   ) {
     const defaults = HEALTH_DEFAULTS.grpc;
-    this.settings = { port: options.port, host: options.host ?? defaults.host, watchIntervalMs: options.watchIntervalMs ?? defaults.watchIntervalMs };
+    this.settings = {
+      port: options.port,
+      host: options.host ?? defaults.host,
+      watchIntervalMs: options.watchIntervalMs ?? defaults.watchIntervalMs,
+      maxWatchStreams: options.maxWatchStreams ?? defaults.maxWatchStreams,
+    };
     this.watches = new HealthWatches({
       evaluate: (service) => this.evaluate(service),
       probeIncludes: (probe, check) => registry.forProbe(probe).some((indicator) => indicator.name === check),
@@ -57,16 +72,28 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const { grpc } = this;
-    const server = new grpc.Server();
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': MAX_REQUEST_MESSAGE_BYTES,
+      // HTTP/2 streams per connection: every Watch stream allowed, and as many Checks besides. Without a limit, the
+      // HTTP/2 session keeps every closed stream of a connection (with what it buffered): memory grows per call.
+      'grpc.max_concurrent_streams': this.settings.maxWatchStreams + CHECK_STREAMS_PER_CONNECTION,
+    });
     server.addService(HEALTH_SERVICE_DEFINITION, {
       check: (call: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, callback: sendUnaryData<HealthCheckResponse>) => {
         const { service } = call.request;
+        const refused = this.refusal(call.request, false);
+        if (refused) return callback(refused);
         void this.evaluate(service).then((status) => {
           if (status !== ServingStatus.SERVICE_UNKNOWN) callback(null, { status });
           else callback({ code: grpc.status.NOT_FOUND, details: redact(`unknown service ${JSON.stringify(service.slice(0, 100))}`) });
         });
       },
       watch: (call: ServerWritableStream<HealthCheckRequest, HealthCheckResponse>) => {
+        const refused = this.refusal(call.request, true);
+        if (refused) {
+          call.emit('error', refused);
+          return;
+        }
         const stop = this.watches.add(call.request.service, {
           send: (status) => {
             if (!call.cancelled) call.write({ status });
@@ -107,6 +134,24 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
         resolve();
       });
     });
+  }
+
+  /** Why a call is refused before anything is evaluated or kept: a name over 1 KiB, or one Watch stream too many. */
+  private refusal(request: HealthCheckRequest, watch: boolean): { code: number; details: string } | undefined {
+    const { status } = this.grpc;
+    if (request.oversizedServiceBytes !== undefined) {
+      return {
+        code: status.INVALID_ARGUMENT,
+        details: `service name of ${request.oversizedServiceBytes} bytes; at most ${MAX_SERVICE_NAME_BYTES} bytes are accepted`,
+      };
+    }
+    if (watch && this.watches.openStreams >= this.settings.maxWatchStreams) {
+      return {
+        code: status.RESOURCE_EXHAUSTED,
+        details: `${this.settings.maxWatchStreams} Watch streams are open, the most this server keeps (grpc.maxWatchStreams); use Check, or retry later`,
+      };
+    }
+    return undefined;
   }
 
   /** The serving status of a service name, from the same evaluation the HTTP probes use; never rejects. */

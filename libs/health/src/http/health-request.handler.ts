@@ -11,6 +11,7 @@ import type { HealthReport, ProbeSelector } from '../interfaces/health-status.in
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
+import { excludedChecks } from './health-query.js';
 
 /** A request to the health routes, whatever server received it. */
 export interface HealthHttpRequest {
@@ -18,7 +19,7 @@ export interface HealthHttpRequest {
   method: string;
   /** The path below the module's `path`: `''`, `'/live'`, `'/ready'`, `'/startup'`, `'/checks/<percent-encoded name>'` or `'/groups/<percent-encoded name>'`. */
   path: string;
-  /** The parsed query string; only `exclude` is read (a string, comma-separated, or repeated). */
+  /** The query string, parsed by `parseHealthQuery`; only `exclude` is read (a string, comma-separated, or repeated). */
   query?: Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
   /** The server's own request object, handed to the `authorize` option (it carries `headers` too). */
@@ -69,14 +70,6 @@ function matchRoute(path: string): MatchedRoute | undefined {
   }
 }
 
-function excludeList(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value])
-    .flatMap((entry) => String(entry).split(','))
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-}
-
 /**
  * The health routes independent of any server: routing, access, evaluation, representation and
  * headers. The Nest controller (Express or Fastify) only feeds it a request and writes the answer;
@@ -120,7 +113,7 @@ export class HealthRequestHandler {
   private async probe(route: ProbeRoute, request: HealthHttpRequest): Promise<HealthHttpResponse> {
     // Liveness never shows details: no authorization to evaluate, and no exclude.
     if (route === 'live') return this.represent(request, this.view('live', await this.evaluate('liveness', []), LIVENESS_ACCESS));
-    const asked = excludeList(request.query?.exclude);
+    const asked = excludedChecks(request.query?.exclude);
     let report: HealthReport;
     let access: RouteAccess;
     if (asked.length === 0) {
@@ -167,7 +160,7 @@ export class HealthRequestHandler {
         : `No health group named ${shown}`;
       return this.error(new NotFoundException(redact(message)));
     }
-    const asked = excludeList(request.query?.exclude);
+    const asked = excludedChecks(request.query?.exclude);
     const access = await this.access.resolve('group', subjectOf(request), group.details ?? this.options.details);
     // As on the probes, only a caller who may see details may exclude.
     const report = await this.evaluateGroup(name, access.showDetails ? asked : []);

@@ -172,6 +172,12 @@ export interface GrpcHealthOptions {
    * checks without `refreshIntervalMs` (whose status changes only when they run). @default 5000
    */
   watchIntervalMs?: number;
+  /**
+   * Concurrent `Watch` streams kept at most, over every service name; one more is refused with
+   * `RESOURCE_EXHAUSTED` (service names over 1 KiB are refused with `INVALID_ARGUMENT` on `Check` and `Watch`).
+   * @default 100
+   */
+  maxWatchStreams?: number;
 }
 
 /**
