@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthModule, HealthService, type HealthModuleOptions } from 'nest-vitals';
+import { GRPC_HEALTH_LIST_LIMIT } from '../libs/health/src/grpc/grpc-health.handlers.js';
 import { resolveHealthOptions } from '../libs/health/src/options/health-options.resolver.js';
 import { GrpcHealthClient, type CheckAnswer, type WatchRecording } from './support/grpc-health-client.js';
 import { scriptedIndicator } from './support/indicators.js';
@@ -40,7 +41,10 @@ describe('gRPC health service (grpc.health.v1.Health) in an HTTP app', () => {
 
   beforeAll(async () => {
     const port = await allocatePort();
-    ({ app } = await startApp({ imports: [HealthModule.forRoot({ grpc: { port, host: '127.0.0.1' } })], providers: [Dependency, Heartbeat] }));
+    ({ app } = await startApp({
+      imports: [HealthModule.forRoot({ grpc: { port, host: '127.0.0.1' }, groups: { payments: { include: ['dependency'] } } })],
+      providers: [Dependency, Heartbeat],
+    }));
     health = app.get(HealthService);
     client = new GrpcHealthClient(port);
     // The startup gate latches on its first background run after bootstrap.
@@ -50,11 +54,16 @@ describe('gRPC health service (grpc.health.v1.Health) in an HTTP app', () => {
     );
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     Dependency.answer = 'up';
     Heartbeat.answer = 'up';
     health.setReadiness('accepting');
     health.setLiveness('correct');
+    // The next test starts from a dependency seen UP again (its background refresh runs every 100 ms).
+    await eventually(
+      async () => (await health.checkOne('dependency'))?.status,
+      (status) => status === 'UP',
+    );
   });
 
   afterAll(async () => {
@@ -101,6 +110,71 @@ describe('gRPC health service (grpc.health.v1.Health) in an HTTP app', () => {
     expect(await client.check('liveness')).toEqual(NOT_SERVING);
     health.setReadiness('refusing', 'test');
     expect(await client.check('')).toEqual(NOT_SERVING);
+  });
+
+  it("List answers every name with its status: '', the probes, each check, each group", async () => {
+    expect(await client.list()).toEqual({
+      statuses: {
+        '': 'SERVING',
+        readiness: 'SERVING',
+        liveness: 'SERVING',
+        startup: 'SERVING',
+        dependency: 'SERVING',
+        heartbeat: 'SERVING',
+        'group:payments': 'SERVING',
+      },
+    });
+    expect(await client.check('group:payments')).toEqual(SERVING);
+    expect(await client.check('group:nope')).toEqual({ code: GrpcStatus.NOT_FOUND, details: 'unknown service "group:nope"' });
+
+    Dependency.answer = 'down';
+    await eventually(
+      () => client.check('dependency'),
+      (answer) => 'status' in answer && answer.status === 'NOT_SERVING',
+    );
+    expect(await client.list()).toEqual({
+      statuses: {
+        '': 'NOT_SERVING',
+        readiness: 'NOT_SERVING',
+        liveness: 'SERVING',
+        startup: 'SERVING',
+        dependency: 'NOT_SERVING',
+        heartbeat: 'SERVING',
+        'group:payments': 'NOT_SERVING',
+      },
+    });
+    expect(await client.check('group:payments')).toEqual(NOT_SERVING);
+  });
+
+  it(`List over ${GRPC_HEALTH_LIST_LIMIT} names answers RESOURCE_EXHAUSTED; Check still answers each`, async () => {
+    const unregister = Array.from({ length: GRPC_HEALTH_LIST_LIMIT }, (_, index) =>
+      health.register(`tenant-${index}`, () => ({ [`tenant-${index}`]: { status: 'up' } })),
+    );
+    try {
+      const answer = await client.list();
+      expect(answer).toEqual({
+        code: GrpcStatus.RESOURCE_EXHAUSTED,
+        details: `${GRPC_HEALTH_LIST_LIMIT + 7} services exceed the limit of ${GRPC_HEALTH_LIST_LIMIT} that List answers for; use Check or Watch per service`,
+      });
+      expect(await client.check('tenant-99')).toEqual(SERVING);
+    } finally {
+      for (const remove of unregister) remove();
+    }
+    expect(Object.keys((await client.list()) as object)).toEqual(['statuses']);
+  });
+
+  it('a Watch of a group follows its checks', async () => {
+    const group = client.watch('group:payments');
+    try {
+      await messages(group, 1);
+      Dependency.answer = 'down';
+      await messages(group, 2);
+      Dependency.answer = 'up';
+      await messages(group, 3);
+      expect(group.statuses).toEqual(['SERVING', 'NOT_SERVING', 'SERVING']);
+    } finally {
+      group.cancel();
+    }
   });
 
   it('Watch sends the status at once, then each change of a dependency going DOWN and back', async () => {

@@ -12,6 +12,11 @@ interface HealthStub extends grpc.Client {
     callback: (error: grpc.ServiceError | null, response?: { status: ServingStatusName }) => void,
   ): void;
   Watch(request: { service: string }): grpc.ClientReadableStream<{ status: ServingStatusName }>;
+  List(
+    request: Record<string, never>,
+    options: grpc.CallOptions,
+    callback: (error: grpc.ServiceError | null, response?: { statuses: Record<string, { status: ServingStatusName }> }) => void,
+  ): void;
 }
 
 const definition = loadSync('test/fixtures/grpc/health.proto', { enums: String, defaults: true, keepCase: true });
@@ -21,6 +26,9 @@ const loaded = grpc.loadPackageDefinition(definition) as unknown as {
 
 /** What a `Check` call answered: a serving status, or the gRPC status code of its error. */
 export type CheckAnswer = { status: ServingStatusName } | { code: grpc.status; details: string };
+
+/** What a `List` call answered: each service's status by name, or the gRPC status code of its error. */
+export type ListAnswer = { statuses: Record<string, ServingStatusName> } | { code: grpc.status; details: string };
 
 /** A `Watch` call's messages and how it ended. */
 export interface WatchRecording {
@@ -36,6 +44,22 @@ export class GrpcHealthClient {
 
   constructor(port: number, host = '127.0.0.1') {
     this.stub = new loaded.grpc.health.v1.Health(`${host}:${port}`, grpc.credentials.createInsecure());
+  }
+
+  /** The channel, for another service's client on the same connection (as gRPC's client-side health checking does). */
+  get channel(): grpc.Channel {
+    return this.stub.getChannel() as grpc.Channel;
+  }
+
+  list(timeoutMs = 5000): Promise<ListAnswer> {
+    return new Promise((resolve) => {
+      this.stub.List({}, { deadline: Date.now() + timeoutMs }, (error, response) => {
+        if (error) return resolve({ code: error.code, details: error.details });
+        const statuses: Record<string, ServingStatusName> = {};
+        for (const [service, value] of Object.entries(response!.statuses)) statuses[service] = value.status;
+        resolve({ statuses });
+      });
+    });
   }
 
   check(service: string, timeoutMs = 5000): Promise<CheckAnswer> {

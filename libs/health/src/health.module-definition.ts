@@ -1,14 +1,14 @@
 import { ConfigurableModuleBuilder, type DynamicModule, type Type, type ValueProvider } from '@nestjs/common';
-import { createHealthController, isDocumentedRoute } from './controllers/health.controller.js';
+import { createHealthController } from './controllers/health.controller.js';
 import { HEALTH_DEFAULTS } from './options/health-options.defaults.js';
-import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
+import { HEALTH_OPENAPI_ENABLED, RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import type { HealthModuleExtras, HealthModuleOptions } from './interfaces/health-module-options.interface.js';
 import { documentHealthController } from './openapi/health-openapi.js';
 import { healthModuleOptionsSchema } from './options/health-options.schema.js';
 import { HealthOptionsError } from './errors/health-options.error.js';
 import { resolveHealthOptions } from './options/health-options.resolver.js';
 import { describeValue } from './options/option-rules.js';
-import { HealthRequestHandler } from './http/health-request.handler.js';
+import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { HealthProbeServer, type HealthProbeServerSettings } from './probe-server/health-probe.server.js';
 
 /** The extras' keys: read when the module is defined, stripped from the options. */
@@ -91,22 +91,23 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
   const problems = extrasProblems(extras);
   if (problems.length > 0) throw new HealthOptionsError(problems);
   const path = (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, '');
+  const openapi = { provide: HEALTH_OPENAPI_ENABLED, useValue: extras.openapi !== false };
   if (extras.server) {
     return {
       ...definition,
       global: extras.isGlobal === true,
-      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path })],
+      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path }), openapi],
       exports: [...(definition.exports ?? []), HealthProbeServer],
     };
   }
   const controller: Type = createHealthController({ path, decorators: extras.decorators ?? [] });
-  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, isDocumentedRoute, staticGroupNames(definition));
+  const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, staticGroupNames(definition));
 
   return {
     ...definition,
     global: extras.isGlobal === true,
     controllers: [...(definition.controllers ?? []), controller],
-    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented)],
+    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented), openapi],
   };
 }
 

@@ -7,8 +7,10 @@ import { HealthExecutor } from './execution/health-executor.js';
 import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import { ConfigurableHealthModule, type OPTIONS_TYPE } from './health.module-definition.js';
 import { HealthService } from './service/health.service.js';
-import { HealthRequestHandler } from './http/health-request.handler.js';
+import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
+import { appGrpcServersProvider } from './transports/app-grpc-servers.js';
+import { grpcAttachedHealthProvider } from './grpc/grpc-attached-health.js';
 import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import { BackgroundRefresh } from './lifecycle/background-refresh.js';
 import { DrainingConnections } from './lifecycle/draining-connections.js';
@@ -24,6 +26,7 @@ import { HealthHistory } from './history/health-history.js';
 import { HealthTracing } from './tracing/health-tracing.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
+import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
 
 /**
  * Kubernetes-grade health checks: liveness, readiness and startup probes and a detailed report,
@@ -55,8 +58,11 @@ import { HealthExplorer } from './registry/health.explorer.js';
     HealthHistory,
     HealthAccess,
     HealthService,
+    routeDependenciesProvider,
     HealthRequestHandler,
     grpcHealthServerProvider,
+    appGrpcServersProvider,
+    grpcAttachedHealthProvider,
   ],
   exports: [HealthService, TerminusModule, RESOLVED_HEALTH_OPTIONS],
 })

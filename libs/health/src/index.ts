@@ -1,6 +1,12 @@
 export { HealthModule } from './health.module.js';
 export { InjectHealthOptions } from './options/health-options.token.js';
 export { HealthIndicator } from './decorators/health-indicator.decorator.js';
+export { DependsOn } from './route-aware/depends-on.decorator.js';
+export type { DependsOnOptions } from './route-aware/depends-on.metadata.js';
+export { RouteDependencyError } from './errors/route-dependency.error.js';
+export { DependencyUnavailableDto } from './dto/dependency-unavailable.dto.js';
+export { RouteEndpointDto } from './dto/route-endpoint.dto.js';
+export type { RouteEndpoint } from './interfaces/route-endpoint.interface.js';
 export { HealthService, type HealthCheckRequest } from './service/health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';
 export { HealthLogEntry, type HealthLogFieldValue } from './logging/health-log-entry.js';
@@ -33,6 +39,7 @@ export type {
   ShutdownOptions,
   MetricsOptions,
   GrpcHealthOptions,
+  DependsOnModuleOptions,
 } from './interfaces/health-module-options.interface.js';
 export type { DatabaseIndicatorOptions } from './interfaces/indicator-options/database-indicator.options.js';
 export type { RedisIndicatorOptions } from './interfaces/indicator-options/redis-indicator.options.js';

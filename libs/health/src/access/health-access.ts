@@ -1,13 +1,16 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { describeError } from '../execution/check-outcome.js';
 import { InjectHealthOptions } from '../options/health-options.token.js';
+import { HEALTH_ROUTES, routeNamed, type HealthRouteName, type HealthRouteRow } from '../http/health-routes.js';
 import type { DetailsPolicy, DetailsRoute } from '../interfaces/health-module-options.interface.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { ApiKeyMatcher, presentedApiKeys } from './api-key-matcher.js';
 
-/** The routes of the health controller: `live` never shows details, the others follow a policy (`group`: `/groups/:name`). */
-export type HealthRoute = 'live' | DetailsRoute | 'group';
+/** A route of the health table, by row or by name. */
+export type HealthRoute = HealthRouteRow | HealthRouteName;
+
+const rowOf = (route: HealthRoute): HealthRouteRow => (typeof route === 'string' ? routeNamed(route) : route);
 
 /** What one request may see on one route. */
 export interface RouteAccess {
@@ -35,7 +38,7 @@ export class HealthAccess implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    const relies = (['ready', 'startup', 'report', 'checks'] as const).some((route) => this.policyFor(route) === 'when-authorized');
+    const relies = HEALTH_ROUTES.some((route) => route.details === 'route' && this.policyFor(route) === 'when-authorized');
     if (relies && !this.keys.configured && !this.options.authorize) {
       this.logger.log('details are "when-authorized" but neither apiKey nor authorize is set: probes answer with the status only');
     }
@@ -43,9 +46,10 @@ export class HealthAccess implements OnModuleInit {
 
   /** The details policy of a route; liveness is always `never`; a group's own `details` is given to `resolve`. */
   policyFor(route: HealthRoute): DetailsPolicy {
-    if (route === 'live') return 'never';
-    if (route === 'group') return this.options.details;
-    return this.options.routes?.[route]?.details ?? this.options.details;
+    const row = rowOf(route);
+    if (row.details === 'never') return 'never';
+    if (row.details === 'group') return this.options.details;
+    return this.options.routes?.[row.name as DetailsRoute]?.details ?? this.options.details;
   }
 
   /** Whether the request carries a valid API key or passes `authorize`. Never throws. */
@@ -65,8 +69,9 @@ export class HealthAccess implements OnModuleInit {
    * answer, so a user's `authorize()` is not called for every kubelet probe under `always` or `never`.
    */
   async resolve(route: HealthRoute, request: unknown, policy: DetailsPolicy = this.policyFor(route)): Promise<RouteAccess> {
-    const matters = policy === 'when-authorized' || (route === 'checks' && policy === 'never');
-    if (route === 'live' || !matters) return { policy, authorized: false, showDetails: policy === 'always' && route !== 'live' };
+    const row = rowOf(route);
+    const matters = policy === 'when-authorized' || (row.requiresAuthorization === true && policy === 'never');
+    if (row.details === 'never' || !matters) return { policy, authorized: false, showDetails: policy === 'always' && row.details !== 'never' };
     const authorized = await this.isAuthorized(request);
     return { policy, authorized, showDetails: policy === 'when-authorized' && authorized };
   }

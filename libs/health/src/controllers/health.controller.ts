@@ -1,6 +1,7 @@
-import { Controller, Delete, Get, Param, Patch, Post, Put, Req, Res, StreamableFile, VERSION_NEUTRAL, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Patch, Post, Put, Req, Res, StreamableFile, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { HealthRequestHandler } from '../http/health-request.handler.js';
+import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
+import { HEALTH_ROUTES, methodsOf, type HealthRouteRow } from '../http/health-routes.js';
 import { parseHealthQuery } from '../http/health-query.js';
 
 /** What the controller reads of an Express or Fastify request. */
@@ -21,30 +22,24 @@ export interface HealthControllerSettings {
   decorators: ClassDecorator[];
 }
 
-/** The routes, as mounted below the module path and as the request handler names them. */
-const ROUTES = [
-  { key: 'Report', path: '', relative: () => '' },
-  { key: 'Live', path: 'live', relative: () => '/live' },
-  { key: 'Ready', path: 'ready', relative: () => '/ready' },
-  { key: 'Startup', path: 'startup', relative: () => '/startup' },
-  { key: 'Check', path: 'checks/:name', relative: (params: Record<string, string | undefined>) => `/checks/${encodeURIComponent(params.name ?? '')}` },
-  { key: 'Group', path: 'groups/:name', relative: (params: Record<string, string | undefined>) => `/groups/${encodeURIComponent(params.name ?? '')}` },
-] as const;
+/** Nest's mapping decorator of each method a route can answer or refuse; HEAD comes with GET. */
+const MAPPINGS: Record<string, (path: string | string[]) => MethodDecorator> = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
 
-/** Methods answered 405 (`Allow: GET, HEAD`) rather than the app's 404. HEAD comes with GET. */
-const NOT_ALLOWED = { post: Post, put: Put, patch: Patch, delete: Delete } as const;
-
-/** The methods a health controller has; `serve` is its only logic. */
+/** The methods a health controller has; `serve` and `refuse` are its only logic. */
 export interface HealthControllerShape {
-  serve(path: string, request: FrameworkRequest, response: unknown): Promise<void>;
+  serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void>;
+  refuse(allowed: readonly string[], request: FrameworkRequest, response: unknown): void;
 }
 
 /**
  * Makes the controller of one `HealthModule` import: mounted at its `path`, version-neutral (URI,
  * header and media-type versioning leave its paths alone), with the app's class decorators. A new
  * class per import, so nothing is ever applied to a class another import shares. It is a thin door:
- * `HealthRequestHandler` answers, this only hands it the request and writes the answer through
- * Nest's HTTP adapter, so Express and Fastify answer alike.
+ * `HealthRequestHandler` answers, this only hands it the row and the request and writes the answer
+ * through Nest's HTTP adapter, so Express and Fastify answer alike.
+ *
+ * Its methods come from the route table: one per route and method it answers (GET's is named after the
+ * route, the name OpenAPI documents), and one per refused method for all the routes that refuse it (405).
  */
 export function createHealthController(settings: HealthControllerSettings): Type<HealthControllerShape> {
   @Controller({ path: settings.path, version: VERSION_NEUTRAL })
@@ -54,41 +49,26 @@ export function createHealthController(settings: HealthControllerSettings): Type
       private readonly adapterHost: HttpAdapterHost,
     ) {}
 
-    @Get('live')
-    live(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
-      return this.serve('/live', request, response);
-    }
-
-    @Get('ready')
-    ready(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
-      return this.serve('/ready', request, response);
-    }
-
-    @Get('startup')
-    startup(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
-      return this.serve('/startup', request, response);
-    }
-
-    @Get()
-    report(@Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
-      return this.serve('', request, response);
-    }
-
-    @Get('checks/:name')
-    check(@Param('name') name: string, @Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
-      return this.serve(`/checks/${encodeURIComponent(name)}`, request, response);
-    }
-
-    @Get('groups/:name')
-    group(@Param('name') name: string, @Req() request: FrameworkRequest, @Res() response: unknown): Promise<void> {
-      return this.serve(`/groups/${encodeURIComponent(name)}`, request, response);
-    }
-
     /** Hands the request to the handler and writes its answer. */
-    async serve(path: string, request: FrameworkRequest, response: unknown): Promise<void> {
-      // The raw target, parsed by the module (linear, capped), not the framework's query object: both doors alike.
-      const query = parseHealthQuery(request.originalUrl ?? request.url ?? '');
-      const answer = await this.handler.handle({ method: request.method, path, query, headers: request.headers ?? {}, request });
+    async serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void> {
+      const answer = await this.handler.handle({
+        method: request.method,
+        route,
+        params: request.params ?? {},
+        // The raw target, parsed by the module (linear, capped), not the framework's query object: both doors alike.
+        query: parseHealthQuery(request.originalUrl ?? request.url ?? ''),
+        headers: request.headers ?? {},
+        request,
+      });
+      this.write(answer, response);
+    }
+
+    /** Writes the 405 of a method no route at this path answers. */
+    refuse(allowed: readonly string[], request: FrameworkRequest, response: unknown): void {
+      this.write(this.handler.methodNotAllowed(request.method, allowed), response);
+    }
+
+    private write(answer: HealthHttpResponse, response: unknown): void {
       const adapter = this.adapterHost.httpAdapter;
       for (const [name, value] of Object.entries(answer.headers)) {
         // The app may already vary on other headers (CORS with a list of origins sets `Vary: Origin`): keep them.
@@ -99,21 +79,49 @@ export function createHealthController(settings: HealthControllerSettings): Type
     }
   }
 
-  for (const route of ROUTES) {
-    for (const [verb, mapping] of Object.entries(NOT_ALLOWED)) {
-      const key = `${verb}${route.key}`;
-      const method = function (this: HealthControllerShape, request: FrameworkRequest, response: unknown): Promise<void> {
-        return this.serve(route.relative(request.params ?? {}), request, response);
-      };
-      Object.defineProperty(HealthController.prototype, key, { value: method, writable: true, configurable: true });
-      const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, key)!;
-      mapping(route.path)(HealthController.prototype, key, descriptor);
-      Req()(HealthController.prototype, key, 0);
-      Res()(HealthController.prototype, key, 1);
+  const mount = (key: string, mapping: MethodDecorator, call: (controller: HealthControllerShape, request: FrameworkRequest, response: unknown) => unknown) => {
+    const prototype = HealthController.prototype as unknown as Record<string, unknown>;
+    // Named by its key: OpenAPI's operation id is `<Controller>_<method name>`.
+    prototype[key] = {
+      [key](this: HealthControllerShape, request: FrameworkRequest, response: unknown) {
+        return call(this, request, response);
+      },
+    }[key];
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, key)!;
+    mapping(prototype, key, descriptor);
+    Req()(prototype, key, 0);
+    Res()(prototype, key, 1);
+  };
+  for (const route of HEALTH_ROUTES as readonly HealthRouteRow[]) {
+    for (const method of methodsOf(route).filter((candidate) => candidate in MAPPINGS)) {
+      mount(routeMethodKey(route, method), MAPPINGS[method](route.path), (controller, request, response) => controller.serve(route, request, response));
     }
+  }
+  // The 405s: for each method, one controller method over every path whose route refuses it (grouped by what they allow).
+  for (const [method, mapping] of Object.entries(MAPPINGS)) {
+    const refusing = new Map<string, string[]>();
+    for (const route of HEALTH_ROUTES as readonly HealthRouteRow[]) {
+      const allowed = methodsOf(route);
+      if (allowed.includes(method)) continue;
+      refusing.set(allowed.join(', '), [...(refusing.get(allowed.join(', ')) ?? []), route.path]);
+    }
+    [...refusing].forEach(([allowed, paths], index) => {
+      const methods = allowed.split(', ');
+      mount(`${REFUSAL_PREFIX}${method}${index === 0 ? '' : index}`, mapping(paths), (controller, request, response) =>
+        controller.refuse(methods, request, response),
+      );
+    });
   }
 
   return (settings.decorators.length > 0 ? Reflect.decorate(settings.decorators, HealthController) : HealthController) as Type<HealthControllerShape>;
+}
+
+/** The prefix of the controller methods that answer 405 (OpenAPI leaves them out). */
+export const REFUSAL_PREFIX = 'refuse';
+
+/** The controller method that serves a route's method: the route's name for GET (its OpenAPI operation), else `<method><Name>`. */
+export function routeMethodKey(route: HealthRouteRow, method: string): string {
+  return method === 'GET' ? route.name : `${method.toLowerCase()}${route.name.charAt(0).toUpperCase()}${route.name.slice(1)}`;
 }
 
 /** The `Vary` header set before the controller (by the app's middleware or hooks), with the handler's fields added once. */
@@ -128,9 +136,4 @@ export function mergeVary(current: unknown, value: string): string {
     if (field && !fields.some((known) => known.toLowerCase() === field.toLowerCase())) fields.push(field);
   }
   return fields.join(', ');
-}
-
-/** Whether a controller method is one of the documented GET routes (the others answer 405 and stay out of the document). */
-export function isDocumentedRoute(key: string): boolean {
-  return ['live', 'ready', 'startup', 'report', 'check', 'group'].includes(key);
 }

@@ -7,7 +7,13 @@ import { HealthEvents } from './health-events.js';
 
 const health = new HealthIndicatorService();
 
-function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs = 1000, refreshIntervalMs = 0): CheckRunner {
+function runnerFor(
+  name: string,
+  check: HealthIndicatorCheck['check'],
+  timeoutMs = 1000,
+  refreshIntervalMs = 0,
+  overrides: Partial<RegisteredIndicator> = {},
+): CheckRunner {
   const registered: RegisteredIndicator = {
     name,
     instance: { check },
@@ -22,6 +28,7 @@ function runnerFor(name: string, check: HealthIndicatorCheck['check'], timeoutMs
     failureThreshold: 1,
     successThreshold: 1,
     slowCheckMs: 0,
+    ...overrides,
   };
   return new CheckRunner(registered, new HealthEvents());
 }
@@ -158,5 +165,133 @@ describe('CheckRunner: context.recheck runs the check again at once', () => {
     expect(await runner.run()).toMatchObject({ data: { calls: 2 } });
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toBe(2);
+  });
+});
+
+describe('CheckRunner: at most one invocation of a check outstanding', () => {
+  /** A check that hangs, ignoring its signal, until the test lets it settle. */
+  function hangingCheck() {
+    const state = { invocations: 0, release: undefined as (() => void) | undefined, hang: true };
+    const check: HealthIndicatorCheck['check'] = async ({ indicator }) => {
+      state.invocations += 1;
+      if (state.hang) await new Promise<void>((resolve) => (state.release = resolve));
+      return indicator.up({ invocation: state.invocations });
+    };
+    return { state, check };
+  }
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('does not invoke a check that timed out and has not settled: later runs are DOWN "still running"', async () => {
+    const { state, check } = hangingCheck();
+    const runner = runnerFor('db', check, 50);
+    expect(await runner.run()).toMatchObject({ status: 'DOWN', error: 'timed out after 50 ms' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = await runner.run();
+    const third = await runner.result();
+    expect(state.invocations).toBe(1);
+    for (const result of [second, third]) {
+      expect(result.status).toBe('DOWN');
+      expect(result.error).toMatch(/^still running after \d+ ms \(timed out after 50 ms\)$/);
+    }
+    // The elapsed time is counted from the invocation, not from this run.
+    expect(Number(/after (\d+) ms/.exec(second.error!)![1])).toBeGreaterThanOrEqual(75);
+    // Reporting "still running" does not wait for a timeout.
+    expect(second.durationMs).toBeLessThan(20);
+    state.release!();
+  });
+
+  it('invokes the check again on the next run once the first invocation settles', async () => {
+    const { state, check } = hangingCheck();
+    const runner = runnerFor('db', check, 50);
+    await runner.run();
+    state.hang = false;
+    state.release!();
+    await tick();
+    expect(await runner.run()).toMatchObject({ status: 'UP', data: { invocation: 2 } });
+    expect(state.invocations).toBe(2);
+  });
+
+  it('counts a timed-out check that rejects late the same way: the slot frees when it settles, whatever the outcome', async () => {
+    let invocations = 0;
+    let fail: ((error: Error) => void) | undefined;
+    const runner = runnerFor(
+      'db',
+      ({ indicator }) => {
+        invocations += 1;
+        return invocations === 1 ? new Promise((_resolve, reject) => (fail = reject)) : indicator.up();
+      },
+      30,
+    );
+    await runner.run();
+    expect((await runner.run()).error).toMatch(/^still running/);
+    fail!(new Error('connection destroyed'));
+    await tick();
+    expect(await runner.run()).toMatchObject({ status: 'UP' });
+    expect(invocations).toBe(2);
+  });
+
+  it('with background refresh: refresh runs report "still running" without invoking, and a run starts as soon as it settles', async () => {
+    const { state, check } = hangingCheck();
+    const runner = runnerFor('db', check, 40, 300);
+    runner.startRefresh(1);
+    try {
+      // Refresh runs at 0 (the invocation), 300 and 600 ms; the next is due at 900.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(state.invocations).toBe(1);
+      expect(runner.reusableResult()).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/^still running after \d+ ms \(timed out after 40 ms\)$/) });
+      state.hang = false;
+      const settledAt = performance.now();
+      state.release!();
+      while (runner.reusableResult()?.status !== 'UP') await new Promise((resolve) => setTimeout(resolve, 1));
+      // Not at the next tick of the refresh (200 ms away): at once.
+      expect(performance.now() - settledAt).toBeLessThan(100);
+      expect(state.invocations).toBe(2);
+    } finally {
+      runner.stopRefresh();
+    }
+  });
+
+  it('with a cache: the cached "timed out" result gives way to a fresh run as soon as the invocation settles', async () => {
+    const { state, check } = hangingCheck();
+    const runner = runnerFor('db', check, 30, 0, { cacheTtlMs: 60_000 });
+    expect(await runner.result()).toMatchObject({ status: 'DOWN', error: 'timed out after 30 ms' });
+    expect(await runner.result()).toMatchObject({ status: 'DOWN', cached: true });
+    state.hang = false;
+    state.release!();
+    await tick();
+    await tick();
+    expect(await runner.result()).toMatchObject({ status: 'UP', data: { invocation: 2 } });
+    expect(state.invocations).toBe(2);
+  });
+
+  it('a recheck asked while the invocation is outstanding does not invoke the check either', async () => {
+    let recheck: (() => void) | undefined;
+    let invocations = 0;
+    const runner = runnerFor(
+      'conn',
+      (context) => {
+        invocations += 1;
+        recheck = context.recheck;
+        return new Promise(() => undefined);
+      },
+      30,
+    );
+    await runner.run();
+    recheck!();
+    recheck!();
+    await tick();
+    expect((await runner.run()).error).toMatch(/^still running/);
+    expect(invocations).toBe(1);
+  });
+
+  it('counts "still running" runs toward the failure threshold like any failure', async () => {
+    const { state, check } = hangingCheck();
+    const runner = runnerFor('db', check, 30, 0, { failureThreshold: 2 });
+    state.hang = false;
+    expect(await runner.run()).toMatchObject({ status: 'UP' });
+    state.hang = true;
+    expect(await runner.run()).toMatchObject({ status: 'UP', message: 'failure 1 of 2 before DOWN: timed out after 30 ms' });
+    expect(await runner.run()).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/^still running after/) });
+    state.release!();
   });
 });

@@ -2,7 +2,7 @@ import type { HealthCheckResult } from '../interfaces/health-status.interface.js
 import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 import { describeError, normalizeResult, type CheckOutcome } from './check-outcome.js';
 import type { HealthEvents } from './health-events.js';
-import type { HealthTracing } from '../tracing/health-tracing.js';
+import type { CheckRunSpan, HealthTracing } from '../tracing/health-tracing.js';
 import { StatusDamper } from './status-damper.js';
 import { serializeCheckData } from '../serialization/check-data-serializer.js';
 
@@ -13,12 +13,26 @@ interface LatestResult {
   finishedAt: number;
 }
 
+/** An invocation of `check()` that timed out and has not settled yet: it keeps the check's slot. */
+interface AbandonedInvocation {
+  /** `performance.now()` when it was invoked. */
+  startedAt: number;
+  /** The timeout it ran past. */
+  timeoutMs: number;
+}
+
 /** A result older than this many refresh intervals counts as DOWN. */
 export const STALE_AFTER_INTERVALS = 3;
 
 /**
  * Runs one indicator: a timeout on every run, one run in flight at a time (single-flight),
  * results reused for `cacheTtlMs`, background refresh every `refreshIntervalMs`, and flap damping.
+ *
+ * At most one invocation of `check()` is outstanding, ever: a run that times out ends for the module,
+ * but its invocation keeps the check's slot until it settles. Runs in the meantime do not invoke the
+ * check; they report DOWN `still running after N ms (timed out after T ms)`. When it settles, the check
+ * is invoked again at once (by the next run, or straight away when results are refreshed or cached), so
+ * a stalled dependency holds at most one connection or pending command for health.
  */
 export class CheckRunner {
   private inFlight?: Promise<HealthCheckResult>;
@@ -27,6 +41,7 @@ export class CheckRunner {
   private refreshTimer?: NodeJS.Timeout;
   private refreshing = false;
   private recheckPending = false;
+  private abandoned?: AbandonedInvocation;
 
   constructor(
     readonly indicator: RegisteredIndicator,
@@ -121,9 +136,19 @@ export class CheckRunner {
   }
 
   private async execute(): Promise<HealthCheckResult> {
-    const { name, timeoutMs, critical } = this.indicator;
-    const span = this.tracing?.start(this.indicator);
     const started = performance.now();
+    const abandoned = this.abandoned;
+    if (abandoned) {
+      const error = `still running after ${Math.round(started - abandoned.startedAt)} ms (timed out after ${abandoned.timeoutMs} ms)`;
+      return this.record({ status: 'DOWN', error }, started);
+    }
+    const span = this.tracing?.start(this.indicator);
+    return this.record(await this.invokeWithTimeout(started, span), started, span);
+  }
+
+  /** Invokes the check, racing its timeout; past the timeout the invocation keeps the slot until it settles. */
+  private async invokeWithTimeout(started: number, span: CheckRunSpan | undefined): Promise<CheckOutcome> {
+    const { timeoutMs } = this.indicator;
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<CheckOutcome>((resolve) => {
@@ -133,11 +158,30 @@ export class CheckRunner {
         controller.abort(new Error(error));
       }, timeoutMs);
     });
-    const run = span ? span.activate(() => this.invoke(controller.signal)) : this.invoke(controller.signal);
-    // A hung check's span ends here too, at the timeout: the run is over for the module.
-    const outcome = await Promise.race([run, timedOut]);
+    let settled = false;
+    const invocation = (span ? span.activate(() => this.invoke(controller.signal)) : this.invoke(controller.signal)).finally(() => {
+      settled = true;
+    });
+    // A hung check's span ends at the timeout too: the run is over for the module.
+    const outcome = await Promise.race([invocation, timedOut]);
     clearTimeout(timer);
+    if (!settled) {
+      this.abandoned = { startedAt: started, timeoutMs };
+      void invocation.then(() => this.abandonedSettled());
+    }
+    return outcome;
+  }
 
+  /** The timed-out invocation has settled: the slot is free, and a check whose results are reused runs again now. */
+  private abandonedSettled(): void {
+    this.abandoned = undefined;
+    if (this.indicator.retired) return;
+    if (this.refreshing || this.indicator.cacheTtlMs > 0) this.recheck();
+  }
+
+  /** Applies thresholds to a run's outcome, keeps it as the latest result and reports it. */
+  private record(outcome: CheckOutcome, started: number, span?: CheckRunSpan): HealthCheckResult {
+    const { name, critical } = this.indicator;
     const previous = this.damper.status;
     const status = this.damper.next(outcome.status);
     const result: HealthCheckResult = {

@@ -1,14 +1,15 @@
-import type { HealthRoute } from '../access/health-access.js';
+import { routeNamed, subjectOfRoute, type HealthRouteName } from '../http/health-routes.js';
 import type { HealthCheckResult, HealthReport } from '../interfaces/health-status.interface.js';
 import { redact } from '../redaction/redactor.js';
 import type { CheckHistoryView } from '../history/health-history.js';
+import type { RouteEndpoint } from '../interfaces/route-endpoint.interface.js';
 
 /**
  * What every representation renders: one report, already reduced to what the caller may see
  * and redacted. Formats are pure functions of a view, so they cannot leak what is not in it.
  */
 export interface ReportView {
-  route: HealthRoute;
+  route: HealthRouteName;
   /** The check of `/checks/:name`. */
   checkName?: string;
   /** The group of `/groups/:name`. */
@@ -24,24 +25,18 @@ export interface ReportView {
   generatedAt?: Date;
   /** Recent runs of the checks in `report.details`, by name; set only with details, and only for the HTML page. */
   history?: Record<string, CheckHistoryView>;
+  /** The route map (`@DependsOn()`): each check's routes, for the checks that have any; set only with details. */
+  routes?: Readonly<Record<string, RouteEndpoint[]>>;
 }
 
 /** The probe or check a view answers for, in words: `readiness`, `liveness`, `startup`, `health`, the check name or `group <name>`. */
 export function subjectOf(view: Pick<ReportView, 'route' | 'checkName' | 'groupName'>): string {
-  switch (view.route) {
-    case 'live':
-      return 'liveness';
-    case 'ready':
-      return 'readiness';
-    case 'startup':
-      return 'startup';
-    case 'report':
-      return 'health';
-    case 'checks':
-      return view.checkName ?? 'check';
-    case 'group':
-      return `group ${view.groupName ?? ''}`.trim();
-  }
+  return subjectOfRoute(routeNamed(view.route), view.checkName ?? view.groupName);
+}
+
+/** Whether the view's route ever shows details (liveness does not). */
+export function showsDetails(view: Pick<ReportView, 'route'>): boolean {
+  return routeNamed(view.route).details !== 'never';
 }
 
 /** Whether the response says the subject passed (a 2xx/3xx status). */
@@ -63,7 +58,7 @@ export function redactReport(report: HealthReport): HealthReport {
 }
 
 export interface ReportViewInput {
-  route: HealthRoute;
+  route: HealthRouteName;
   checkName?: string;
   groupName?: string;
   report: HealthReport;
@@ -71,16 +66,24 @@ export interface ReportViewInput {
   httpStatus: number;
   service: { name: string; version: string; environment: string };
   generatedAt?: Date;
+  routes?: Readonly<Record<string, RouteEndpoint[]>>;
 }
 
 /** Builds the view of a report for a caller: everything but the status is dropped unless details are shown. */
 export function createReportView(input: ReportViewInput): ReportView {
   const base = { route: input.route, checkName: input.checkName, groupName: input.groupName, httpStatus: input.httpStatus, generatedAt: input.generatedAt };
   if (!input.showDetails) return { ...base, report: { status: input.report.status }, showDetails: false };
-  return { ...base, report: redactReport(input.report), showDetails: true, service: input.service };
+  const routes = input.routes && Object.keys(input.routes).length > 0 ? { routes: input.routes } : {};
+  return { ...base, report: redactReport(input.report), showDetails: true, service: input.service, ...routes };
 }
 
 /** A one-check answer (`/checks/:name`) as a report, so every format renders it the same way. */
 export function singleCheckReport(name: string, result: HealthCheckResult): HealthReport {
   return { status: result.status, details: { [name]: result } };
+}
+
+/** A check's result with its routes (the JSON report's `routes`), when the view has the route map and the check has routes. */
+export function resultWithRoutes(view: ReportView, name: string, result: HealthCheckResult): HealthCheckResult & { routes?: RouteEndpoint[] } {
+  const routes = view.routes?.[name];
+  return routes ? { ...result, routes } : result;
 }

@@ -3,7 +3,10 @@ import {
   decodeHealthCheckRequest,
   decodeHealthCheckResponse,
   encodeHealthCheckRequest,
+  decodeHealthListRequest,
+  decodeHealthListResponse,
   encodeHealthCheckResponse,
+  encodeHealthListResponse,
   ServingStatus,
 } from './grpc-health.codec.js';
 import { healthTargetOf, servingStatusOf } from './grpc-health.status.js';
@@ -36,16 +39,27 @@ describe('grpc.health.v1 wire format', () => {
     expect(encodeHealthCheckResponse({ status: ServingStatus.UNKNOWN })).toEqual(Buffer.alloc(0));
     for (const status of Object.values(ServingStatus)) expect(decodeHealthCheckResponse(encodeHealthCheckResponse({ status }))).toEqual({ status });
   });
+
+  it('encodes HealthListResponse as a protobuf map (repeated entries of key = 1, value = 2) and decodes it back', () => {
+    const bytes = encodeHealthListResponse({ statuses: { db: { status: ServingStatus.SERVING } } });
+    // statuses(1): entry { key(1): "db", value(2): { status(1): 1 } }
+    expect(bytes).toEqual(Buffer.from([0x0a, 0x08, 0x0a, 0x02, 0x64, 0x62, 0x12, 0x02, 0x08, 0x01]));
+    const statuses = { '': { status: ServingStatus.NOT_SERVING }, 'group:payments': { status: ServingStatus.SERVING }, x: { status: ServingStatus.UNKNOWN } };
+    expect(decodeHealthListResponse(encodeHealthListResponse({ statuses }))).toEqual({ statuses });
+    expect(decodeHealthListRequest(Buffer.alloc(0))).toEqual({});
+    expect(() => decodeHealthListRequest(Buffer.from([0x0a, 0x05]))).toThrow('a field runs past the end');
+  });
 });
 
 describe('service names and serving statuses', () => {
-  it("maps '' and the probe names to probes, anything else to a check", () => {
+  it("maps '' and the probe names to probes, group:<name> to a group, anything else to a check", () => {
     expect(healthTargetOf('')).toEqual({ kind: 'probe', probe: 'readiness' });
     expect(healthTargetOf('readiness')).toEqual({ kind: 'probe', probe: 'readiness' });
     expect(healthTargetOf('liveness')).toEqual({ kind: 'probe', probe: 'liveness' });
     expect(healthTargetOf('startup')).toEqual({ kind: 'probe', probe: 'startup' });
     expect(healthTargetOf('database')).toEqual({ kind: 'check', name: 'database' });
     expect(healthTargetOf('constructor')).toEqual({ kind: 'check', name: 'constructor' });
+    expect(healthTargetOf('group:payments')).toEqual({ kind: 'group', group: 'payments' });
   });
 
   it('serves UP and DEGRADED only', () => {

@@ -5,6 +5,10 @@
  *   message HealthCheckRequest  { string service = 1; }
  *   message HealthCheckResponse { ServingStatus status = 1; }
  *   enum ServingStatus { UNKNOWN = 0; SERVING = 1; NOT_SERVING = 2; SERVICE_UNKNOWN = 3; }
+ *   message HealthListRequest   {}
+ *   message HealthListResponse  { map<string, HealthCheckResponse> statuses = 1; }   // gRFC A90
+ *
+ * A map field is a repeated message field of entries { string key = 1; HealthCheckResponse value = 2; }.
  */
 import type { ServiceDefinition } from '@grpc/grpc-js';
 
@@ -29,6 +33,14 @@ export const MAX_REQUEST_MESSAGE_BYTES = 8 * 1024;
 
 export interface HealthCheckResponse {
   status: ServingStatus;
+}
+
+/** `grpc.health.v1.HealthListRequest`: no fields. */
+export type HealthListRequest = Record<string, never>;
+
+/** `grpc.health.v1.HealthListResponse`: every service the server answers for, with its status. */
+export interface HealthListResponse {
+  statuses: Record<string, HealthCheckResponse>;
 }
 
 const WIRE_VARINT = 0;
@@ -127,6 +139,46 @@ export function encodeHealthCheckResponse(response: HealthCheckResponse): Buffer
   return Buffer.from(bytes);
 }
 
+/** A length-delimited field: its key, its length, its bytes. */
+function lengthDelimited(field: number, bytes: Uint8Array): Buffer {
+  const head: number[] = [(field << 3) | WIRE_LENGTH_DELIMITED];
+  writeVarint(bytes.length, head);
+  return Buffer.concat([Buffer.from(head), bytes]);
+}
+
+export function decodeHealthListRequest(bytes: Uint8Array): HealthListRequest {
+  // No fields are defined; unknown ones are skipped, malformed input still throws.
+  readFields(bytes, () => undefined);
+  return {};
+}
+
+export function encodeHealthListRequest(): Buffer {
+  return Buffer.alloc(0);
+}
+
+export function encodeHealthListResponse(response: HealthListResponse): Buffer {
+  const entries = Object.entries(response.statuses).map(([service, value]) =>
+    lengthDelimited(1, Buffer.concat([lengthDelimited(1, Buffer.from(service, 'utf8')), lengthDelimited(2, encodeHealthCheckResponse(value))])),
+  );
+  return Buffer.concat(entries);
+}
+
+export function decodeHealthListResponse(bytes: Uint8Array): HealthListResponse {
+  const statuses: Record<string, HealthCheckResponse> = {};
+  readFields(bytes, (field, entry) => {
+    if (field !== 1 || typeof entry === 'number') return;
+    let service = '';
+    let value: HealthCheckResponse = { status: ServingStatus.UNKNOWN };
+    readFields(entry, (entryField, entryValue) => {
+      if (typeof entryValue === 'number') return;
+      if (entryField === 1) service = Buffer.from(entryValue).toString('utf8');
+      if (entryField === 2) value = decodeHealthCheckResponse(entryValue);
+    });
+    statuses[service] = value;
+  });
+  return { statuses };
+}
+
 /** `grpc.health.v1.Health` as `@grpc/grpc-js` takes it in `Server.addService` (and `makeGenericClientConstructor`). */
 export const HEALTH_SERVICE_DEFINITION = {
   Check: {
@@ -148,5 +200,15 @@ export const HEALTH_SERVICE_DEFINITION = {
     responseSerialize: encodeHealthCheckResponse,
     responseDeserialize: decodeHealthCheckResponse,
     originalName: 'watch',
+  },
+  List: {
+    path: '/grpc.health.v1.Health/List',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: encodeHealthListRequest,
+    requestDeserialize: decodeHealthListRequest,
+    responseSerialize: encodeHealthListResponse,
+    responseDeserialize: decodeHealthListResponse,
+    originalName: 'list',
   },
 } satisfies ServiceDefinition;

@@ -3,6 +3,7 @@ import { Subject } from 'rxjs';
 import type { HealthStatusChange } from '../execution/health-events.js';
 import type { HealthStatus } from '../interfaces/health-status.interface.js';
 import { ServingStatus } from './grpc-health.codec.js';
+import { healthTargetOf } from './grpc-health.status.js';
 import { HealthWatches, type WatchStream } from './grpc-health.watches.js';
 
 /** Watches over a scripted engine: each evaluation waits until the test settles it. */
@@ -12,7 +13,8 @@ function setup() {
   const pending: { service: string; settle: (status: ServingStatus) => void }[] = [];
   const watches = new HealthWatches({
     evaluate: (service) => new Promise((resolve) => pending.push({ service, settle: resolve })),
-    probeIncludes: (probe, check) => probe === 'readiness' && check === 'db',
+    targetOf: healthTargetOf,
+    includes: (target, check) => target.kind === 'probe' && target.probe === 'readiness' && check === 'db',
     changes$,
     lifecycle$,
     intervalMs: 60_000,

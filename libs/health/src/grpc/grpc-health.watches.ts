@@ -1,8 +1,15 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { HealthStatusChange } from '../execution/health-events.js';
-import type { Probe } from '../interfaces/health-status.interface.js';
 import { ServingStatus } from './grpc-health.codec.js';
-import { healthTargetOf, servingStatusOf, type HealthTarget } from './grpc-health.status.js';
+import { GROUP_SERVICE_PREFIX, servingStatusOf, type HealthTarget } from './grpc-health.status.js';
+
+/** A target made of checks: a probe or a health group. */
+export type AggregateTarget = Exclude<HealthTarget, { kind: 'check' }>;
+
+/** The name a probe's or group's status changes are reported under. */
+function reportedName(target: AggregateTarget): string {
+  return target.kind === 'probe' ? target.probe : `${GROUP_SERVICE_PREFIX}${target.group}`;
+}
 
 /** One open `Watch` call, as the watches see it. */
 export interface WatchStream {
@@ -13,10 +20,12 @@ export interface WatchStream {
 
 /** What the watches need of the engine. */
 export interface WatchSources {
+  /** What a service name stands for (a probe, a group or a check; an alias resolved). */
+  targetOf(service: string): HealthTarget;
   /** The serving status of a service now (never rejects). */
   evaluate(service: string): Promise<ServingStatus>;
-  /** Whether a change of this check can change this probe's status. */
-  probeIncludes(probe: Probe, check: string): boolean;
+  /** Whether a change of this check can change this probe's or group's status. */
+  includes(target: AggregateTarget, check: string): boolean;
   /** Status changes of checks and probes. */
   changes$: Observable<HealthStatusChange>;
   /** Changes of the lifecycle state that decides probes without their checks (startup, manual readiness / liveness). */
@@ -68,7 +77,7 @@ export class HealthWatches {
     }
     let watch = this.watches.get(service);
     if (!watch) {
-      watch = { service, target: healthTargetOf(service), streams: new Map(), transitions: 0, evaluating: false, evaluateAgain: false };
+      watch = { service, target: this.sources.targetOf(service), streams: new Map(), transitions: 0, evaluating: false, evaluateAgain: false };
       this.watches.set(service, watch);
     }
     if (!watch.streams.has(stream)) this.streams++;
@@ -114,7 +123,7 @@ export class HealthWatches {
           watch.transitions++;
           this.publish(watch, servingStatusOf(change.to));
         }
-      } else if (change.kind === 'check' ? this.sources.probeIncludes(target.probe, change.name) : change.name === target.probe) {
+      } else if (change.kind === 'check' ? this.sources.includes(target, change.name) : change.name === reportedName(target)) {
         // A probe's own change that matches what was sent (usually our own evaluation reporting it) needs no second look.
         if (change.kind === 'probe' && servingStatusOf(change.to) === watch.last) continue;
         this.refresh(watch);
@@ -123,7 +132,7 @@ export class HealthWatches {
   }
 
   private refreshProbes(): void {
-    for (const watch of this.watches.values()) if (watch.target.kind === 'probe') this.refresh(watch);
+    for (const watch of this.watches.values()) if (watch.target.kind !== 'check') this.refresh(watch);
   }
 
   /** Evaluates the service, at most one evaluation at a time; a request during one runs another after it. */

@@ -13,7 +13,11 @@ export type BoundHealthIndicator = ReturnType<HealthIndicatorService['check']>;
  * @publicApi
  */
 export interface HealthCheckContext {
-  /** Aborted when the run times out (`timeoutMs`); pass it to the I/O the check does. */
+  /**
+   * Aborted when the run times out (`timeoutMs`); pass it to the I/O the check does, and give back what the
+   * check holds (a connection, a pending command) when it fires. Until the check settles it is not invoked
+   * again: later runs report DOWN `still running after N ms (timed out after T ms)`.
+   */
   signal: AbortSignal;
   /** The result builder bound to this check's name: `return indicator.up({ depth })`. */
   indicator: BoundHealthIndicator;
@@ -57,7 +61,11 @@ export interface IndicatorExecutionOptions {
 
 /** Options of the `@HealthIndicator()` decorator and of every built-in indicator. @publicApi */
 export interface HealthIndicatorOptions extends IndicatorExecutionOptions {
-  /** Probes the indicator takes part in. @default ['readiness'] */
+  /**
+   * Probes the indicator takes part in. `[]` makes it route-scoped: in no probe (the pod stays ready while it
+   * is DOWN), shown in the full report, gating only the routes that `@DependsOn()` it; it is refreshed in the
+   * background (every 5000 ms unless `refreshIntervalMs` says otherwise). @default ['readiness']
+   */
   probes?: Probe[];
   /** A DOWN critical check makes the probe DOWN (503); a DOWN non-critical one only DEGRADED. @default true */
   critical?: boolean;

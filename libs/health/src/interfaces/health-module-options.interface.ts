@@ -1,3 +1,4 @@
+import type { DetailsRouteName } from '../http/health-routes.js';
 import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
 import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
@@ -18,7 +19,7 @@ import type { BullmqIndicatorOptions } from './indicator-options/bullmq-indicato
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
 
 /** Routes whose details policy can be set on its own (liveness never shows details). @publicApi */
-export type DetailsRoute = 'ready' | 'startup' | 'report' | 'checks';
+export type DetailsRoute = DetailsRouteName;
 
 /** Exposure settings of one route. @publicApi */
 export interface RouteExposureOptions {
@@ -87,6 +88,17 @@ export interface HealthProbeServerOptions {
   host?: string;
 }
 
+/** Route-aware health: what routes carrying `@DependsOn()` do while a check they depend on is DOWN. @publicApi */
+export interface DependsOnModuleOptions {
+  /**
+   * Answer 503 with `Retry-After` (gRPC: `UNAVAILABLE`) at once while a check the route depends on is DOWN,
+   * without running its handler; the latest result decides, the check is not run for the request.
+   * `@DependsOn(..., { failFast })` overrides it per class or method.
+   * @default false
+   */
+  failFast?: boolean;
+}
+
 /** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
 export interface HealthModuleOptions extends IndicatorExecutionOptions {
   service?: ServiceInfoOptions;
@@ -150,21 +162,24 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    */
   metrics?: boolean | MetricsOptions;
   /**
-   * Serve the standard gRPC health service (`grpc.health.v1.Health`: `Check`, `Watch`) on a port of
-   * its own, for Kubernetes' native `grpc:` probes, `grpc_health_probe` and gRPC clients' health
-   * checking. Needs `@grpc/grpc-js`.
+   * Serve the standard gRPC health service (`grpc.health.v1.Health`: `Check`, `Watch`, `List`) on a port
+   * of its own and/or (`attach`) on the app's own Nest gRPC server, for Kubernetes' native `grpc:` probes,
+   * `grpc_health_probe` and gRPC clients' health checking. Needs `@grpc/grpc-js`.
    */
   grpc?: GrpcHealthOptions;
+  /** Routes carrying `@DependsOn()`: `{ failFast: true }` refuses them while a check they depend on is DOWN. */
+  dependsOn?: DependsOnModuleOptions;
 }
 
 /**
  * The gRPC health service. Service `''` and `'readiness'` are readiness, `'liveness'` and `'startup'`
- * the other probes, any other name a check; UP and DEGRADED are `SERVING`, anything else `NOT_SERVING`.
+ * the other probes, `'group:<name>'` a health group, any other name a check; UP and DEGRADED are
+ * `SERVING`, anything else `NOT_SERVING`.
  * @publicApi
  */
 export interface GrpcHealthOptions {
-  /** TCP port of the gRPC listener (1-65535). */
-  port: number;
+  /** TCP port of a gRPC listener of the health service's own (1-65535); required unless `attach` is set. */
+  port?: number;
   /** Interface to listen on; `'::'` for every IPv6 and IPv4 address. @default '0.0.0.0' */
   host?: string;
   /**
@@ -173,11 +188,24 @@ export interface GrpcHealthOptions {
    */
   watchIntervalMs?: number;
   /**
-   * Concurrent `Watch` streams kept at most, over every service name; one more is refused with
+   * Concurrent `Watch` streams kept at most on each door (the health listener, each attached gRPC server), over every
+   * service name; one more is refused with
    * `RESOURCE_EXHAUSTED` (service names over 1 KiB are refused with `INVALID_ARGUMENT` on `Check` and `Watch`).
    * @default 100
    */
   maxWatchStreams?: number;
+  /**
+   * Serve `grpc.health.v1.Health` on the app's own Nest gRPC server(s) (`Transport.GRPC`, in
+   * `createMicroservice` or `connectMicroservice`), on their port, beside the app's services. It also
+   * answers for each of the app's fully-qualified service names (`package.Service`). @default false
+   */
+  attach?: boolean;
+  /**
+   * With `attach`: what a service name answers as, e.g. `{ 'billing.Billing': 'group:payments' }`: `''`,
+   * a probe, a check or `group:<name>`. Every service of the server's packages not named here answers
+   * as readiness. @default {}
+   */
+  services?: Record<string, string>;
 }
 
 /**

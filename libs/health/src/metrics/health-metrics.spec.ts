@@ -18,7 +18,7 @@ describe('loadPromClient', () => {
 });
 
 describe('registerHealthMetrics', () => {
-  it('registers the four metrics in the given registry', async () => {
+  it('registers the five metrics in the given registry', async () => {
     const registry = new Registry();
     registerHealthMetrics(promClient, registry);
     const metrics = await registry.getMetricsAsJSON();
@@ -26,6 +26,7 @@ describe('registerHealthMetrics', () => {
       ['health_check_duration_seconds', 'histogram'],
       ['health_check_status', 'gauge'],
       ['health_check_transitions_total', 'counter'],
+      ['health_route_rejections_total', 'counter'],
       ['health_status', 'gauge'],
     ]);
   });

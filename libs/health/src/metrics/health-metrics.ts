@@ -27,6 +27,7 @@ export interface HealthMetricSet {
   checkDuration: Histogram<'check'>;
   probeStatus: Gauge<'probe'>;
   transitions: Counter<'check' | 'to'>;
+  routeRejections: Counter<'check' | 'method' | 'route'>;
 }
 
 /**
@@ -108,6 +109,18 @@ export function registerHealthMetrics(promClient: PromClient, registry: Registry
           registers,
         }),
     ),
+    routeRejections: reuse(
+      'health_route_rejections_total',
+      promClient.Counter,
+      ['check', 'method', 'route'],
+      () =>
+        new promClient.Counter({
+          name: 'health_route_rejections_total',
+          help: 'Requests a route carrying @DependsOn() refused (503 or gRPC UNAVAILABLE) without running its handler, by the DOWN check, method and route',
+          labelNames: ['check', 'method', 'route'],
+          registers,
+        }),
+    ),
   };
 }
 
@@ -165,6 +178,11 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.subscription.unsubscribe();
+  }
+
+  /** Counts one request a route refused because a check it depends on is DOWN (`route` is the route's path pattern). */
+  recordRouteRejection(check: string, method: string, route: string): void {
+    this.metrics?.routeRejections.inc({ check, method, route });
   }
 
   private recordRun({ name, result }: HealthCheckRun): void {

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { HealthRoute } from '../access/health-access.js';
+import { HEALTH_ROUTES, type HealthRouteName, type HealthRouteRow, type HealthRouteResponse } from '../http/health-routes.js';
 import { HealthCheckResultDto } from '../dto/health-check-result.dto.js';
 import { HealthJsonCheckDto, HealthJsonReportDto } from '../dto/health-json-report.dto.js';
 import { HealthErrorDto, HealthReportDto, LivenessReportDto } from '../dto/health-report.dto.js';
@@ -10,7 +10,7 @@ import { renderHtml } from '../formats/html/html.format.js';
 import { renderJson } from '../formats/json/json.format.js';
 import { createReportView, singleCheckReport } from '../formats/report-view.js';
 import { renderText } from '../formats/text/text.format.js';
-import type { HealthCheckResult, HealthReport } from '../interfaces/health-status.interface.js';
+import type { HealthReport } from '../interfaces/health-status.interface.js';
 import { HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './health-api-security.js';
 import { loadOptionalPeerIfInstalled } from '../peers/optional-peer.loader.js';
 
@@ -18,7 +18,6 @@ type Swagger = typeof import('@nestjs/swagger');
 
 /** Where `@ApiTags()` keeps a controller's tags. */
 const SWAGGER_TAGS_METADATA = 'swagger/apiUseTags';
-type RouteName = 'live' | 'ready' | 'startup' | 'report' | 'check' | 'group';
 type Example = { summary: string; value: HealthReport };
 type MediaContent = Record<string, { schema: Record<string, unknown>; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> }>;
 
@@ -27,9 +26,9 @@ type MediaContent = Record<string, { schema: Record<string, unknown>; example?: 
  * It is an optional peer: without it this does nothing. The controller class is made for that import
  * alone, so nothing shared is decorated; the DTOs document themselves (`_OPENAPI_METADATA_FACTORY`).
  */
-export function documentHealthController(controller: Type, isDocumentedRoute: (key: string) => boolean, groupNames?: string[]): Promise<void> {
+export function documentHealthController(controller: Type, groupNames?: string[]): Promise<void> {
   return loadOptionalPeerIfInstalled({ option: 'openapi', packageName: '@nestjs/swagger' }, () => import('@nestjs/swagger')).then((swagger) => {
-    if (swagger) applyDocumentation(swagger, controller, isDocumentedRoute, groupNames);
+    if (swagger) applyDocumentation(swagger, controller, groupNames);
   });
 }
 
@@ -46,8 +45,10 @@ const EXAMPLE_TIME = new Date('2026-11-25T10:30:02.000Z');
  * Every representation of every example, rendered by the formats themselves, so the documented
  * examples are exactly what the routes send.
  */
-function representations(route: HealthRoute, examples: Record<string, Example>, httpStatus: number, checkName?: string) {
-  const groupName = route === 'group' ? checkName : undefined;
+function representations(row: HealthRouteRow, examples: Record<string, Example>, httpStatus: number, checkName?: string) {
+  const route = row.name as HealthRouteName;
+  const groupName = row.answer === 'group' ? checkName : undefined;
+  const showDetails = row.details !== 'never';
   const render = (report: HealthReport, showDetails: boolean, format: (view: ReturnType<typeof createReportView>) => string) =>
     format(
       createReportView({
@@ -64,10 +65,10 @@ function representations(route: HealthRoute, examples: Record<string, Example>, 
   const each = <T>(format: (view: ReturnType<typeof createReportView>) => string, parse: (text: string) => T) => {
     const entries = Object.entries(examples).map(([key, example]) => [
       key,
-      { summary: example.summary, value: parse(render(example.value, route !== 'live', format)) },
+      { summary: example.summary, value: parse(render(example.value, showDetails, format)) },
     ]);
     const first = Object.values(examples)[0];
-    if (route !== 'live' && route !== 'checks') {
+    if (showDetails && row.requiresAuthorization !== true) {
       entries.push([
         'statusOnly',
         { summary: 'A caller not authorized for details gets the status only (same HTTP code)', value: parse(render(first.value, false, format)) },
@@ -80,12 +81,13 @@ function representations(route: HealthRoute, examples: Record<string, Example>, 
     json: each(renderJson, (text) => JSON.parse(text) as unknown),
     healthJson: each(renderHealthJson, (text) => JSON.parse(text) as unknown),
     text: each(renderText, (text) => text),
-    html: render(htmlOf.value, route !== 'live', renderHtml),
+    html: render(htmlOf.value, showDetails, renderHtml),
   };
 }
 
-function content(swagger: Swagger, jsonDto: Type, route: HealthRoute, examples: Record<string, Example>, httpStatus: number, checkName?: string): MediaContent {
-  const rendered = representations(route, examples, httpStatus, checkName);
+function content(swagger: Swagger, row: HealthRouteRow, examples: Record<string, Example>, httpStatus: number, checkName?: string): MediaContent {
+  const jsonDto = JSON_SCHEMA_OF_BODY[row.openapi.body];
+  const rendered = representations(row, examples, httpStatus, checkName);
   return {
     'application/json': { schema: { $ref: swagger.getSchemaPath(jsonDto) }, examples: rendered.json },
     'application/health+json': { schema: { $ref: swagger.getSchemaPath(HealthJsonReportDto) }, examples: rendered.healthJson },
@@ -97,8 +99,28 @@ function content(swagger: Swagger, jsonDto: Type, route: HealthRoute, examples: 
   };
 }
 
-function checkExamples(result: HealthCheckResult, summary: string): Record<string, Example> {
-  return { [result.status.toLowerCase()]: { summary, value: singleCheckReport('database', result) } };
+/** The DTO documenting the JSON body of each kind of route. */
+const JSON_SCHEMA_OF_BODY: Record<HealthRouteRow['openapi']['body'], Type> = {
+  liveness: LivenessReportDto,
+  report: HealthReportDto,
+  check: HealthCheckResultDto,
+};
+
+/** The example reports of one documented response, shaped as the route answers (status only, a report, one check). */
+function examplesOf(row: HealthRouteRow, response: HealthRouteResponse): Record<string, Example> {
+  const entries = Object.entries(response.examples).map(([key, summary]) => {
+    const example = REPORT_EXAMPLES[key as keyof typeof REPORT_EXAMPLES];
+    const shown = typeof summary === 'string' ? summary : example.summary;
+    const checkName = row.openapi.param?.example ?? '';
+    const value: HealthReport =
+      row.openapi.body === 'liveness'
+        ? { status: example.value.status }
+        : row.openapi.body === 'check'
+          ? singleCheckReport(checkName, example.value.details![checkName])
+          : example.value;
+    return [row.openapi.body === 'check' ? value.status.toLowerCase() : key, { summary: shown, value }] as const;
+  });
+  return Object.fromEntries(entries);
 }
 
 const ACCEPT_NOTE =
@@ -106,7 +128,7 @@ const ACCEPT_NOTE =
 const DETAILS_NOTE =
   ' Details (checks, error text, service info) need authorization under the default `details: "when-authorized"`: the `X-Health-Key` header or `Authorization: Bearer <key>`. Without it the answer is the status only, with the same HTTP code.';
 
-function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRoute: (key: string) => boolean, groupNames?: string[]): void {
+function applyDocumentation(swagger: Swagger, controller: Type, groupNames?: string[]): void {
   // The app's own tags (`decorators: [ApiTags('ops')]`) replace ours rather than adding to them.
   if (!Reflect.hasOwnMetadata(SWAGGER_TAGS_METADATA, controller)) swagger.ApiTags('Health')(controller);
   swagger.ApiExtraModels(
@@ -118,143 +140,75 @@ function applyDocumentation(swagger: Swagger, controller: Type, isDocumentedRout
     HealthJsonReportDto,
     HealthJsonCheckDto,
   )(controller);
-  // The 405 answers of other methods are not part of the API.
+  // Each route's GET is documented (the controller names it after the route); the 405 answers of other methods are not part of the API.
+  const documented = new Set<string>(HEALTH_ROUTES.map((route) => route.name));
   for (const key of Object.getOwnPropertyNames(controller.prototype)) {
-    if (key !== 'constructor' && key !== 'serve' && !isDocumentedRoute(key)) decorateMethod(controller, key, [swagger.ApiExcludeEndpoint()]);
+    if (key !== 'constructor' && !documented.has(key)) decorateMethod(controller, key, [swagger.ApiExcludeEndpoint()]);
   }
-  const documentRoute = (route: RouteName, ...decorators: MethodDecorator[]) => decorateMethod(controller, route, decorators);
+  for (const route of HEALTH_ROUTES as readonly HealthRouteRow[]) decorateMethod(controller, route.name, routeDocumentation(swagger, route, groupNames));
+}
 
-  const { up, degraded, down, starting, shuttingDown } = REPORT_EXAMPLES;
-  const ok = (route: HealthRoute, examples: Record<string, Example>) =>
-    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, route, examples, 200) });
-  const unavailable = (route: HealthRoute, examples: Record<string, Example>) =>
-    swagger.ApiServiceUnavailableResponse({
-      description: 'DOWN, STARTING or SHUTTING_DOWN',
-      content: content(swagger, HealthReportDto, route, examples, 503),
-    });
-  const exclude = swagger.ApiQuery({
-    name: 'exclude',
-    required: false,
-    isArray: true,
-    type: String,
-    description: 'Check names to leave out (repeatable, or comma-separated). Unknown names are ignored with a note.',
-  });
+/** The OpenAPI decorators of one route, from its row. */
+function routeDocumentation(swagger: Swagger, route: HealthRouteRow, groupNames?: string[]): MethodDecorator[] {
+  const { openapi } = route;
+  // Where details follow a policy and nothing else needs a key, the answer says how to see them.
+  const detailsNote = route.details !== 'never' && route.requiresAuthorization !== true ? DETAILS_NOTE : '';
+  const decorators: MethodDecorator[] = [swagger.ApiOperation({ summary: openapi.summary, description: `${openapi.description}${detailsNote}${ACCEPT_NOTE}` })];
+  const paramValue = openapi.param?.example;
+  if (openapi.param) decorators.push(parameter(swagger, openapi.param, groupNames));
+  if (route.exclude) {
+    decorators.push(
+      swagger.ApiQuery({
+        name: 'exclude',
+        required: false,
+        isArray: true,
+        type: String,
+        description: 'Check names to leave out (repeatable, or comma-separated). Unknown names are ignored with a note.',
+      }),
+    );
+  }
   // Either scheme unlocks details; `{}` says the route answers without one too. Made per route:
   // an ApiSecurity decorator keeps what it applied, so a shared one would accumulate.
-  const optionalKey = () => [swagger.ApiSecurity(HEALTH_API_KEY_SCHEME), swagger.ApiSecurity(HEALTH_BEARER_SCHEME), swagger.ApiSecurity({})];
+  if (route.details !== 'never') decorators.push(swagger.ApiSecurity(HEALTH_API_KEY_SCHEME), swagger.ApiSecurity(HEALTH_BEARER_SCHEME));
+  if (route.details !== 'never' && route.requiresAuthorization !== true) decorators.push(swagger.ApiSecurity({}));
+  decorators.push(
+    swagger.ApiOkResponse({ description: openapi.ok.description, content: content(swagger, route, examplesOf(route, openapi.ok), 200, paramValue) }),
+    swagger.ApiServiceUnavailableResponse({
+      description: openapi.unavailable.description,
+      content: content(swagger, route, examplesOf(route, openapi.unavailable), 503, paramValue),
+    }),
+  );
   const errorContent = (example: object) => ({ 'application/json': { schema: { $ref: swagger.getSchemaPath(HealthErrorDto) }, example } });
+  if (openapi.unauthorized) {
+    decorators.push(
+      swagger.ApiUnauthorizedResponse({
+        description: openapi.unauthorized.description,
+        content: errorContent({ statusCode: 401, message: openapi.unauthorized.message, error: 'Unauthorized' }),
+      }),
+    );
+  }
+  if (openapi.notFound) {
+    decorators.push(
+      swagger.ApiNotFoundResponse({
+        description: openapi.notFound.description,
+        content: errorContent({ statusCode: 404, message: openapi.notFound.message, error: 'Not Found' }),
+      }),
+    );
+  }
+  return decorators;
+}
 
-  documentRoute(
-    'live',
-    swagger.ApiOperation({
-      summary: 'Liveness probe',
-      description: `Is the process alive? Runs only liveness indicators (none by default); never touches dependencies, never shows details.${ACCEPT_NOTE}`,
-    }),
-    swagger.ApiOkResponse({
-      description: 'UP',
-      content: content(swagger, LivenessReportDto, 'live', { up: { summary: 'UP', value: { status: 'UP' } } }, 200),
-    }),
-    swagger.ApiServiceUnavailableResponse({
-      description: 'DOWN',
-      content: content(
-        swagger,
-        LivenessReportDto,
-        'live',
-        { down: { summary: 'DOWN: a liveness check failed or liveness was set broken', value: { status: 'DOWN' } } },
-        503,
-      ),
-    }),
-  );
-  documentRoute(
-    'ready',
-    swagger.ApiOperation({
-      summary: 'Readiness probe',
-      description: `May the instance take traffic? Runs readiness indicators. 503 when a critical check is DOWN, while starting and while draining.${DETAILS_NOTE}${ACCEPT_NOTE}`,
-    }),
-    exclude,
-    ...optionalKey(),
-    ok('ready', { up, degraded }),
-    unavailable('ready', { down, starting, shuttingDown }),
-  );
-  documentRoute(
-    'startup',
-    swagger.ApiOperation({
-      summary: 'Startup probe',
-      description: `Has the app finished starting? Runs startup indicators until they pass once, then stays UP.${DETAILS_NOTE}${ACCEPT_NOTE}`,
-    }),
-    exclude,
-    ...optionalKey(),
-    ok('startup', { up }),
-    unavailable('startup', { down, starting }),
-  );
-  documentRoute(
-    'report',
-    swagger.ApiOperation({
-      summary: 'Full health report',
-      description: `Runs every indicator and reports each with service info.${DETAILS_NOTE}${ACCEPT_NOTE}`,
-    }),
-    exclude,
-    ...optionalKey(),
-    ok('report', { up, degraded }),
-    unavailable('report', { down, shuttingDown }),
-  );
-  const healthyDatabase = up.value.details!.database;
-  const downDatabase = down.value.details!.database;
-  documentRoute(
-    'check',
-    swagger.ApiOperation({
-      summary: 'One check',
-      description: `Runs one indicator by name. Needs authorization (\`X-Health-Key\` or \`Authorization: Bearer\`) unless \`details\` is \`always\`: 401 otherwise, checked before the name.${ACCEPT_NOTE}`,
-    }),
-    swagger.ApiParam({ name: 'name', description: 'Check name', example: 'database' }),
-    swagger.ApiSecurity(HEALTH_API_KEY_SCHEME),
-    swagger.ApiSecurity(HEALTH_BEARER_SCHEME),
-    swagger.ApiOkResponse({
-      description: 'The check is UP or DEGRADED',
-      content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(healthyDatabase, 'UP'), 200, 'database'),
-    }),
-    swagger.ApiServiceUnavailableResponse({
-      description: 'The check is DOWN',
-      content: content(swagger, HealthCheckResultDto, 'checks', checkExamples(downDatabase, 'DOWN'), 503, 'database'),
-    }),
-    swagger.ApiUnauthorizedResponse({
-      description: 'No valid key (and `details` is not `always`)',
-      content: errorContent({ statusCode: 401, message: 'A check needs authorization: send X-Health-Key or Authorization: Bearer', error: 'Unauthorized' }),
-    }),
-    swagger.ApiNotFoundResponse({
-      description: 'No check has that name',
-      content: errorContent({ statusCode: 404, message: 'No health check named "paymnts"; known checks: database, memory, payments', error: 'Not Found' }),
-    }),
-  );
-  // Names come from forRoot options; forRootAsync options exist only after the document may be built, so the parameter is then a plain string.
-  const groupParam =
-    groupNames && groupNames.length > 0
-      ? swagger.ApiParam({ name: 'name', description: 'Group name, as configured in `groups`', enum: groupNames })
-      : swagger.ApiParam({
-          name: 'name',
-          description: groupNames
-            ? 'Group name; no group is configured, so every name answers 404'
-            : 'Group name, as configured in `groups` (options from `forRootAsync` are resolved after this document is made, so the names are not listed)',
-          example: 'payments',
-        });
-  const groupExamples = { up, degraded };
-  documentRoute(
-    'group',
-    swagger.ApiOperation({
-      summary: 'Health group',
-      description: `Runs the checks of one group (\`groups.<name>\`: check names and \`tag:<tag>\` selectors) and reports them like the full report, with the group's own \`details\` and \`httpStatus\` when set. An unknown name is a 404 (the configured names are listed only to an authorized caller).${DETAILS_NOTE}${ACCEPT_NOTE}`,
-    }),
-    groupParam,
-    exclude,
-    ...optionalKey(),
-    swagger.ApiOkResponse({ description: 'UP or DEGRADED', content: content(swagger, HealthReportDto, 'group', groupExamples, 200, 'payments') }),
-    swagger.ApiServiceUnavailableResponse({
-      description: 'DOWN, STARTING or SHUTTING_DOWN',
-      content: content(swagger, HealthReportDto, 'group', { down, starting, shuttingDown }, 503, 'payments'),
-    }),
-    swagger.ApiNotFoundResponse({
-      description: 'No group has that name',
-      content: errorContent({ statusCode: 404, message: 'No health group named "paymnts"; known groups: payments, edge', error: 'Not Found' }),
-    }),
-  );
+/** The `:name` parameter; group names come from `forRoot` options (under `forRootAsync` they exist only after the document may be built). */
+function parameter(swagger: Swagger, param: NonNullable<HealthRouteRow['openapi']['param']>, groupNames?: string[]): MethodDecorator {
+  if (param.names !== 'configured-groups') return swagger.ApiParam({ name: 'name', type: String, description: param.description, example: param.example });
+  if (groupNames && groupNames.length > 0)
+    return swagger.ApiParam({ name: 'name', type: String, description: `${param.description}, as configured in \`groups\``, enum: groupNames });
+  return swagger.ApiParam({
+    name: 'name',
+    type: String,
+    description: groupNames
+      ? `${param.description}; no group is configured, so every name answers 404`
+      : `${param.description}, as configured in \`groups\` (options from \`forRootAsync\` are resolved after this document is made, so the names are not listed)`,
+    example: param.example,
+  });
 }

@@ -20,6 +20,8 @@ export const HEALTH_DEFAULTS = {
   httpStatus: { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } satisfies Record<HealthStatus, number>,
   /** Probes an indicator takes part in when it names none. */
   probes: ['readiness'] as Probe[],
+  /** Refresh interval of a check in no probe (`probes: []`) that sets none: no probe would ever run it. */
+  routeScopedRefreshIntervalMs: 5000,
   critical: true,
   /** Runs of each check the HTML status page shows (kept in memory, per check). */
   historyRuns: 30,

@@ -8,6 +8,7 @@ import type {
   ServiceInfoOptions,
   GrpcHealthOptions,
   ShutdownOptions,
+  DependsOnModuleOptions,
 } from '../interfaces/health-module-options.interface.js';
 import type { DatabaseIndicatorOptions } from '../interfaces/indicator-options/database-indicator.options.js';
 import type { DiskIndicatorOptions } from '../interfaces/indicator-options/disk-indicator.options.js';
@@ -22,6 +23,7 @@ import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/r
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
 import type { TlsIndicatorOptions } from '../interfaces/indicator-options/tls-indicator.options.js';
 import type { BullmqIndicatorOptions, QueueCountThreshold } from '../interfaces/indicator-options/bullmq-indicator.options.js';
+import { DETAILS_ROUTES, HEALTH_ROUTES, RESERVED_GROUP_NAMES } from '../http/health-routes.js';
 import { BUILTIN_DEFAULTS } from './health-options.defaults.js';
 import { REDIRECT_POLICIES } from '../interfaces/indicator-options/redirect-policy.js';
 import { HEALTH_STATUSES, PROBES } from '../interfaces/health-status.interface.js';
@@ -46,6 +48,10 @@ import {
 } from './option-rules.js';
 
 export const CHECK_NAME_PATTERN = /^[a-z0-9][a-z0-9-_.]*$/;
+/** A fully-qualified protobuf service name: `package.Service`. */
+const GRPC_SERVICE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+/** What a gRPC health service name may answer as: `''`, a probe or a check name, or `group:<name>`. */
+const GRPC_HEALTH_TARGET_PATTERN = /^((group:)?[a-z0-9][a-z0-9-_.]*)?$/;
 export const CHECK_NAME_ACCEPTED = 'a check name matching [a-z0-9][a-z0-9-_.]* (lower case letters, digits, "-", "_", ".")';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -55,8 +61,6 @@ const checkName = matching(CHECK_NAME_PATTERN, CHECK_NAME_ACCEPTED);
 export const TAG_ACCEPTED = 'a tag matching [a-z0-9][a-z0-9-_.]* (lower case letters, digits, "-", "_", ".")';
 /** Prefix of a group selector that picks checks by tag rather than by name. */
 export const TAG_SELECTOR_PREFIX = 'tag:';
-/** Group names that would read as the health routes, refused so that no URL is ambiguous. */
-export const RESERVED_GROUP_NAMES = ['live', 'ready', 'startup', 'checks', 'groups'] as const;
 
 /** Execution settings shared by the module and every indicator. */
 const executionFields: RulesFor<IndicatorExecutionOptions> = {
@@ -71,7 +75,8 @@ const executionFields: RulesFor<IndicatorExecutionOptions> = {
 /** Settings of one indicator: execution settings plus probes and criticality. */
 export const indicatorFields: RulesFor<HealthIndicatorOptions> = {
   ...executionFields,
-  probes: arrayOf(oneOf(PROBES), { nonEmpty: true, unique: true }),
+  // `[]`: a route-scoped check, in no probe; it gates the routes that `@DependsOn()` it.
+  probes: arrayOf(oneOf(PROBES), { unique: true }),
   critical: boolean,
   tags: arrayOf(matching(CHECK_NAME_PATTERN, TAG_ACCEPTED), { unique: true }),
 };
@@ -271,7 +276,7 @@ const groupSelector: OptionRule = (value, path) =>
 const groups: OptionRule = (value, path) => {
   const clashes = isPlainObject(value)
     ? Object.keys(value)
-        .filter((name) => (RESERVED_GROUP_NAMES as readonly string[]).includes(name))
+        .filter((name) => RESERVED_GROUP_NAMES.includes(name))
         .map(
           (name) =>
             `"${path}.${name}": the group name ${JSON.stringify(name)} clashes with a health route; choose another name (reserved: ${RESERVED_GROUP_NAMES.join(', ')})`,
@@ -289,13 +294,16 @@ const groups: OptionRule = (value, path) => {
   return [...clashes, ...recordOf(matching(CHECK_NAME_PATTERN, `a group name matching [a-z0-9][a-z0-9-_.]*`), group)(value, path)];
 };
 const routeExposure = shape({ details: detailsPolicy });
-const DETAILS_ROUTES = ['ready', 'startup', 'report', 'checks'] as const;
+/** Routes that never show details: named in `routes`, they are refused with the reason rather than as unknown keys. */
+const NEVER_DETAILS_ROUTES = HEALTH_ROUTES.filter((route) => route.details === 'never').map((route) => route.name);
 
-/** Per-route exposure; `live` is refused with the reason rather than as an unknown key. */
-const routes: OptionRule = (value, path) =>
-  isPlainObject(value) && 'live' in value
-    ? [`"${path}.live" is not accepted: liveness never shows details; "${path}" accepts ${DETAILS_ROUTES.join(', ')}`]
+/** Per-route exposure; liveness is refused with the reason rather than as an unknown key. */
+const routes: OptionRule = (value, path) => {
+  const refused = isPlainObject(value) ? NEVER_DETAILS_ROUTES.find((name) => name in value) : undefined;
+  return refused !== undefined
+    ? [`"${path}.${refused}" is not accepted: liveness never shows details; "${path}" accepts ${DETAILS_ROUTES.join(', ')}`]
     : shape(Object.fromEntries(DETAILS_ROUTES.map((route) => [route, routeExposure])))(value, path);
+};
 
 /** Duck-typed, so a Registry from another copy of prom-client is accepted too. */
 const promRegistry: OptionRule = (value, path) => {
@@ -346,6 +354,7 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
       : isPlainObject(value)
         ? shapeOf<MetricsOptions>()({ registry: promRegistry })(value, path)
         : [`"${path}" must be true, false or { registry }; got ${describeValue(value)}`],
+  dependsOn: shapeOf<DependsOnModuleOptions>()({ failFast: boolean }),
   openapi: boolean,
   isGlobal: boolean,
   grpc: (value, path) =>
@@ -356,8 +365,20 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
             host: matching(/^(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'a host name or IP address such as "0.0.0.0" or "::"'),
             watchIntervalMs: integer(100, MAX_TIMER_MS, 'milliseconds'),
             maxWatchStreams: integer(1, 100_000, 'streams'),
+            attach: boolean,
+            services: recordOf(
+              matching(GRPC_SERVICE_NAME_PATTERN, 'a fully-qualified gRPC service name such as "hero.HeroService"'),
+              matching(GRPC_HEALTH_TARGET_PATTERN, `'', 'readiness', 'liveness', 'startup', a check name or "group:<name>"`),
+            ),
           },
-          (grpc, grpcPath) => (grpc.port === undefined ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }`] : []),
+          (grpc, grpcPath) => [
+            ...(grpc.port === undefined && grpc.attach !== true
+              ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }, unless "${grpcPath}.attach" is true (health on the app's own gRPC server)`]
+              : []),
+            ...(grpc.services !== undefined && grpc.attach !== true
+              ? [`"${grpcPath}.services" names the app's own gRPC services and needs "${grpcPath}.attach": true`]
+              : []),
+          ],
         )(value, path)
       : [`"${path}" must be an object such as { port: 50051, host: '0.0.0.0' }; got ${describeValue(value)}`],
   server: shapeOf<HealthProbeServerOptions>()({ port: integer(0, 65535, 'a TCP port; 0 picks a free one'), host: nonEmptyString }, (value, path) =>

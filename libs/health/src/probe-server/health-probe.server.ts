@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthProbeServerError } from '../errors/health-probe-server.error.js';
-import { HealthRequestHandler, type HealthHttpResponse } from '../http/health-request.handler.js';
+import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
+import { matchHealthRoute } from '../http/health-routes.js';
 import { parseHealthQuery } from '../http/health-query.js';
 import type { HealthProbeServerOptions } from '../interfaces/health-module-options.interface.js';
 
@@ -137,10 +138,14 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     // Only the routes below /{path} are served; the same URLs as in the app, so a manifest changes only its port.
     if (pathname !== this.prefix && !pathname.startsWith(`${this.prefix}/`)) return this.handler.notFound(pathname);
     const below = pathname.slice(this.prefix.length);
+    // One trailing slash is ignored, as Express does: /health/live/ is /health/live.
+    const path = below.length > 1 && below.endsWith('/') ? below.slice(0, -1) : below;
+    const matched = matchHealthRoute(path);
+    if (!matched) return this.handler.notFound(path);
     return this.handler.handle({
       method: request.method ?? 'GET',
-      // One trailing slash is ignored, as Express does: /health/live/ is /health/live.
-      path: below.length > 1 && below.endsWith('/') ? below.slice(0, -1) : below,
+      route: matched.route,
+      params: matched.params,
       query: parseHealthQuery(target),
       headers: request.headers,
       request,

@@ -42,15 +42,19 @@ export class HealthIndicatorRegistry {
     }
     if (problems.length > 0) return problems;
 
+    const probes = settings.probes ?? HEALTH_DEFAULTS.probes;
+    const execution = withExecutionDefaults(settings, this.options);
+    // A route-scoped check (in no probe) is run by nothing but its refresh: it always has one.
+    if (probes.length === 0 && execution.refreshIntervalMs === 0) execution.refreshIntervalMs = HEALTH_DEFAULTS.routeScopedRefreshIntervalMs;
     this.indicators.set(name, {
       name,
       instance,
       builder: this.health.check(name),
       source,
-      probes: settings.probes ?? HEALTH_DEFAULTS.probes,
+      probes,
       tags: settings.tags ?? [],
       critical: settings.critical ?? HEALTH_DEFAULTS.critical,
-      ...withExecutionDefaults(settings, this.options),
+      ...execution,
     });
     this.changed();
     return [];

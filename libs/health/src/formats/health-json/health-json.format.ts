@@ -14,6 +14,8 @@ export interface HealthJsonCheck {
   status: HealthJsonStatus;
   time: string;
   output?: string;
+  /** The served paths of the routes that depend on the check (`@DependsOn()`), as URI templates. */
+  affectedEndpoints?: string[];
 }
 
 export interface HealthJsonReport {
@@ -117,7 +119,15 @@ export function toHealthJson(view: ReportView): HealthJsonReport {
   const details = Object.entries(view.report.details ?? {});
   if (details.length > 0) {
     const checks: Record<string, HealthJsonCheck[]> = {};
-    for (const [name, result] of details) Object.assign(checks, checksOf(name, result));
+    for (const [name, result] of details) {
+      const measurements = checksOf(name, result);
+      const routes = view.routes?.[name];
+      if (routes) {
+        const affectedEndpoints = [...new Set(routes.map((route) => route.path))];
+        for (const entries of Object.values(measurements)) for (const entry of entries) entry.affectedEndpoints = affectedEndpoints;
+      }
+      Object.assign(checks, measurements);
+    }
     body.checks = checks;
   }
   return body;

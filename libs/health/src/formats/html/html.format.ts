@@ -1,6 +1,7 @@
 import type { HealthCheckResult, HealthStatus } from '../../interfaces/health-status.interface.js';
 import type { CheckHistoryView } from '../../history/health-history.js';
-import { subjectOf, type ReportView } from '../report-view.js';
+import type { RouteEndpoint } from '../../interfaces/route-endpoint.interface.js';
+import { showsDetails, subjectOf, type ReportView } from '../report-view.js';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
@@ -76,7 +77,7 @@ function historyCell(name: string, history: CheckHistoryView, now: Date): string
   return `<td class="history"><div class="strip" role="img" aria-label="${escapeHtml(summary)}">${cells.join('')}</div>${since}</td>`;
 }
 
-function checkRow(name: string, result: HealthCheckResult, now: Date, history?: CheckHistoryView): string {
+function checkRow(name: string, result: HealthCheckResult, now: Date, history?: CheckHistoryView, routes?: RouteEndpoint[]): string {
   const message = result.error ?? result.message ?? '';
   return [
     `<tr class="${statusClass(result.status)}" data-check="${escapeHtml(name)}">`,
@@ -85,7 +86,7 @@ function checkRow(name: string, result: HealthCheckResult, now: Date, history?: 
     `<td>${result.critical ? 'yes' : 'no'}</td>`,
     `<td class="num">${escapeHtml(result.durationMs)} ms${result.cached ? ' <span class="muted">(cached)</span>' : ''}</td>`,
     `<td>${formatTime(result.checkedAt, now)}</td>`,
-    `<td class="message">${escapeHtml(message)}</td>`,
+    `<td class="message">${escapeHtml(message)}${routes?.length ? `<div class="routes">Routes: ${routes.map((route) => `<code>${escapeHtml(`${route.method} ${route.path}`)}</code>`).join(', ')}</div>` : ''}</td>`,
     ...(history === undefined ? [] : [historyCell(name, history, now)]),
     '</tr>',
   ].join('');
@@ -100,7 +101,7 @@ function checksSection(view: ReportView, generatedAt: Date): string {
   return [
     '<table>',
     `<thead><tr><th scope="col">Check</th><th scope="col">Status</th><th scope="col">Critical</th><th scope="col">Duration</th><th scope="col">Last checked</th><th scope="col">Message</th>${history ? '<th scope="col">Recent runs</th>' : ''}</tr></thead>`,
-    `<tbody>${entries.map(([name, result]) => checkRow(name, result, generatedAt, history && (history[name] ?? EMPTY_HISTORY))).join('')}</tbody>`,
+    `<tbody>${entries.map(([name, result]) => checkRow(name, result, generatedAt, history && (history[name] ?? EMPTY_HISTORY), view.routes?.[name])).join('')}</tbody>`,
     '</table>',
   ].join('');
 }
@@ -146,6 +147,7 @@ h2{font-size:16px;margin:24px 0 8px}
 .run{flex:0 0 8px;border-radius:2px;background:#8c959f}
 .run.s-up{background:#1a7f37}.run.s-degraded{background:#9a6700}.run.s-down{background:#cf222e}
 .since{font-size:12px;color:#57606a;margin-top:4px;white-space:nowrap}
+.routes{font-size:12px;color:#57606a;margin-top:4px}
 footer{margin-top:24px;font-size:13px;color:#57606a}
 `;
 
@@ -156,10 +158,9 @@ export function renderHtml(view: ReportView): string {
   const subject = subjectOf(view);
   const serviceName = view.service?.name;
   const title = `${report.status} · ${subject}${serviceName ? ` · ${serviceName}` : ''}`;
-  const hidden =
-    view.route === 'live'
-      ? '<p class="muted">Liveness shows no details.</p>'
-      : '<p class="muted">Details are hidden. Send an API key (<code>X-Health-Key</code> or <code>Authorization: Bearer</code>) to see each check.</p>';
+  const hidden = !showsDetails(view)
+    ? '<p class="muted">Liveness shows no details.</p>'
+    : '<p class="muted">Details are hidden. Send an API key (<code>X-Health-Key</code> or <code>Authorization: Bearer</code>) to see each check.</p>';
   const body = view.showDetails
     ? [
         report.reason ? `<p class="reason">${escapeHtml(report.reason)}</p>` : '',

@@ -1,4 +1,4 @@
-import type { ReportView } from '../report-view.js';
+import { resultWithRoutes, type ReportView } from '../report-view.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -8,8 +8,11 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  */
 export function renderJson(view: ReportView): string {
   if (!view.showDetails) return JSON.stringify({ status: view.report.status });
-  if (view.route === 'checks' && view.checkName !== undefined) {
-    return JSON.stringify(view.report.details?.[view.checkName] ?? { status: view.report.status });
+  if (view.checkName !== undefined) {
+    const result = view.report.details?.[view.checkName];
+    return JSON.stringify(result ? resultWithRoutes(view, view.checkName, result) : { status: view.report.status });
   }
-  return JSON.stringify(view.report);
+  if (!view.routes || !view.report.details) return JSON.stringify(view.report);
+  const details = Object.fromEntries(Object.entries(view.report.details).map(([name, result]) => [name, resultWithRoutes(view, name, result)]));
+  return JSON.stringify({ ...view.report, details });
 }

@@ -1,5 +1,6 @@
 import { HttpException, Injectable, Logger, MethodNotAllowedException, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { HealthAccess, type HealthRoute, type RouteAccess } from '../access/health-access.js';
+import { HealthAccess, type RouteAccess } from '../access/health-access.js';
+import { methodsOf, READ_METHODS, type HealthRouteName, type HealthRouteRow } from '../http/health-routes.js';
 import { describeError } from '../execution/check-outcome.js';
 import { negotiateFormat } from '../formats/content-negotiation.js';
 import { HEALTH_REPRESENTATIONS } from '../formats/health-formats.js';
@@ -11,14 +12,17 @@ import type { HealthReport, ProbeSelector } from '../interfaces/health-status.in
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
-import { excludedChecks } from './health-query.js';
+import { RouteDependencies } from '../route-aware/route-dependencies.js';
+import { excludedChecks } from '../http/health-query.js';
 
-/** A request to the health routes, whatever server received it. */
+/** A request to one health route, whatever server received it and matched it. */
 export interface HealthHttpRequest {
-  /** `GET`, `HEAD`, or anything else (answered 405). */
+  /** `GET`, `HEAD`, or anything else (answered 405 unless the route lists it). */
   method: string;
-  /** The path below the module's `path`: `''`, `'/live'`, `'/ready'`, `'/startup'`, `'/checks/<percent-encoded name>'` or `'/groups/<percent-encoded name>'`. */
-  path: string;
+  /** The route, as the door matched it (the controller mounts each row; the probe server calls `matchHealthRoute`). */
+  route: HealthRouteRow;
+  /** Its path parameters, decoded (`name` of `checks/:name` and `groups/:name`). */
+  params: Record<string, string | undefined>;
   /** The query string, parsed by `parseHealthQuery`; only `exclude` is read (a string, comma-separated, or repeated). */
   query?: Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
@@ -33,42 +37,10 @@ export interface HealthHttpResponse {
   body: string | Buffer;
 }
 
-/** The methods every health route answers; the others get a 405 naming them. */
-const ALLOWED_METHODS = 'GET, HEAD';
-
-type ProbeRoute = Exclude<HealthRoute, 'checks' | 'group'>;
-
-const PROBE_OF_ROUTE: Record<ProbeRoute, ProbeSelector> = {
-  live: 'liveness',
-  ready: 'readiness',
-  startup: 'startup',
-  report: 'all',
-};
-
-const ROUTE_OF_PATH: Record<string, ProbeRoute> = {
-  '': 'report',
-  '/': 'report',
-  '/live': 'live',
-  '/ready': 'ready',
-  '/startup': 'startup',
-};
+/** The function that answers one kind of route (`HealthRouteRow.answer`). */
+type RouteAnswer = (request: HealthHttpRequest) => Promise<HealthHttpResponse>;
 
 const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
-
-type MatchedRoute = { route: ProbeRoute } | { route: 'checks' | 'group'; name: string };
-
-function matchRoute(path: string): MatchedRoute | undefined {
-  const route = ROUTE_OF_PATH[path];
-  if (route) return { route };
-  const named = /^\/(checks|groups)\/([^/]+)$/.exec(path);
-  if (!named) return undefined;
-  const kind = named[1] === 'checks' ? 'checks' : 'group';
-  try {
-    return { route: kind, name: decodeURIComponent(named[2]) };
-  } catch {
-    return { route: kind, name: named[2] };
-  }
-}
 
 /**
  * The health routes independent of any server: routing, access, evaluation, representation and
@@ -84,25 +56,31 @@ export class HealthRequestHandler {
     private readonly access: HealthAccess,
     private readonly history: HealthHistory,
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    private readonly routeMap: RouteDependencies,
   ) {}
 
+  /** The answer of each kind of route (`HealthRouteRow.answer`): a new kind of route is a new entry here. */
+  private readonly answers: Record<HealthRouteRow['answer'], RouteAnswer> = {
+    probe: (request) => this.probe(request),
+    check: (request) => this.check(request),
+    group: (request) => this.group(request),
+  };
+
+  /** Answers a request to a route; a method the route does not answer gets 405 naming those it does. */
   async handle(request: HealthHttpRequest): Promise<HealthHttpResponse> {
-    const matched = matchRoute(request.path);
-    if (!matched) return this.notFound(request.path);
     const method = request.method.toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') {
-      return this.error(new MethodNotAllowedException(`${method.slice(0, 20)} is not allowed on the health routes; use GET or HEAD`), {
-        Allow: ALLOWED_METHODS,
-      });
-    }
-    const response =
-      matched.route === 'checks'
-        ? await this.check(matched.name, request)
-        : matched.route === 'group'
-          ? await this.group(matched.name, request)
-          : await this.probe(matched.route, request);
+    const allowed = methodsOf(request.route);
+    if (!allowed.includes(method)) return this.methodNotAllowed(method, allowed);
+    const response = await this.answers[request.route.answer](request);
     if (method !== 'HEAD') return response;
     return { ...response, headers: { ...response.headers, 'Content-Length': String(Buffer.byteLength(response.body)) }, body: '' };
+  }
+
+  /** The 405 of a method a route does not answer, with `Allow` naming those it does. */
+  methodNotAllowed(method: string, allowed: readonly string[] = READ_METHODS): HealthHttpResponse {
+    const verb = method.toUpperCase().slice(0, 20);
+    const listed = allowed.length === 2 ? allowed.join(' or ') : allowed.join(', ');
+    return this.error(new MethodNotAllowedException(`${verb} is not allowed on the health routes; use ${listed}`), { Allow: allowed.join(', ') });
   }
 
   /** The JSON 404 for a path that is no health route (a server of only these routes answers it for any other path). */
@@ -110,24 +88,28 @@ export class HealthRequestHandler {
     return this.error(new NotFoundException(`No health route ${JSON.stringify(path.slice(0, 100))}`));
   }
 
-  private async probe(route: ProbeRoute, request: HealthHttpRequest): Promise<HealthHttpResponse> {
+  private async probe(request: HealthHttpRequest): Promise<HealthHttpResponse> {
+    const { route } = request;
+    const probe = route.probe!;
     // Liveness never shows details: no authorization to evaluate, and no exclude.
-    if (route === 'live') return this.represent(request, this.view('live', await this.evaluate('liveness', []), LIVENESS_ACCESS));
-    const asked = excludedChecks(request.query?.exclude);
+    if (route.details === 'never') return this.represent(request, this.view(route, await this.evaluate(probe, []), LIVENESS_ACCESS));
+    const asked = route.exclude ? excludedChecks(request.query?.exclude) : [];
     let report: HealthReport;
     let access: RouteAccess;
     if (asked.length === 0) {
-      [report, access] = await Promise.all([this.evaluate(PROBE_OF_ROUTE[route], []), this.access.resolve(route, subjectOf(request))]);
+      [report, access] = await Promise.all([this.evaluate(probe, []), this.access.resolve(route, subjectOf(request))]);
     } else {
       // Only a caller who may see details may exclude: to anyone else, excluding would tell which check fails.
       access = await this.access.resolve(route, subjectOf(request));
-      report = await this.evaluate(PROBE_OF_ROUTE[route], access.showDetails ? asked : []);
+      report = await this.evaluate(probe, access.showDetails ? asked : []);
     }
     return this.represent(request, this.view(route, report, access));
   }
 
-  private async check(name: string, request: HealthHttpRequest): Promise<HealthHttpResponse> {
-    const access = await this.access.resolve('checks', subjectOf(request));
+  private async check(request: HealthHttpRequest): Promise<HealthHttpResponse> {
+    const { route } = request;
+    const name = request.params.name ?? '';
+    const access = await this.access.resolve(route, subjectOf(request));
     // Authorization comes before the lookup, so an unauthorized caller cannot list check names.
     if (access.policy !== 'always' && !access.authorized) {
       return this.error(new UnauthorizedException('A check needs authorization: send X-Health-Key or Authorization: Bearer'), {
@@ -141,7 +123,7 @@ export class HealthRequestHandler {
         new NotFoundException(redact(`No health check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.length ? known.join(', ') : 'none'}`)),
       );
     }
-    return this.represent(request, this.view('checks', singleCheckReport(name, result), access, { checkName: name }));
+    return this.represent(request, this.view(route, singleCheckReport(name, result), access, { checkName: name }));
   }
 
   /**
@@ -149,10 +131,12 @@ export class HealthRequestHandler {
    * a 404 for everyone; authorization is decided first (under the module's policy) and only an authorized
    * caller is told the configured group names, as only an authorized caller is told the check names.
    */
-  private async group(name: string, request: HealthHttpRequest): Promise<HealthHttpResponse> {
+  private async group(request: HealthHttpRequest): Promise<HealthHttpResponse> {
+    const { route } = request;
+    const name = request.params.name ?? '';
     const group = this.options.groups && Object.hasOwn(this.options.groups, name) ? this.options.groups[name] : undefined;
     if (!group) {
-      const access = await this.access.resolve('group', subjectOf(request));
+      const access = await this.access.resolve(route, subjectOf(request));
       const shown = JSON.stringify(name.slice(0, 100));
       const known = this.health.groupNames();
       const message = access.showDetails
@@ -161,28 +145,29 @@ export class HealthRequestHandler {
       return this.error(new NotFoundException(redact(message)));
     }
     const asked = excludedChecks(request.query?.exclude);
-    const access = await this.access.resolve('group', subjectOf(request), group.details ?? this.options.details);
+    const access = await this.access.resolve(route, subjectOf(request), group.details ?? this.options.details);
     // As on the probes, only a caller who may see details may exclude.
     const report = await this.evaluateGroup(name, access.showDetails ? asked : []);
     const httpStatus = group.httpStatus?.[report.status] ?? this.options.httpStatus[report.status];
-    return this.represent(request, this.view('group', report, access, { groupName: name, httpStatus }));
+    return this.represent(request, this.view(route, report, access, { groupName: name, httpStatus }));
   }
 
   /** What the caller may see of a report, with the HTTP status its status maps to. */
   private view(
-    route: HealthRoute,
+    route: HealthRouteRow,
     report: HealthReport,
     access: RouteAccess,
     extra: { checkName?: string; groupName?: string; httpStatus?: number } = {},
   ): ReportView {
     return createReportView({
-      route,
+      route: route.name as HealthRouteName,
       checkName: extra.checkName,
       groupName: extra.groupName,
       report,
       showDetails: access.showDetails,
       httpStatus: extra.httpStatus ?? this.options.httpStatus[report.status],
       service: this.options.service,
+      routes: this.routeMap.endpointsByCheck(),
     });
   }
 
