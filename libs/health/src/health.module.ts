@@ -40,7 +40,7 @@ import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
     HealthEvents,
     HealthIndicatorRegistry,
     HealthExplorer,
-    ...builtinIndicatorProviders,
+    ...builtinIndicatorProviders(RESOLVED_HEALTH_OPTIONS),
     HealthTracing,
     HealthExecutor,
     BackgroundRefresh,

@@ -2,7 +2,7 @@ import type { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, SequelizeHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { DEFAULT_DATA_SOURCE_NAME } from './database.indicator.js';
 
 /**
  * A Sequelize instance (`sequelize` or `sequelize-typescript`), typed by the little the check needs
@@ -53,6 +53,6 @@ export class SequelizeDatabaseHealthIndicator implements HealthIndicatorCheck {
     const outcome = result[key] as { status: string; message?: unknown } | undefined;
     if (outcome?.status === 'up') return session.up({ ...data, responseTimeMs: Math.round(performance.now() - started) });
     const reason = typeof outcome?.message === 'string' && outcome.message ? outcome.message : 'the ping failed';
-    return session.down({ ...data, message: `Sequelize "${this.config.connectionName ?? BUILTIN_DEFAULTS.dataSourceName}": ${reason}` });
+    return session.down({ ...data, message: `Sequelize "${this.config.connectionName ?? DEFAULT_DATA_SOURCE_NAME}": ${reason}` });
   }
 }
