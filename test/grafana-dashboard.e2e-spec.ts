@@ -118,6 +118,8 @@ describe('the dashboard and the alerting rules on a real Prometheus scraping the
       PORT: String(port),
       SQLITE_PATH: join(dataDir, 'sample.sqlite'),
       DEPENDENCY_URL: `http://127.0.0.1:${(dependency.address() as AddressInfo).port}/health`,
+      // In readiness (the sample makes it route-scoped by default): these tests watch the probes follow it.
+      DEPENDENCY_PROBES: 'readiness',
       HEALTH_CACHE_TTL_MS: '',
       // The checks run in the background, so every check has duration samples whatever the probes ask.
       HEALTH_REFRESH_INTERVAL_MS: '500',

@@ -65,6 +65,8 @@ describe('metrics of the sample app, scraped from /metrics while a dependency go
       PORT: String(SAMPLE_PORT),
       SQLITE_PATH: join(dataDir, 'sample.sqlite'),
       DEPENDENCY_URL: `http://127.0.0.1:${(dependency.address() as AddressInfo).port}/health`,
+      // In readiness (the sample makes it route-scoped by default): these tests watch the probes follow it.
+      DEPENDENCY_PROBES: 'readiness',
       HEALTH_CACHE_TTL_MS: '',
       HEALTH_REFRESH_INTERVAL_MS: '',
     });

@@ -15,6 +15,7 @@ const KEY = 'route-aware-key';
 interface Endpoint {
   method: string;
   path: string;
+  failFast: boolean;
 }
 type Json = Record<string, unknown>;
 interface Report {
@@ -123,10 +124,10 @@ describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
   it('maps each check to the served paths of its routes, only for callers who may see details', async () => {
     const report = (await get(`${url}/health`, { key: KEY })).json<Report>();
     expect(report.details.db.routes).toEqual([
-      { method: 'GET', path: '/api/v1/orders' },
-      { method: 'POST', path: '/api/v1/orders' },
+      { method: 'GET', path: '/api/v1/orders', failFast: true },
+      { method: 'POST', path: '/api/v1/orders', failFast: true },
     ]);
-    expect(report.details.payments.routes).toEqual([{ method: 'POST', path: '/api/v1/orders' }]);
+    expect(report.details.payments.routes).toEqual([{ method: 'POST', path: '/api/v1/orders', failFast: true }]);
 
     const healthJson = (await get(`${url}/health`, { key: KEY, accept: 'application/health+json' })).json<HealthJson>();
     expect(healthJson.checks['payments:responseTime'][0].affectedEndpoints).toEqual(['/api/v1/orders']);
@@ -136,7 +137,7 @@ describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
     expect(html).toContain('<code>POST /api/v1/orders</code>');
 
     const check = (await get(`${url}/health/checks/payments`, { key: KEY })).json();
-    expect(check.routes).toEqual([{ method: 'POST', path: '/api/v1/orders' }]);
+    expect(check.routes).toEqual([{ method: 'POST', path: '/api/v1/orders', failFast: true }]);
 
     // Without details: the status only, no map.
     expect((await get(`${url}/health`)).json()).toEqual({ status: 'UP' });

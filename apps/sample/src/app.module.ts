@@ -4,6 +4,7 @@ import { HealthModule, type HealthModuleOptions } from 'nest-vitals';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { WorkController } from './work/work.controller.js';
+import { DEPENDENCY_URL, DependencyController } from './dependency/dependency.controller.js';
 import { readSampleConfig, typeOrmOptions, type SampleConfig } from './sample.config.js';
 
 /** Health options of the sample app, from its environment. */
@@ -22,7 +23,9 @@ export function healthOptions(config: SampleConfig): HealthModuleOptions {
     disk: { path: process.cwd(), warnPercent: 90, downPercent: 98 },
     eventLoop: { probes: ['liveness'], warnMs: 200, downMs: 1000 },
     redis: config.redisUrl ? { url: config.redisUrl, critical: false } : undefined,
-    http: config.dependencyUrl ? { dependency: { url: config.dependencyUrl, critical: false } } : undefined,
+    // Route-scoped by default (probes: []): it gates GET /dependency only; the pod stays ready while it is DOWN.
+    http: config.dependencyUrl ? { dependency: { url: config.dependencyUrl, critical: false, probes: config.dependencyProbes } } : undefined,
+    dependsOn: { failFast: true },
     grpc: config.grpcPort === undefined ? undefined : { port: config.grpcPort },
   };
 }
@@ -38,7 +41,9 @@ export class AppModule {
         HealthModule.forRoot({ ...healthOptions(config), server: config.healthPort === undefined ? undefined : { port: config.healthPort } }),
         MetricsModule,
       ],
-      controllers: [WorkController],
+      // GET /dependency depends on the `dependency` check, which exists only with DEPENDENCY_URL.
+      controllers: config.dependencyUrl ? [WorkController, DependencyController] : [WorkController],
+      providers: config.dependencyUrl ? [{ provide: DEPENDENCY_URL, useValue: config.dependencyUrl }] : [],
     };
   }
 }

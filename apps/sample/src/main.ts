@@ -8,7 +8,11 @@ import type { INestApplication } from '@nestjs/common';
 
 /** Builds the sample app with Swagger UI at /docs; `main` and the e2e tests share it. */
 export async function createSampleApp(config: SampleConfig = readSampleConfig()): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register(config), { logger: ['log', 'warn', 'error'] });
+  const options = { logger: ['log', 'warn', 'error'] as ('log' | 'warn' | 'error')[] };
+  const app =
+    config.httpAdapter === 'fastify'
+      ? await NestFactory.create(AppModule.register(config), new (await import('@nestjs/platform-fastify')).FastifyAdapter(), options)
+      : await NestFactory.create(AppModule.register(config), options);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
@@ -16,7 +20,8 @@ export async function createSampleApp(config: SampleConfig = readSampleConfig())
       new DocumentBuilder().setTitle('nest-vitals sample').setDescription('Notes API with nest-vitals health checks').setVersion('1.0'),
     ).build(),
   );
-  SwaggerModule.setup('docs', app, document);
+  // Swagger UI's assets need @fastify/static under Fastify; the document itself (/docs-json) is served either way.
+  SwaggerModule.setup('docs', app, document, { ui: config.httpAdapter !== 'fastify' });
   return app;
 }
 

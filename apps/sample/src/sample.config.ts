@@ -1,4 +1,5 @@
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import type { Probe } from 'nest-vitals';
 import { Note } from './notes/note.entity.js';
 
 /** Everything the sample app reads from its environment. */
@@ -8,6 +9,13 @@ export interface SampleConfig {
   sqlitePath: string;
   redisUrl?: string;
   dependencyUrl?: string;
+  /**
+   * Probes of the `dependency` check (`DEPENDENCY_PROBES`: `none` or a comma-separated list such as `readiness`).
+   * @default [] (route-scoped: it gates `GET /dependency`, the pod stays ready while it is DOWN)
+   */
+  dependencyProbes: Probe[];
+  /** `HTTP_ADAPTER`: `express` or `fastify`. @default 'express' */
+  httpAdapter: 'express' | 'fastify';
   healthApiKey?: string;
   cacheTtlMs?: number;
   refreshIntervalMs?: number;
@@ -31,6 +39,23 @@ function optionalInteger(env: NodeJS.ProcessEnv, name: string, unit = 'milliseco
   return value;
 }
 
+const PROBE_NAMES: readonly Probe[] = ['liveness', 'readiness', 'startup'];
+
+function probeList(env: NodeJS.ProcessEnv, name: string): Probe[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'none') return [];
+  const probes = raw.split(',').map((probe) => probe.trim());
+  const unknown = probes.find((probe) => !(PROBE_NAMES as readonly string[]).includes(probe));
+  if (unknown !== undefined) throw new Error(`${name} must be "none" or a comma-separated list of ${PROBE_NAMES.join(', ')}; got ${JSON.stringify(raw)}`);
+  return probes as Probe[];
+}
+
+function httpAdapter(env: NodeJS.ProcessEnv): 'express' | 'fastify' {
+  const raw = env.HTTP_ADAPTER || 'express';
+  if (raw !== 'express' && raw !== 'fastify') throw new Error(`HTTP_ADAPTER must be "express" or "fastify"; got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   return {
     port: optionalInteger(env, 'PORT', 'a TCP port') ?? 3000,
@@ -38,6 +63,8 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     sqlitePath: env.SQLITE_PATH || 'sample.sqlite',
     redisUrl: env.REDIS_URL || undefined,
     dependencyUrl: env.DEPENDENCY_URL || undefined,
+    dependencyProbes: probeList(env, 'DEPENDENCY_PROBES'),
+    httpAdapter: httpAdapter(env),
     healthApiKey: env.HEALTH_API_KEY || undefined,
     cacheTtlMs: optionalInteger(env, 'HEALTH_CACHE_TTL_MS'),
     refreshIntervalMs: optionalInteger(env, 'HEALTH_REFRESH_INTERVAL_MS'),

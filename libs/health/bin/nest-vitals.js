@@ -5,6 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { routesCommand, ROUTES_USAGE_LINE } from './routes-command.js';
 
 const EXIT_HEALTHY = 0;
 const EXIT_UNHEALTHY = 1;
@@ -27,7 +28,9 @@ server cannot be reached in time, 2 on a usage error. Prints one line.
   --timeout <ms>     give up after this many milliseconds (an integer from 1 to ${MAX_TIMEOUT_MS}); default ${DEFAULT_TIMEOUT_MS}
   --expect <codes>   healthy status codes: a code, a range or a comma-separated list of them,
                      e.g. 200, 200-399, 200,204; default ${DEFAULT_EXPECT} (as Kubernetes httpGet probes)
-  -h, --help         show this help`;
+  -h, --help         show this help
+
+Also: ${ROUTES_USAGE_LINE} (see nest-vitals routes --help)`;
 
 class UsageError extends Error {}
 
@@ -222,8 +225,13 @@ export async function main(argv) {
   if (command === undefined) {
     return { code: EXIT_USAGE, line: `nest-vitals: missing command; usage: ${USAGE_LINE} (see nest-vitals --help)`, toStderr: true };
   }
+  if (command === 'routes') return routesCommand(rest);
   if (command !== 'probe') {
-    return { code: EXIT_USAGE, line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe (see nest-vitals --help)`, toStderr: true };
+    return {
+      code: EXIT_USAGE,
+      line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe, routes (see nest-vitals --help)`,
+      toStderr: true,
+    };
   }
   try {
     if (parseProbeCommandLine(rest).values.help) return { code: EXIT_HEALTHY, line: USAGE };

@@ -9,6 +9,8 @@ import { ConfigurableHealthModule, type OPTIONS_TYPE } from './health.module-def
 import { HealthService } from './service/health.service.js';
 import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
+import { appGrpcServersProvider } from './grpc/app-grpc-servers.provider.js';
+import { grpcAttachedHealthProvider } from './grpc/grpc-attached-health.js';
 import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import { BackgroundRefresh } from './lifecycle/background-refresh.js';
 import { DrainingConnections } from './lifecycle/draining-connections.js';
@@ -59,6 +61,8 @@ import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
     routeDependenciesProvider,
     HealthRequestHandler,
     grpcHealthServerProvider,
+    appGrpcServersProvider,
+    grpcAttachedHealthProvider,
   ],
   exports: [HealthService, TerminusModule, RESOLVED_HEALTH_OPTIONS],
 })

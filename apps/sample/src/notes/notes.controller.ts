@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { DependsOn } from 'nest-vitals';
 import { CreateNoteDto, NoteDto } from './note.dto.js';
 import { NotesService } from './notes.service.js';
 
 @ApiTags('Notes')
 @Controller('notes')
+@DependsOn('database')
 export class NotesController {
   constructor(private readonly notes: NotesService) {}
 

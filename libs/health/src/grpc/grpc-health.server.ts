@@ -60,7 +60,7 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
 
   /** Ends every `Watch` call cleanly, then closes the listener; calls still open after `closeTimeoutMs` are cut. */
   async onApplicationShutdown(): Promise<void> {
-    this.handlers.close();
+    void this.handlers.close();
     const server = this.server;
     if (!server) return;
     this.server = undefined;

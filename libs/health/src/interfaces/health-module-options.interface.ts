@@ -126,9 +126,9 @@ export interface HealthModuleCoreOptions extends IndicatorExecutionOptions {
    */
   metrics?: boolean | MetricsOptions;
   /**
-   * Serve the standard gRPC health service (`grpc.health.v1.Health`: `Check`, `Watch`) on a port of
-   * its own, for Kubernetes' native `grpc:` probes, `grpc_health_probe` and gRPC clients' health
-   * checking. Needs `@grpc/grpc-js`.
+   * Serve the standard gRPC health service (`grpc.health.v1.Health`: `Check`, `Watch`, `List`) on a port
+   * of its own and/or (`attach`) on the app's own Nest gRPC server, for Kubernetes' native `grpc:` probes,
+   * `grpc_health_probe` and gRPC clients' health checking. Needs `@grpc/grpc-js`.
    */
   grpc?: GrpcHealthOptions;
   /** Routes carrying `@DependsOn()`: `{ failFast: true }` refuses them while a check they depend on is DOWN. */
@@ -137,12 +137,13 @@ export interface HealthModuleCoreOptions extends IndicatorExecutionOptions {
 
 /**
  * The gRPC health service. Service `''` and `'readiness'` are readiness, `'liveness'` and `'startup'`
- * the other probes, any other name a check; UP and DEGRADED are `SERVING`, anything else `NOT_SERVING`.
+ * the other probes, `'group:<name>'` a health group, any other name a check; UP and DEGRADED are
+ * `SERVING`, anything else `NOT_SERVING`.
  * @publicApi
  */
 export interface GrpcHealthOptions {
-  /** TCP port of the gRPC listener (1-65535). */
-  port: number;
+  /** TCP port of a gRPC listener of the health service's own (1-65535); required unless `attach` is set. */
+  port?: number;
   /** Interface to listen on; `'::'` for every IPv6 and IPv4 address. @default '0.0.0.0' */
   host?: string;
   /**
@@ -150,6 +151,18 @@ export interface GrpcHealthOptions {
    * checks without `refreshIntervalMs` (whose status changes only when they run). @default 5000
    */
   watchIntervalMs?: number;
+  /**
+   * Serve `grpc.health.v1.Health` on the app's own Nest gRPC server(s) (`Transport.GRPC`, in
+   * `createMicroservice` or `connectMicroservice`), on their port, beside the app's services. It also
+   * answers for each of the app's fully-qualified service names (`package.Service`). @default false
+   */
+  attach?: boolean;
+  /**
+   * With `attach`: what a service name answers as, e.g. `{ 'billing.Billing': 'group:payments' }`: `''`,
+   * a probe, a check or `group:<name>`. Every service of the server's packages not named here answers
+   * as readiness. @default {}
+   */
+  services?: Record<string, string>;
 }
 
 /**

@@ -6,4 +6,6 @@
 export interface RouteEndpoint {
   method: string;
   path: string;
+  /** Whether the route answers 503 (fail fast) while this check is DOWN; `false`: it only lists the check. */
+  failFast: boolean;
 }

@@ -39,6 +39,10 @@ import type { HealthModuleOptions } from './health-module-options.js';
 import { HEALTH_DEFAULTS } from './health-options.defaults.js';
 
 export { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields, TAG_ACCEPTED, TAG_SELECTOR_PREFIX } from '../validation/indicator-option-rules.js';
+/** A fully-qualified protobuf service name: `package.Service`. */
+const GRPC_SERVICE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+/** What a gRPC health service name may answer as: `''`, a probe or a check name, or `group:<name>`. */
+const GRPC_HEALTH_TARGET_PATTERN = /^((group:)?[a-z0-9][a-z0-9-_.]*)?$/;
 
 const httpStatusCode = integer(100, 599, 'HTTP status code');
 const httpStatusMap = shape(Object.fromEntries(HEALTH_STATUSES.map((status) => [status, httpStatusCode])));
@@ -143,8 +147,20 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
             port: integer(1, 65535, 'TCP port'),
             host: matching(/^(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'a host name or IP address such as "0.0.0.0" or "::"'),
             watchIntervalMs: integer(100, MAX_TIMER_MS, 'milliseconds'),
+            attach: boolean,
+            services: recordOf(
+              matching(GRPC_SERVICE_NAME_PATTERN, 'a fully-qualified gRPC service name such as "hero.HeroService"'),
+              matching(GRPC_HEALTH_TARGET_PATTERN, `'', 'readiness', 'liveness', 'startup', a check name or "group:<name>"`),
+            ),
           },
-          (grpc, grpcPath) => (grpc.port === undefined ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }`] : []),
+          (grpc, grpcPath) => [
+            ...(grpc.port === undefined && grpc.attach !== true
+              ? [`"${grpcPath}.port" is required, e.g. { port: 50051 }, unless "${grpcPath}.attach" is true (health on the app's own gRPC server)`]
+              : []),
+            ...(grpc.services !== undefined && grpc.attach !== true
+              ? [`"${grpcPath}.services" names the app's own gRPC services and needs "${grpcPath}.attach": true`]
+              : []),
+          ],
         )(value, path)
       : [`"${path}" must be an object such as { port: 50051, host: '0.0.0.0' }; got ${describeValue(value)}`],
   server: shapeOf<HealthProbeServerOptions>()({ port: integer(0, 65535, 'a TCP port; 0 picks a free one'), host: nonEmptyString }, (value, path) =>

@@ -167,7 +167,8 @@ export class RouteDependencies implements OnModuleInit, OnApplicationBootstrap, 
       routes.push(route);
       for (const check of resolved.mapped) {
         const list = (endpoints[check] ??= []);
-        for (const path of paths) if (!list.some((known) => known.method === method && known.path === path)) list.push({ method, path });
+        const failFast = route.failFast && route.gatingChecks.includes(check);
+        for (const path of paths) if (!list.some((known) => known.method === method && known.path === path)) list.push({ method, path, failFast });
       }
     }
     if (problems.length > 0) throw new RouteDependencyError(problems);

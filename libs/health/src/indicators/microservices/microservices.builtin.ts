@@ -48,7 +48,7 @@ export const microservicesBuiltin = defineBuiltin({
     const found = findTransports(moduleRef, { servers: section.servers ?? true, clients: section.clients ?? true });
     if (found.length === 0) {
       throw new HealthOptionsError([
-        `"microservices" is switched on, but the app has no transport server (createMicroservice, or connectMicroservice before init) with a status stream${section.clients === false ? '' : ' and no ClientProxy provider (ClientsModule)'}; gRPC servers and clients report no status and are not checked`,
+        `"microservices" is switched on, but the app has no transport server (createMicroservice, or connectMicroservice before init) with a status stream${section.clients === false ? '' : ' and no ClientProxy provider (ClientsModule)'}; gRPC clients report no status and are not checked`,
       ]);
     }
     return found.map(({ name, transport, role, source }) => {

@@ -1,6 +1,7 @@
 import type { ModuleRef } from '@nestjs/core';
 import { ModulesContainer } from '@nestjs/core';
 import { isObservable } from 'rxjs';
+import { AppGrpcServer, isNestGrpcServer } from '../../transports/app-grpc-server.js';
 import type { TransportStatusSource } from './transport-status.indicator.js';
 
 /** A transport server or client of the app, named for its check. */
@@ -37,7 +38,7 @@ function isClientProxy(value: unknown): value is TransportStatusSource {
   return ['connect', 'close', 'send', 'emit'].every((method) => typeof candidate[method] === 'function') && hasStatusStream(value);
 }
 
-/** gRPC servers and clients emit no status at all: nothing to follow. */
+/** gRPC clients emit no status at all: nothing to follow (gRPC servers are followed through Nest's hook, see AppGrpcServer). */
 function isGrpc(value: object, transportId: unknown): boolean {
   return transportId === 4 || /grpc/i.test(value.constructor?.name ?? '');
 }
@@ -70,7 +71,7 @@ function uniqueName(base: string, taken: Set<string>): string {
 
 /**
  * The app's transport servers (every server Nest registered as an RPC target: `createMicroservice`,
- * `connectMicroservice` before init) and its `ClientProxy` providers, gRPC excepted.
+ * `connectMicroservice` before init; gRPC servers too) and its `ClientProxy` providers, gRPC clients excepted.
  */
 export function findTransports(moduleRef: ModuleRef, { servers, clients }: { servers: boolean; clients: boolean }): FoundTransport[] {
   const modules = moduleRef.get(ModulesContainer, { strict: false });
@@ -83,6 +84,11 @@ export function findTransports(moduleRef: ModuleRef, { servers, clients }: { ser
       .subscribe((target) => targets.push(target))
       .unsubscribe();
     for (const server of new Set(targets)) {
+      if (isNestGrpcServer(server)) {
+        // `ServerGrpc.status` throws; its follower reports `listening` once bound and `closed` once closing.
+        found.push({ name: uniqueName('transport-grpc', names), transport: 'grpc', role: 'server', source: AppGrpcServer.of(server) });
+        continue;
+      }
       if (!hasStatusStream(server) || isGrpc(server, (server as { transportId?: unknown }).transportId)) continue;
       const transport = transportOfServer(server);
       found.push({ name: uniqueName(`transport-${transport}`, names), transport, role: 'server', source: server });
