@@ -5,6 +5,7 @@ export { DependsOn } from './route-aware/depends-on.decorator.js';
 export type { DependsOnOptions } from './route-aware/depends-on.metadata.js';
 export { RouteDependencyError } from './errors/route-dependency.error.js';
 export { DependencyUnavailableDto } from './dto/dependency-unavailable.dto.js';
+export { RouteEndpointDto } from './dto/route-endpoint.dto.js';
 export type { RouteEndpoint } from './interfaces/route-endpoint.interface.js';
 export { HealthService, type HealthCheckRequest } from './service/health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';

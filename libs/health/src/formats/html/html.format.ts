@@ -147,6 +147,7 @@ h2{font-size:16px;margin:24px 0 8px}
 .run{flex:0 0 8px;border-radius:2px;background:#8c959f}
 .run.s-up{background:#1a7f37}.run.s-degraded{background:#9a6700}.run.s-down{background:#cf222e}
 .since{font-size:12px;color:#57606a;margin-top:4px;white-space:nowrap}
+.routes{font-size:12px;color:#57606a;margin-top:4px}
 footer{margin-top:24px;font-size:13px;color:#57606a}
 `;
 
