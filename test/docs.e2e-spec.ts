@@ -15,7 +15,7 @@ import { headingAnchors, isRelativeLink, markdownLinks } from './support/markdow
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OPTIONS_INTERFACE = join(ROOT, 'libs/health/src/interfaces/health-module-options.interface.ts');
+const PUBLIC_BARREL = join(ROOT, 'libs/health/src/index.ts');
 const OPTIONS_REFERENCE = join(ROOT, 'docs/options.md');
 const execFileAsync = promisify(execFile);
 
@@ -30,24 +30,31 @@ function anchorsOf(file: string): string[] {
   return headingAnchors(readFileSync(file, 'utf8'));
 }
 
-/** Every property of an interface, inherited ones included, read by the TypeScript compiler. */
-function propertiesOf(file: string, interfaceName: string): string[] {
-  const program = ts.createProgram([file], {
+/**
+ * Every property of a type the package exports (inherited and mapped ones included), read by the TypeScript compiler
+ * from the public barrel, wherever the type is declared.
+ */
+function exportedTypeProperties(barrel: string, typeNames: string[]): string[] {
+  const program = ts.createProgram([barrel], {
     strict: true,
     noEmit: true,
     skipLibCheck: true,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     target: ts.ScriptTarget.ES2022,
+    experimentalDecorators: true,
   });
   const checker = program.getTypeChecker();
-  const source = program.getSourceFile(file);
-  if (!source) throw new Error(`${file} not found`);
-  const declaration = source.statements.find(
-    (statement): statement is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(statement) && statement.name.text === interfaceName,
-  );
-  if (!declaration) throw new Error(`${interfaceName} is not declared in ${file}`);
-  return checker.getPropertiesOfType(checker.getTypeAtLocation(declaration)).map((symbol) => symbol.getName());
+  const source = program.getSourceFile(barrel);
+  const moduleSymbol = source && checker.getSymbolAtLocation(source);
+  if (!moduleSymbol) throw new Error(`${barrel} is not a module`);
+  const exported = new Map(checker.getExportsOfModule(moduleSymbol).map((symbol) => [symbol.getName(), symbol]));
+  return typeNames.flatMap((name) => {
+    const symbol = exported.get(name);
+    if (!symbol) throw new Error(`${name} is not exported from ${barrel}`);
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    return checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target)).map((property) => property.getName());
+  });
 }
 
 /** The option names the reference documents: code spans in the first column of its tables. */
@@ -104,7 +111,7 @@ describe('README and docs/', () => {
   });
 
   it('names every option of HealthModuleOptions and HealthModuleExtras in docs/options.md', () => {
-    const options = [...propertiesOf(OPTIONS_INTERFACE, 'HealthModuleOptions'), ...propertiesOf(OPTIONS_INTERFACE, 'HealthModuleExtras')];
+    const options = exportedTypeProperties(PUBLIC_BARREL, ['HealthModuleOptions', 'HealthModuleExtras']);
     // The parse found the interface and what it inherits (IndicatorExecutionOptions), not an empty list.
     expect(options).toEqual(
       expect.arrayContaining(['service', 'timeoutMs', 'slowCheckMs', 'microservices', 'rabbitmq', 'nats', 'mqtt', 'tls', 'bullmq', 'path', 'server']),
