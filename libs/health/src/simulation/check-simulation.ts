@@ -1,5 +1,5 @@
 import { CHECK_STATUSES, type CheckStatus } from '../interfaces/health-status.interface.js';
-import { isPlainObject } from '../options/option-rules.js';
+import { isPlainObject } from '../validation/option-rules.js';
 import { redact } from '../redaction/redactor.js';
 
 /** What a simulated check reports, and for how long. @publicApi */
