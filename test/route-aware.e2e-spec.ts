@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Catch, Controller, Get, HttpException, Post, VersioningType, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
+import { execFile } from 'node:child_process';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { DependsOn, HealthModule } from 'nest-vitals';
@@ -85,6 +86,20 @@ async function get(url: string, { key, method = 'GET', accept = 'application/jso
     elapsedMs: performance.now() - started,
     json: <T = Json>() => JSON.parse(text) as T,
   };
+}
+
+/** `nest-vitals routes ...` as a real process. */
+function routesCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['libs/health/bin/nest-vitals.js', 'routes', ...args],
+      { timeout: 10_000, env: { ...process.env, HEALTH_API_KEY: '' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
+  });
 }
 
 describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
@@ -200,6 +215,22 @@ describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
       () => get(`${url}/api/v1/orders`),
       (answer) => answer.status === 200,
     );
+  });
+
+  it('prints the map with nest-vitals routes, only with a key', async () => {
+    const printed = await routesCli(`${url}/health`, '--key', KEY);
+    expect(printed).toEqual({
+      code: 0,
+      stdout: 'db UP\n  GET /api/v1/orders\n  POST /api/v1/orders\npayments UP\n  POST /api/v1/orders\n',
+      stderr: '',
+    });
+    const anonymous = await routesCli(`${url}/health`);
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toBe('nest-vitals routes: the report shows no details to this caller; pass --key <key> (or set HEALTH_API_KEY)\n');
+    const usage = await routesCli();
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('missing <url>');
+    expect((await routesCli(`${url}/api/v2/catalogue`, '--key', KEY)).stderr).toContain('is not a health report');
   });
 
   it('adds nothing app-wide: no global guard, no guard on undecorated controllers, one guard per decorated route', () => {
