@@ -13,6 +13,7 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
 import { RouteDependencies } from '../route-aware/route-dependencies.js';
+import { excludedChecks } from '../http/health-query.js';
 
 /** A request to one health route, whatever server received it and matched it. */
 export interface HealthHttpRequest {
@@ -22,7 +23,7 @@ export interface HealthHttpRequest {
   route: HealthRouteRow;
   /** Its path parameters, decoded (`name` of `checks/:name` and `groups/:name`). */
   params: Record<string, string | undefined>;
-  /** The parsed query string; only `exclude` is read (a string, comma-separated, or repeated). */
+  /** The query string, parsed by `parseHealthQuery`; only `exclude` is read (a string, comma-separated, or repeated). */
   query?: Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
   /** The server's own request object, handed to the `authorize` option (it carries `headers` too). */
@@ -40,14 +41,6 @@ export interface HealthHttpResponse {
 type RouteAnswer = (request: HealthHttpRequest) => Promise<HealthHttpResponse>;
 
 const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
-
-function excludeList(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value])
-    .flatMap((entry) => String(entry).split(','))
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-}
 
 /**
  * The health routes independent of any server: routing, access, evaluation, representation and
@@ -100,7 +93,7 @@ export class HealthRequestHandler {
     const probe = route.probe!;
     // Liveness never shows details: no authorization to evaluate, and no exclude.
     if (route.details === 'never') return this.represent(request, this.view(route, await this.evaluate(probe, []), LIVENESS_ACCESS));
-    const asked = route.exclude ? excludeList(request.query?.exclude) : [];
+    const asked = route.exclude ? excludedChecks(request.query?.exclude) : [];
     let report: HealthReport;
     let access: RouteAccess;
     if (asked.length === 0) {
@@ -151,7 +144,7 @@ export class HealthRequestHandler {
         : `No health group named ${shown}`;
       return this.error(new NotFoundException(redact(message)));
     }
-    const asked = excludeList(request.query?.exclude);
+    const asked = excludedChecks(request.query?.exclude);
     const access = await this.access.resolve(route, subjectOf(request), group.details ?? this.options.details);
     // As on the probes, only a caller who may see details may exclude.
     const report = await this.evaluateGroup(name, access.showDetails ? asked : []);

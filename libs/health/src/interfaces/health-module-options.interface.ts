@@ -152,6 +152,13 @@ export interface GrpcHealthOptions {
    */
   watchIntervalMs?: number;
   /**
+   * Concurrent `Watch` streams kept at most on each door (the health listener, each attached gRPC server), over every
+   * service name; one more is refused with
+   * `RESOURCE_EXHAUSTED` (service names over 1 KiB are refused with `INVALID_ARGUMENT` on `Check` and `Watch`).
+   * @default 100
+   */
+  maxWatchStreams?: number;
+  /**
    * Serve `grpc.health.v1.Health` on the app's own Nest gRPC server(s) (`Transport.GRPC`, in
    * `createMicroservice` or `connectMicroservice`), on their port, beside the app's services. It also
    * answers for each of the app's fully-qualified service names (`package.Service`). @default false

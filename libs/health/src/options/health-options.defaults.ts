@@ -26,7 +26,7 @@ export const HEALTH_DEFAULTS = {
   /** Runs of each check the HTML status page shows (kept in memory, per check). */
   historyRuns: 30,
   /** `grpc`: the health service's listener and `Watch` re-evaluation; on shutdown, how long open calls may take before they are cut. */
-  grpc: { host: '0.0.0.0', watchIntervalMs: 5000, closeTimeoutMs: 2000 },
+  grpc: { host: '0.0.0.0', watchIntervalMs: 5000, maxWatchStreams: 100, closeTimeoutMs: 2000 },
 } as const;
 
 /** The execution settings of `settings`, each one it leaves out taken from `defaults` (the module's for an indicator, the library's for the module). */

@@ -147,6 +147,7 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
             port: integer(1, 65535, 'TCP port'),
             host: matching(/^(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'a host name or IP address such as "0.0.0.0" or "::"'),
             watchIntervalMs: integer(100, MAX_TIMER_MS, 'milliseconds'),
+            maxWatchStreams: integer(1, 100_000, 'streams'),
             attach: boolean,
             services: recordOf(
               matching(GRPC_SERVICE_NAME_PATTERN, 'a fully-qualified gRPC service name such as "hero.HeroService"'),
