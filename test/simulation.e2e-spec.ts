@@ -253,7 +253,7 @@ describe.each(ADAPTERS.flatMap((adapter) => [{ adapter, probeServer: false }, ..
 );
 
 describe('the sample app under a game day', () => {
-  it('simulates database DOWN for 3 s: readiness 503, metric 0 with simulated="true", logged as simulated; real again without DELETE', async () => {
+  it('simulates database DOWN for 3 s: readiness 503, its routes fail fast, metric 0 with simulated="true", logged as simulated; real again without DELETE', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nest-vitals-simulation-'));
     const port = await allocatePort();
     const sample = startNode(['dist/apps/sample/apps/sample/src/main.js'], {
@@ -278,6 +278,8 @@ describe('the sample app under a game day', () => {
       const started = performance.now();
       expect(put.status).toBe(200);
       expect(await status('/health/ready')).toBe(503);
+      // The notes routes depend on the database (@DependsOn, failFast): they fail fast at once.
+      expect(await status('/notes')).toBe(503);
       expect(await metric()).toEqual(['health_check_status{check="database",critical="true",simulated="true"} 0']);
       await waitForOutput(sample, /health check transition check=database from=UP to=DOWN .*reason="game day: database unreachable" simulated=true/, 2000);
 
@@ -287,6 +289,7 @@ describe('the sample app under a game day', () => {
       }
       expect(performance.now() - started).toBeGreaterThanOrEqual(2900);
       expect(await metric()).toEqual(['health_check_status{check="database",critical="true"} 1']);
+      expect(await status('/notes')).toBe(200);
       await waitForOutput(sample, /health check transition check=database from=DOWN to=UP/, 2000);
     } finally {
       await sample.stop();
