@@ -7,9 +7,11 @@
 // health caused, the app's connections to the database, RSS and open file descriptors cycle after cycle, and the
 // worst detection and recovery times.
 import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startNode, waitForOutput } from '../../../test/support/processes.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { waitForOutput, type RunningProcess } from '../../../test/support/processes.js';
 import { median, slope } from '../harness/load.js';
 import { BENCH_DIST, trackChild } from '../harness/processes.js';
 import { fmt, log } from '../harness/report.js';
@@ -117,10 +119,61 @@ async function until(probe: () => Promise<boolean>, since: number): Promise<numb
   return NaN;
 }
 
-/** The process's resident set (kB → MB) and open file descriptors, from /proc (Linux). */
-function processFootprint(pid: number): { rssMb: number; fds: number } {
-  const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  return { rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+interface Footprint {
+  rssMb: number;
+  fds: number;
+  /** Heap used after two full GCs, in MB. */
+  heapMb: number;
+  /** `process.getActiveResourcesInfo()`, counted: the process's open handles (sockets, servers) and timers. */
+  handles: number;
+  resources: Record<string, number>;
+}
+
+/**
+ * The sample app as a real process, forked with `--expose-gc` and the footprint hook (`soak-footprint.hook.ts`),
+ * so the harness can ask it for its heap after GC and its active resources over IPC.
+ */
+function startSample(main: string, env: Record<string, string>): RunningProcess & { footprint(): Promise<Footprint> } {
+  const hook = pathToFileURL(join(BENCH_DIST, 'soak-footprint.hook.js')).href;
+  const child: ChildProcess = fork(main, [], {
+    execArgv: ['--expose-gc', '--import', hook],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal, at: performance.now() })),
+  );
+  return {
+    child,
+    output: () => output,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+    footprint: () =>
+      new Promise<Footprint>((resolveFootprint, reject) => {
+        const timer = setTimeout(() => reject(new Error('soak: no footprint answer within 10 s')), 10_000);
+        child.once('message', (message: { heapUsed: number; resources: Record<string, number> }) => {
+          clearTimeout(timer);
+          const pid = child.pid!;
+          const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+          resolveFootprint({
+            rssMb: rssKb / 1024,
+            fds: readdirSync(`/proc/${pid}/fd`).length,
+            heapMb: message.heapUsed / 1024 / 1024,
+            handles: Object.entries(message.resources).reduce((sum, [, count]) => sum + count, 0),
+            resources: message.resources,
+          });
+        });
+        child.send('footprint');
+      }),
+  };
 }
 
 /** Redis commands (RESP arrays) in some bytes: `*<n>\r\n` at the start of each. */
@@ -142,7 +195,7 @@ export const soakScenario: Scenario = {
     const databaseUrl = new URL(options.databaseUrl);
     databaseUrl.host = `127.0.0.1:${databaseProxy.port}`;
     const port = await benchPort();
-    const app = startNode([main], {
+    const app = startSample(main, {
       PORT: String(port),
       DATABASE_URL: databaseUrl.toString(),
       REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
@@ -156,7 +209,7 @@ export const soakScenario: Scenario = {
     const base = `http://127.0.0.1:${port}`;
 
     const faults: Fault[] = [];
-    const footprints: { rssMb: number; fds: number }[] = [];
+    const footprints: Footprint[] = [];
     const connectionSamples: { at: number; connections: number }[] = [];
     let pendingRedisCommands = 0;
     let sampling = true;
@@ -218,8 +271,11 @@ export const soakScenario: Scenario = {
           });
           await sleep(200);
         }
-        footprints.push(processFootprint(app.child.pid!));
-        log(`soak: cycle ${cycle}/${cycles} (${mode}) done; RSS ${footprints.at(-1)!.rssMb.toFixed(1)} MB, ${footprints.at(-1)!.fds} fds`);
+        const footprint = await app.footprint();
+        footprints.push(footprint);
+        log(
+          `soak: cycle ${cycle}/${cycles} (${mode}) done; RSS ${footprint.rssMb.toFixed(1)} MB, heap after GC ${footprint.heapMb.toFixed(1)} MB, ${footprint.handles} active resources ${JSON.stringify(footprint.resources)}, ${footprint.fds} fds`,
+        );
       }
     } finally {
       await load?.stop();
@@ -251,7 +307,7 @@ export const soakScenario: Scenario = {
       Math.max(
         0,
         ...connectionSamples
-          .filter((sample) => databaseFaults.some((fault) => fault.mode === mode && sample.at >= fault.failedAt && sample.at <= fault.recoveredAt))
+          .filter((sample) => databaseFaults.some((fault) => fault.mode === mode && sample.at >= fault.failedAt && sample.at <= fault.returnedAt))
           .map((sample) => sample.connections),
       );
     const mostOverall = Math.max(...connectionSamples.map((sample) => sample.connections));
@@ -259,15 +315,23 @@ export const soakScenario: Scenario = {
     const notes = outcomes.filter((outcome) => outcome.route === '/notes');
     const ownInFlight = (at: number) => notes.filter((outcome) => outcome.startedAt <= at && outcome.endedAt > at).length;
     const stallSamples = connectionSamples.filter((sample) =>
-      databaseFaults.some((fault) => fault.mode === 'frozen' && sample.at >= fault.failedAt && sample.at <= fault.recoveredAt),
+      databaseFaults.some((fault) => fault.mode === 'frozen' && sample.at >= fault.failedAt && sample.at <= fault.returnedAt),
     );
+    // Idle connections of the pool stay open too: beyond the app's own requests, at most the baseline plus health's.
     const beyondOwn = Math.max(0, ...stallSamples.map((sample) => sample.connections - Math.min(sample.connections, ownInFlight(sample.at))));
     const worst = (values: (number | undefined)[]) =>
       values.reduce<number>((most, value) => Math.max(most, value === undefined || Number.isNaN(value) ? Infinity : value), 0);
+    // Cycles alternate stopped / frozen, which leave the pools in different states: compare like with like.
     const first = footprints[0];
     const last = footprints.at(-1)!;
+    const sameMode = (index: number) => footprints.filter((_, cycle) => cycle % 2 === index % 2);
+    const firstOfMode = footprints.length > 1 ? [footprints[0], footprints[1]] : [footprints[0]];
+    const lastOfMode = firstOfMode.map((_, index) => sameMode(index).at(-1)!);
+    const heapSlope = slope(footprints.map((footprint, index) => ({ x: index + 1, y: footprint.heapMb })));
     const rssSlope = slope(footprints.map((footprint, index) => ({ x: index + 1, y: footprint.rssMb })));
-    const fdSlope = slope(footprints.map((footprint, index) => ({ x: index + 1, y: footprint.fds })));
+    const handlesGrew = lastOfMode.some((footprint, index) => footprint.handles > firstOfMode[index].handles || footprint.fds > firstOfMode[index].fds);
+    const pair = (key: 'handles' | 'fds') =>
+      firstOfMode.map((footprint, index) => `${footprint[key]} → ${lastOfMode[index][key]}`).join(' (stopped), ') + ' (frozen)';
 
     const rows: string[][] = [];
     for (const dependency of ['database', 'redis', 'dependency'] as const) {
@@ -292,9 +356,9 @@ export const soakScenario: Scenario = {
         `load: 4 loops, 10 ms apart, over ${ROUTES.map((route) => `\`${route.path}\` ×${route.weight}`).join(', ')}: ${fmt.int(outcomes.length)} requests`,
         `probes: ${fmt.int(probeOutcomes.length)} requests, ${probeFailures.length} answered 5xx other than 503 or not at all; \`/health/live\` not 200: ${liveFailures.length}`,
         `the app's own routes: ${fmt.int(ownOutcomes.length)} requests; failed while a dependency they depend on was out (fail fast 503, or the handler's error before the check noticed): ${duringOutage}; failed otherwise (caused by health): ${causedByHealth.length}`,
-        `database connections (open at the proxy, sampled every 50 ms): baseline under load ${baseline}; most while PostgreSQL was stalled ${mostDuring('frozen')}, while stopped ${mostDuring('stopped')}, over the whole run ${mostOverall}; while stalled, most beyond the app's own GET /notes in flight ${beyondOwn} (two checks use the database: \`database\` and the sample's \`notes-store\`)`,
+        `database connections (open at the proxy, sampled every 50 ms): baseline under load ${baseline}; most while PostgreSQL was stalled ${mostDuring('frozen')}, while stopped ${mostDuring('stopped')}, over the whole run ${mostOverall}; while stalled, most beyond the app's own GET /notes in flight ${beyondOwn} (the pool's idle connections stay open; two checks use the database, \`database\` and the sample's \`notes-store\`)`,
         `Redis commands held by the stalled proxy (pending on a frozen Redis), most at once: ${pendingRedisCommands}`,
-        `sample app RSS after cycle 1 ${first.rssMb.toFixed(1)} MB, after cycle ${cycles} ${last.rssMb.toFixed(1)} MB (slope ${rssSlope.toFixed(2)} MB/cycle); open file descriptors ${first.fds} → ${last.fds} (slope ${fdSlope.toFixed(2)}/cycle)`,
+        `sample app after cycle 1 → after cycle ${cycles}: heap after GC ${first.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)} MB (slope ${heapSlope.toFixed(2)} MB/cycle); RSS ${first.rssMb.toFixed(1)} → ${last.rssMb.toFixed(1)} MB (slope ${rssSlope.toFixed(2)} MB/cycle, min ${Math.min(...footprints.map((footprint) => footprint.rssMb)).toFixed(1)}, max ${Math.max(...footprints.map((footprint) => footprint.rssMb)).toFixed(1)}); active resources ${pair('handles')}; open file descriptors ${pair('fds')}`,
       ],
     );
     report.target({
@@ -317,9 +381,9 @@ export const soakScenario: Scenario = {
     });
     report.target({
       scenario: 'soak',
-      target: "database connections beyond the app's own requests in flight ≤ 2 (one per check on the database) while PostgreSQL is stalled",
+      target: `database connections beyond the app's own GET /notes in flight ≤ baseline + 1 (${baseline + 1}) while PostgreSQL is stalled`,
       figure: String(beyondOwn),
-      met: beyondOwn <= 2,
+      met: beyondOwn <= baseline + 1,
     });
     report.target({
       scenario: 'soak',
@@ -329,9 +393,9 @@ export const soakScenario: Scenario = {
     });
     report.target({
       scenario: 'soak',
-      target: 'no growth trend: RSS slope < 1 MB/cycle, open file descriptors first = last',
-      figure: `${rssSlope.toFixed(2)} MB/cycle, ${first.fds} → ${last.fds} fds`,
-      met: rssSlope < 1 && last.fds <= first.fds,
+      target: 'no growth trend: heap after GC slope < 0.2 MB/cycle; active resources and file descriptors of the last cycle ≤ the first (same mode)',
+      figure: `${heapSlope.toFixed(2)} MB/cycle; resources ${pair('handles')}; fds ${pair('fds')}`,
+      met: heapSlope < 0.2 && !handlesGrew,
     });
     report.record('soak', {
       cycles,
