@@ -3,10 +3,12 @@ import type { DataSource } from 'typeorm';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { describeError } from '../../execution/check-outcome.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
 import { pingDataSource } from './connection-releasing-ping.js';
-import type { DatabaseIndicatorOptions } from '../../interfaces/indicator-options/database-indicator.options.js';
+import type { DatabaseIndicatorOptions } from './database.builtin.js';
+
+/** The name of the unnamed DataSource (and Sequelize connection). */
+export const DEFAULT_DATA_SOURCE_NAME = 'default';
 
 /** What the `database` option needs installed. */
 export const DATABASE_PEER = { option: 'database', packageName: 'typeorm', install: ['typeorm', '@nestjs/typeorm'] };
@@ -44,7 +46,7 @@ export class DatabaseHealthIndicator implements HealthIndicatorCheck {
 
   constructor(protected readonly config: DatabaseHealthIndicatorConfig) {
     this.dataSource = config.dataSource as DataSource;
-    this.dataSourceName = config.dataSourceName ?? BUILTIN_DEFAULTS.dataSourceName;
+    this.dataSourceName = config.dataSourceName ?? DEFAULT_DATA_SOURCE_NAME;
     this.wasInitialized = config.dataSource.isInitialized;
   }
 

@@ -2,7 +2,7 @@ import type { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, SequelizeHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { DEFAULT_DATA_SOURCE_NAME } from './database.indicator.js';
 import { describeError } from '../../execution/check-outcome.js';
 import { pingSequelize, releasesSequelizeConnection } from './connection-releasing-ping.js';
 
@@ -53,7 +53,7 @@ export class SequelizeDatabaseHealthIndicator implements HealthIndicatorCheck {
     const started = performance.now();
     const failure = releasesSequelizeConnection(sequelize) ? await this.releasingPing(signal) : await this.terminusPing();
     if (failure === undefined) return session.up({ ...data, responseTimeMs: Math.round(performance.now() - started) });
-    return session.down({ ...data, message: `Sequelize "${this.config.connectionName ?? BUILTIN_DEFAULTS.dataSourceName}": ${failure}` });
+    return session.down({ ...data, message: `Sequelize "${this.config.connectionName ?? DEFAULT_DATA_SOURCE_NAME}": ${failure}` });
   }
 
   /** PostgreSQL and MySQL: one connection of the pool, dropped when the run times out. The reason of a failure, or `undefined`. */
