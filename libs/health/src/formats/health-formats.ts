@@ -15,10 +15,10 @@ export interface HealthRepresentation {
 export const HEALTH_REPRESENTATIONS: Record<HealthFormat, HealthRepresentation> = {
   json: { contentType: JSON_CONTENT_TYPE, render: renderJson },
   'health-json': { contentType: HEALTH_JSON_CONTENT_TYPE, render: renderHealthJson },
-  text: { contentType: TEXT_CONTENT_TYPE, headers: { 'X-Content-Type-Options': 'nosniff' }, render: renderText },
+  text: { contentType: TEXT_CONTENT_TYPE, render: renderText },
   html: {
     contentType: HTML_CONTENT_TYPE,
-    headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' },
+    headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY },
     render: renderHtml,
   },
 };
