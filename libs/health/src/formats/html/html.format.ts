@@ -2,6 +2,7 @@ import type { HealthCheckResult, HealthStatus } from '../../interfaces/health-st
 import type { CheckHistoryView } from '../../history/health-history.js';
 import type { RouteEndpoint } from '../../interfaces/route-endpoint.interface.js';
 import { showsDetails, subjectOf, type ReportView } from '../report-view.js';
+import type { HealthRepresentation } from '../health-representation.js';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
@@ -188,3 +189,13 @@ export function renderHtml(view: ReportView): string {
     '</main></body></html>',
   ].join('\n');
 }
+
+/** `text/html`, a status page a person reads at a glance (with each check's recent runs, from the view's `history`). */
+export const htmlRepresentation: HealthRepresentation = {
+  name: 'html',
+  mediaType: 'text/html',
+  contentType: HTML_CONTENT_TYPE,
+  headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY },
+  render: renderHtml,
+  openapi: { schema: () => ({ type: 'string', description: 'A self-contained status page that refreshes itself.' }), examples: 'first', parse: (body) => body },
+};
