@@ -11,6 +11,7 @@ import { ADAPTERS, bootstrapError, startApp, type AdapterName } from './support/
 import { scriptedIndicator } from './support/indicators.js';
 import { allocatePort } from './support/ports.js';
 import { startNode, waitForOutput } from './support/processes.js';
+import { GrpcHealthClient } from './support/grpc-health-client.js';
 
 /** Keeps every line the app logs. */
 class RecordingLogger implements LoggerService {
@@ -173,6 +174,22 @@ describe('simulation', () => {
     expect(() => health.simulate('nope', { status: 'DOWN' })).toThrow('no health check named "nope"; known checks: database, cache');
   });
 
+  it('reaches groups and the gRPC health service like a real result', async () => {
+    const port = await allocatePort();
+    const { get, health } = await start({ simulation: { enabled: true }, groups: { storage: { include: ['database'] } }, grpc: { port, host: '127.0.0.1' } });
+    const grpc = new GrpcHealthClient(port);
+    expect(await grpc.firstAnswer('database')).toEqual({ status: 'SERVING' });
+    const restore = health.simulate('database', { status: 'DOWN', ttlMs: 10_000 });
+    expect((await get('/health/groups/storage')).status).toBe(503);
+    expect(await grpc.check('database')).toEqual({ status: 'NOT_SERVING' });
+    expect(await grpc.check('')).toEqual({ status: 'NOT_SERVING' });
+    expect(await grpc.check('group:storage')).toEqual({ status: 'NOT_SERVING' });
+    await restore();
+    expect(await grpc.check('database')).toEqual({ status: 'SERVING' });
+    expect((await get('/health/groups/storage')).status).toBe(200);
+    grpc.close();
+  });
+
   it('nest-vitals/testing simulates in one call, without simulation.enabled', async () => {
     const { get } = await start({});
     const restore = await simulateCheck(app!, 'database', { status: 'DOWN', error: 'connection refused' });
@@ -251,6 +268,29 @@ describe.each(ADAPTERS.flatMap((adapter) => [{ adapter, probeServer: false }, ..
     });
   },
 );
+
+describe('GET {path}/settings behind a global prefix', () => {
+  it('names the served path with the prefix, and without it when the app excludes the health routes', async () => {
+    for (const [exclude, path] of [
+      [[], '/api/health'],
+      [['health', 'health/*path'], '/health'],
+    ] as const) {
+      const started = await startApp(
+        { imports: [HealthModule.forRoot({ details: 'always' })] },
+        { prepare: (nest) => nest.setGlobalPrefix('api', { exclude: [...exclude] }) },
+      );
+      try {
+        const response = await fetch(`${started.url}${path}/settings`);
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as { http: { path: string; globalPrefix?: string; routes: Record<string, string> } };
+        expect(body.http.path).toBe(path);
+        expect(body.http.routes.ready).toBe(`${path}/ready`);
+      } finally {
+        await started.app.close();
+      }
+    }
+  });
+});
 
 describe('the sample app under a game day', () => {
   it('simulates database DOWN for 3 s: readiness 503, its routes fail fast, metric 0 with simulated="true", logged as simulated; real again without DELETE', async () => {

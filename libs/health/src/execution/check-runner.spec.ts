@@ -295,3 +295,22 @@ describe('CheckRunner: at most one invocation of a check outstanding', () => {
     state.release!();
   });
 });
+
+describe('CheckRunner: a simulation replaces the outcome', () => {
+  it('reports the simulated status at once and on every run without invoking the check, then the real one again', async () => {
+    let invocations = 0;
+    const runner = runnerFor('payments', ({ indicator }) => {
+      invocations++;
+      return indicator.up();
+    });
+    expect((await runner.run()).status).toBe('UP');
+    const simulated = runner.simulate({ status: 'DOWN', error: 'game day' });
+    expect(simulated).toMatchObject({ status: 'DOWN', error: 'game day', simulated: true });
+    expect(await runner.run()).toMatchObject({ status: 'DOWN', simulated: true });
+    expect(invocations).toBe(1);
+    const real = await runner.endSimulation();
+    expect(real.status).toBe('UP');
+    expect(real).not.toHaveProperty('simulated');
+    expect(invocations).toBe(2);
+  });
+});

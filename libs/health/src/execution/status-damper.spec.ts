@@ -75,3 +75,21 @@ describe('StatusDamper', () => {
     expect(damper.pendingFailures).toBe(0);
   });
 });
+
+describe('StatusDamper: simulation', () => {
+  it('force() reports a status at once, past the failure threshold', () => {
+    const damper = new StatusDamper(3, 3);
+    feed(damper, ['UP']);
+    expect(damper.force('DOWN')).toBe('DOWN');
+    expect(damper.status).toBe('DOWN');
+  });
+
+  it('reset() keeps the status until the next result, which is reported as it is', () => {
+    const damper = new StatusDamper(3, 3);
+    feed(damper, ['UP']);
+    damper.force('DOWN');
+    damper.reset();
+    expect(damper.status).toBe('DOWN');
+    expect(feed(damper, ['UP', 'DOWN'])).toEqual(['UP', 'UP']);
+  });
+});
