@@ -67,11 +67,11 @@ export {
   type TransportStatusSource,
 } from './indicators/microservices/transport-status.indicator.js';
 export type { RabbitMqIndicatorOptions } from './indicators/rabbitmq/rabbitmq.builtin.js';
-export { RabbitMqHealthIndicator, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
+export { RabbitMqHealthIndicator, type RabbitMqHealthConnection, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
 export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from './indicators/nats/nats.builtin.js';
-export { NatsHealthIndicator, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
+export { NatsHealthIndicator, type NatsHealthConnection, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
 export type { MqttIndicatorOptions } from './indicators/mqtt/mqtt.builtin.js';
-export { MqttHealthIndicator, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
+export { MqttHealthIndicator, type MqttHealthConnection, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
 export { TlsHealthIndicator, type TlsHealthIndicatorConfig } from './indicators/tls/tls.indicator.js';
 export {
   BullmqHealthIndicator,

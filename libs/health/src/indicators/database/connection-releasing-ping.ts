@@ -53,7 +53,7 @@ async function onDroppable<T>(connection: unknown, drop: DropConnection, signal:
   }
 }
 
-/** The driver's cheapest read-only round trip on a TypeORM DataSource; on PostgreSQL and MySQL/MariaDB it gives its connection back on abort. */
+/** @internal (typed by typeorm, an optional peer) The driver's cheapest read-only round trip on a TypeORM DataSource; on PostgreSQL and MySQL/MariaDB it gives its connection back on abort. */
 export async function pingDataSource(dataSource: DataSource, signal: AbortSignal): Promise<void> {
   const type = dataSource.options.type;
   const drop = TYPEORM_DROPPERS[type];
