@@ -90,3 +90,13 @@ export type { RemoteIndicatorOptions } from './interfaces/indicator-options/remo
 export type { RedirectPolicy } from './interfaces/indicator-options/redirect-policy.js';
 export { RemoteHealthIndicator, type RemoteHealthIndicatorConfig } from './indicators/remote/remote.indicator.js';
 export type { RemoteReportFormat, RemoteCheckStatus } from './indicators/remote/remote-health-report.parser.js';
+export type {
+  DrizzleIndicatorOptions,
+  PrismaIndicatorOptions,
+  MikroOrmIndicatorOptions,
+  MongooseIndicatorOptions,
+} from './interfaces/indicator-options/orm-indicator.options.js';
+export { DrizzleHealthIndicator, type DrizzleHealthIndicatorConfig, type DrizzleDatabase, type DrizzleSqlTag } from './indicators/drizzle/drizzle.indicator.js';
+export { PrismaHealthIndicator, type PrismaHealthIndicatorConfig, type PrismaClientLike } from './indicators/prisma/prisma.indicator.js';
+export { MikroOrmHealthIndicator, type MikroOrmHealthIndicatorConfig, type MikroOrmInstance } from './indicators/mikro-orm/mikro-orm.indicator.js';
+export { MongooseHealthIndicator, type MongooseHealthIndicatorConfig, type MongooseConnection } from './indicators/mongoose/mongoose.indicator.js';

@@ -46,6 +46,11 @@ import { HttpHealthIndicator } from './http/http.indicator.js';
 import { MemoryHealthIndicator } from './memory/memory.indicator.js';
 import { RemoteHealthIndicator } from './remote/remote.indicator.js';
 import { findTransports } from './microservices/transport-finder.js';
+import { drizzleChecks } from './drizzle/drizzle.builtin.js';
+import { mikroOrmChecks, mikroOrmNodeProblem } from './mikro-orm/mikro-orm.builtin.js';
+import { mongooseChecks } from './mongoose/mongoose.builtin.js';
+import type { OrmCheck } from './orm-objects.js';
+import { prismaChecks } from './prisma/prisma.builtin.js';
 import { TransportStatusHealthIndicator } from './microservices/transport-status.indicator.js';
 import { RedisHealthIndicator, type RedisHealthClient } from './redis/redis.indicator.js';
 import { RabbitMqHealthIndicator } from './rabbitmq/rabbitmq.indicator.js';
@@ -297,6 +302,26 @@ const bullmq: BuiltinKind<BullmqIndicatorOptions> = {
   },
 };
 
+/** An ORM built-in: the app's own objects, found or resolved at module init (`orm-objects.ts`). */
+function ormKind<S extends HealthIndicatorOptions>(
+  option: 'drizzle' | 'prisma' | 'mikroOrm' | 'mongoose',
+  checks: (section: S, moduleRef: ModuleRef) => OrmCheck[] | Promise<OrmCheck[]>,
+  refuse?: () => string | undefined,
+): BuiltinKind<S> {
+  return {
+    token: Symbol(`nest-vitals:builtin:${option}`),
+    create: (options) => {
+      const section = sectionOf(options[option] as boolean | S | undefined);
+      if (!section) return null;
+      const problem = refuse?.();
+      if (problem) throw new HealthOptionsError([problem]);
+      return section;
+    },
+    register: async (section, _options, moduleRef) =>
+      (await checks(section, moduleRef)).map(({ instance, name, source }) => entry(instance, name, section, source)),
+  };
+}
+
 /** A kind with its value type erased, so that kinds of different values fit in one list. */
 function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
   return {
@@ -309,6 +334,10 @@ function erased<T>(kind: BuiltinKind<T>): BuiltinKind<unknown> {
 /** Every built-in kind, in the order their checks are reported. */
 const BUILTIN_KINDS: BuiltinKind<unknown>[] = [
   erased(database),
+  erased(ormKind('drizzle', drizzleChecks)),
+  erased(ormKind('prisma', prismaChecks)),
+  erased(ormKind('mikroOrm', mikroOrmChecks, () => mikroOrmNodeProblem())),
+  erased(ormKind('mongoose', mongooseChecks)),
   erased(redis),
   erased(http),
   erased(remote),

@@ -3,6 +3,12 @@ import type { IndicatorExecutionOptions } from './health-indicator.interface.js'
 import type { HealthStatus } from './health-status.interface.js';
 import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from './indicator-options/microservices-indicator.options.js';
+import type {
+  DrizzleIndicatorOptions,
+  MikroOrmIndicatorOptions,
+  MongooseIndicatorOptions,
+  PrismaIndicatorOptions,
+} from './indicator-options/orm-indicator.options.js';
 import type { MqttIndicatorOptions } from './indicator-options/mqtt-indicator.options.js';
 import type { NatsIndicatorOptions } from './indicator-options/nats-indicator.options.js';
 import type { RabbitMqIndicatorOptions } from './indicator-options/rabbitmq-indicator.options.js';
@@ -142,6 +148,14 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
   disk?: boolean | DiskIndicatorOptions;
   memory?: boolean | MemoryIndicatorOptions;
   eventLoop?: boolean | EventLoopIndicatorOptions;
+  /** Check the app's Drizzle databases, given by injection token (`{ db: DRIZZLE }`). */
+  drizzle?: DrizzleIndicatorOptions;
+  /** Check the app's PrismaClient(s), given by class or injection token (`{ client: PrismaService }`). */
+  prisma?: PrismaIndicatorOptions;
+  /** Check every MikroORM instance of `@mikro-orm/nestjs` (Node.js 22.17+). */
+  mikroOrm?: boolean | MikroOrmIndicatorOptions;
+  /** Check every Mongoose connection of `@nestjs/mongoose` with the `ping` command. */
+  mongoose?: boolean | MongooseIndicatorOptions;
   /** Check the app's transport servers and `ClientProxy` clients by the status Nest emits, one check each. */
   microservices?: boolean | MicroservicesIndicatorOptions;
   /** Check RabbitMQ over one AMQP connection of the indicator's own. */

@@ -21,6 +21,12 @@ import type { MqttIndicatorOptions } from '../interfaces/indicator-options/mqtt-
 import type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from '../interfaces/indicator-options/nats-indicator.options.js';
 import type { RabbitMqIndicatorOptions } from '../interfaces/indicator-options/rabbitmq-indicator.options.js';
 import type { MicroservicesIndicatorOptions } from '../interfaces/indicator-options/microservices-indicator.options.js';
+import type {
+  DrizzleIndicatorOptions,
+  MikroOrmIndicatorOptions,
+  MongooseIndicatorOptions,
+  PrismaIndicatorOptions,
+} from '../interfaces/indicator-options/orm-indicator.options.js';
 import type { TlsIndicatorOptions } from '../interfaces/indicator-options/tls-indicator.options.js';
 import type { BullmqIndicatorOptions, QueueCountThreshold } from '../interfaces/indicator-options/bullmq-indicator.options.js';
 import { DETAILS_ROUTES, HEALTH_ROUTES, RESERVED_GROUP_NAMES } from '../http/health-routes.js';
@@ -123,13 +129,51 @@ const memoryThreshold = shapeOf<MemoryThreshold>()({ warn: megabytes, down: mega
 
 const stringHeaders = recordOf(nonEmptyString, (v, p) => (typeof v === 'string' ? [] : [`"${p}" must be a string`]));
 
+/** An injection token: a string, symbol or class. */
+const injectionToken: OptionRule = (value, path) =>
+  (typeof value === 'string' && value.length > 0) || typeof value === 'symbol' || typeof value === 'function'
+    ? []
+    : [`"${path}" must be an injection token (a string, symbol or class); got ${describeValue(value)}`];
+
+/** One injection token, or tokens by name (each name a check name's suffix). */
+const tokens: OptionRule = (value, path) =>
+  isPlainObject(value)
+    ? Object.keys(value).length === 0
+      ? [`"${path}" must name at least one token`]
+      : recordOf(checkName, injectionToken)(value, path)
+    : injectionToken(value, path);
+
 /** The built-in indicators' options: one rule per built-in key of `HealthModuleOptions`. */
 const builtinFields: RulesFor<
   Pick<
     HealthModuleOptions,
-    'database' | 'redis' | 'http' | 'disk' | 'memory' | 'eventLoop' | 'remote' | 'microservices' | 'rabbitmq' | 'nats' | 'mqtt' | 'tls' | 'bullmq'
+    | 'database'
+    | 'redis'
+    | 'http'
+    | 'disk'
+    | 'memory'
+    | 'eventLoop'
+    | 'remote'
+    | 'microservices'
+    | 'rabbitmq'
+    | 'nats'
+    | 'mqtt'
+    | 'tls'
+    | 'bullmq'
+    | 'drizzle'
+    | 'prisma'
+    | 'mikroOrm'
+    | 'mongoose'
   >
 > = {
+  drizzle: shapeOf<DrizzleIndicatorOptions>()({ ...indicatorFields, db: tokens }, (value, path) =>
+    value.db === undefined ? [`"${path}.db" is required: the injection token of the app's Drizzle database, or tokens by name`] : [],
+  ),
+  prisma: shapeOf<PrismaIndicatorOptions>()({ ...indicatorFields, client: tokens }, (value, path) =>
+    value.client === undefined ? [`"${path}.client" is required: the PrismaClient class or injection token the app provides it under, or several by name`] : [],
+  ),
+  mikroOrm: enabledOr(shapeOf<MikroOrmIndicatorOptions>()({ ...indicatorFields, contexts: arrayOf(nonEmptyString, { nonEmpty: true, unique: true }) })),
+  mongoose: enabledOr(shapeOf<MongooseIndicatorOptions>()({ ...indicatorFields, connections: arrayOf(nonEmptyString, { nonEmpty: true, unique: true }) })),
   database: enabledOr(
     shapeOf<DatabaseIndicatorOptions>()({
       ...indicatorFields,
