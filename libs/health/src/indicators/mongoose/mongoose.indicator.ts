@@ -20,7 +20,9 @@ export interface MongooseConnection {
   readonly readyState: number;
   /** The driver's `Db`, once the connection has opened. */
   readonly db?: MongoDb | null;
-  getClient?(): { db(name?: string): MongoDb };
+  getClient?(): { db(name?: string): MongoDb; options?: { dbName?: string } };
+  /** Mongoose's promise of the first connection (settled once it opened or failed). */
+  readonly $initialConnection?: Promise<unknown>;
 }
 
 /** What a `MongooseHealthIndicator` is built with. @publicApi */
@@ -48,7 +50,7 @@ export class MongooseHealthIndicator implements HealthIndicatorCheck {
     const data = {
       orm: 'mongoose',
       connection: connectionName,
-      database: connection.name,
+      database: connection.name ?? connection.getClient?.().options?.dbName,
       readyState: READY_STATES[connection.readyState] ?? String(connection.readyState),
     };
     const started = performance.now();
@@ -57,8 +59,19 @@ export class MongooseHealthIndicator implements HealthIndicatorCheck {
       if (!db) throw new Error('the connection has no MongoDB client (openUri() was never called)');
       await db.command({ ping: 1 }, { signal });
     } catch (error) {
-      return indicator.down({ ...data, message: describeError(error) });
+      return indicator.down({ ...data, message: await this.reasonOf(error) });
     }
     return indicator.up({ ...data, responseTimeMs: Math.round(performance.now() - started) });
+  }
+
+  /** The driver's reason; when the connection never opened, with why (the driver then only says "Topology is closed"). */
+  private async reasonOf(error: unknown): Promise<string> {
+    const reason = describeError(error);
+    const { connection } = this.config;
+    if (connection.readyState !== 0 || !connection.$initialConnection) return reason;
+    let initialError: unknown;
+    // Settled by now when it failed; a pending one (still connecting) is not waited for.
+    await Promise.race([connection.$initialConnection.then(undefined, (failure: unknown) => (initialError = failure)), Promise.resolve()]);
+    return initialError === undefined ? reason : `${reason} (the connection never opened: ${describeError(initialError)})`;
   }
 }
