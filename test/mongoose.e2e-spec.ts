@@ -27,7 +27,10 @@ afterEach(async () => {
 });
 
 /** An app with @nestjs/mongoose connections to `uri` (connecting in the background: `lazyConnection`), and the built-in on. */
-async function start(connections: { uri: string; name?: string; serverSelectionTimeoutMS?: number; connectTimeoutMS?: number }[], mongoose: unknown = { timeoutMs: TIMEOUT_MS, cacheTtlMs: 0 }) {
+async function start(
+  connections: { uri: string; name?: string; serverSelectionTimeoutMS?: number; connectTimeoutMS?: number }[],
+  mongoose: unknown = { timeoutMs: TIMEOUT_MS, cacheTtlMs: 0 },
+) {
   const started = await startApp({
     imports: [
       ...connections.map(({ uri, name, serverSelectionTimeoutMS, connectTimeoutMS }) =>

@@ -53,7 +53,13 @@ export class PrismaHealthIndicator implements HealthIndicatorCheck {
       if (provider === 'mongodb') await client.$runCommandRaw!({ ping: 1 });
       else await client.$queryRawUnsafe!(PING_SQL[provider] ?? 'SELECT 1');
     } catch (error) {
-      return indicator.down({ ...data, message: describeError(error) });
+      // Prisma opens its messages with the call ("Invalid `prisma.$queryRawUnsafe()` invocation:"); the reason follows.
+      return indicator.down({
+        ...data,
+        message: describeError(error)
+          .replace(/^\s*Invalid `[^`]*` invocation:\s*/, '')
+          .trim(),
+      });
     }
     return indicator.up({ ...data, responseTimeMs: Math.round(performance.now() - started) });
   }
