@@ -96,7 +96,15 @@ describe('OpenAPI: representations and security', () => {
       additionalProperties: { type: 'array', items: { $ref: '#/components/schemas/HealthJsonCheckDto' } },
     });
     expect(schemas().HealthJsonReportDto.required).toEqual(['status']);
-    expect(Object.keys(schemas().HealthJsonCheckDto.properties).sort()).toEqual(['componentType', 'observedUnit', 'observedValue', 'output', 'status', 'time']);
+    expect(Object.keys(schemas().HealthJsonCheckDto.properties).sort()).toEqual([
+      'affectedEndpoints',
+      'componentType',
+      'observedUnit',
+      'observedValue',
+      'output',
+      'status',
+      'time',
+    ]);
   });
 
   it('marks the key as optional on the probes, required on /checks/:name, absent on liveness', () => {

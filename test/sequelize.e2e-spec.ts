@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { SequelizeModule } from '@nestjs/sequelize';
+import { getConnectionToken, SequelizeModule } from '@nestjs/sequelize';
+import type { Sequelize } from 'sequelize';
 import { HealthModule } from 'nest-vitals';
 import { startApp } from './support/http-app.js';
 import { allocatePort } from './support/ports.js';
@@ -19,7 +20,7 @@ let app: INestApplication | undefined;
 // Small pools that give up quickly, so that a reconnect is tried on the next run.
 const pool = { max: 2, min: 0, acquire: 2000, idle: 1000 };
 
-async function start(): Promise<string> {
+async function start(health: { refreshIntervalMs?: number } = {}): Promise<string> {
   const started = await startApp({
     imports: [
       SequelizeModule.forRoot({
@@ -43,7 +44,7 @@ async function start(): Promise<string> {
         retryAttempts: 0,
         pool,
       }),
-      HealthModule.forRoot({ details: 'always', timeoutMs: TIMEOUT_MS, database: true }),
+      HealthModule.forRoot({ details: 'always', timeoutMs: TIMEOUT_MS, database: true, ...health }),
     ],
   });
   app = started.app;
@@ -122,5 +123,46 @@ describe('database: true finds Sequelize instances (@nestjs/sequelize) and check
       );
     },
     40_000,
+  );
+
+  it.each([
+    ['PostgreSQL', 'database', () => postgresProxy, undefined],
+    ['MariaDB', 'database-maria', () => mariadbProxy, 'maria'],
+  ])(
+    '%s stalled (connections open, nothing answered): health holds at most one more connection, and the app queries as soon as it answers',
+    async (_label, name, proxy, connection) => {
+      const url = await start({ refreshIntervalMs: 200 });
+      await eventually(
+        () => getCheck(url, name),
+        (check) => check.status === 'UP',
+        5000,
+      );
+      const baseline = proxy().clientConnections;
+
+      proxy().stall();
+      let most = 0;
+      for (const until = performance.now() + 4000; performance.now() < until;) {
+        most = Math.max(most, proxy().clientConnections);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(most).toBeLessThanOrEqual(baseline + 1);
+      expect(await getCheck(url, name)).toMatchObject({
+        status: 'DOWN',
+        error: expect.stringMatching(new RegExp(`^(timed out after ${TIMEOUT_MS} ms|still running after \\d+ ms \\(timed out after ${TIMEOUT_MS} ms\\))$`)),
+      });
+
+      const sequelize = app!.get<Sequelize>(getConnectionToken(connection));
+      proxy().unstall();
+      const answeredAt = performance.now();
+      await sequelize.query('SELECT 1');
+      expect(performance.now() - answeredAt).toBeLessThan(1000);
+      await eventually(
+        () => getCheck(url, name),
+        (check) => check.status === 'UP',
+        1000,
+        20,
+      );
+    },
+    30_000,
   );
 });

@@ -14,12 +14,14 @@ import { hungDependencyScenario } from './scenarios/hung-dependency.scenario.js'
 import { probesScenario } from './scenarios/probes.scenario.js';
 import { redisPingsScenario } from './scenarios/redis-pings.scenario.js';
 import { rollingStopScenario } from './scenarios/rolling-stop.scenario.js';
+import { routeAwareScenario } from './scenarios/route-aware.scenario.js';
 import { scaleScenario } from './scenarios/scale.scenario.js';
 import { slowChecksScenario } from './scenarios/slow-checks.scenario.js';
 
 const SCENARIOS: Scenario[] = [
   probesScenario,
   appTaxScenario,
+  routeAwareScenario,
   detectionScenario,
   scaleScenario,
   slowChecksScenario,

@@ -27,6 +27,11 @@ export interface OrdersServerConfig {
     redisUrl: string;
     /** The `http` built-in's dependency, checked as `dependency`; absent: no `http` indicator. */
     httpUrl?: string;
+    /**
+     * Route-aware health on: `dependsOn: { failFast: true }` and `GET /guarded-orders`, the same handler as
+     * `GET /orders` behind `@DependsOn('database')`. Absent: no route carries `@DependsOn()`.
+     */
+    routeAware?: boolean;
   };
 }
 

@@ -9,7 +9,11 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private readonly upstreams = new Set<Socket>();
-  private mode: 'forward' | 'hang' = 'forward';
+  /** Each client connection's upstream, while both are open. */
+  private readonly pairs = new Map<Socket, Socket>();
+  /** While stalled: what each client connection sent and what its upstream answered, held back. */
+  private readonly held = new Map<Socket, HeldConnection>();
+  private mode: 'forward' | 'hang' | 'stall' = 'forward';
 
   constructor(
     readonly port: number,
@@ -60,6 +64,42 @@ export class TcpProxy {
     this.cutAll();
   }
 
+  /**
+   * Stalls like a database that stops answering (SIGSTOP'ed, or a network that drops nothing but delivers
+   * nothing): connections stay open and new ones are accepted, but no byte goes through either way; what is
+   * sent is held, in order, for `unstall()`. Unlike `freeze()`, a client hanging up is noticed (its upstream
+   * is closed too), as the server's kernel would.
+   */
+  stall(): void {
+    this.mode = 'stall';
+    for (const [client, upstream] of this.pairs) this.hold(client, upstream);
+  }
+
+  /** Delivers what was held, in order, and forwards again: the stalled server answers everything it was sent. */
+  unstall(): void {
+    this.mode = 'forward';
+    for (const [client, held] of this.held) {
+      client.off('data', held.fromClient);
+      held.upstream?.off('data', held.fromUpstream);
+      const upstream = held.upstream ?? this.connectUpstream(client);
+      for (const chunk of held.toUpstream) upstream.write(chunk);
+      for (const chunk of held.toClient) client.write(chunk);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
+    this.held.clear();
+  }
+
+  /** Open connections of clients to the proxy (what the app holds to the "database"). */
+  get clientConnections(): number {
+    return this.sockets.size - this.upstreams.size;
+  }
+
+  /** Everything clients sent while stalled and not delivered yet, in order, per connection. */
+  heldFromClients(): Buffer[] {
+    return [...this.held.values()].map((held) => Buffer.concat(held.toUpstream));
+  }
+
   get connections(): number {
     return this.sockets.size;
   }
@@ -83,15 +123,58 @@ export class TcpProxy {
   private accept(client: Socket): void {
     this.track(client);
     if (this.mode === 'hang') return;
+    if (this.mode === 'stall') {
+      this.hold(client, undefined);
+      return;
+    }
+    const upstream = this.connectUpstream(client);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
+  private connectUpstream(client: Socket): Socket {
     const upstream = connect(this.target.port, this.target.host);
     this.track(upstream);
     this.upstreams.add(upstream);
-    upstream.on('close', () => this.upstreams.delete(upstream));
-    client.pipe(upstream);
-    upstream.pipe(client);
+    this.pairs.set(client, upstream);
+    upstream.on('close', () => {
+      this.upstreams.delete(upstream);
+      this.pairs.delete(client);
+    });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
+    return upstream;
   }
+
+  /** Stops forwarding on one connection (its upstream not opened yet when `undefined`), holding what either side sends. */
+  private hold(client: Socket, upstream: Socket | undefined): void {
+    const held: HeldConnection = {
+      upstream,
+      toUpstream: [],
+      toClient: [],
+      fromClient: (chunk) => held.toUpstream.push(chunk),
+      fromUpstream: (chunk) => held.toClient.push(chunk),
+    };
+    this.held.set(client, held);
+    client.on('close', () => this.held.delete(client));
+    if (upstream) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      upstream.on('data', held.fromUpstream);
+      upstream.resume();
+    }
+    // Reading on (and holding) lets the client's FIN be seen.
+    client.on('data', held.fromClient);
+    client.resume();
+  }
+}
+
+interface HeldConnection {
+  upstream?: Socket;
+  toUpstream: Buffer[];
+  toClient: Buffer[];
+  fromClient: (chunk: Buffer) => void;
+  fromUpstream: (chunk: Buffer) => void;
 }
 
 /** A server that accepts TCP connections and never sends a byte. */

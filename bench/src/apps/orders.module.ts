@@ -1,6 +1,6 @@
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HealthModule } from 'nest-vitals';
+import { DependsOn, HealthModule } from 'nest-vitals';
 import type { OrdersServerConfig } from '../server-config.js';
 import { MetricsController } from './shared.js';
 
@@ -27,6 +27,11 @@ class OrdersController {
   }
 }
 
+/** `GET /orders` again, behind `@DependsOn('database')`: what a decorated route costs over the same route undecorated. */
+@Controller('guarded-orders')
+@DependsOn('database')
+class GuardedOrdersController extends OrdersController {}
+
 /** The app-tax app: the same modules and routes, with or without HealthModule and every built-in refreshing. */
 @Module({})
 export class OrdersAppModule {
@@ -46,9 +51,11 @@ export class OrdersAppModule {
           disk: { path: '/' },
           memory: { heapUsedMb: { warn: 512, down: 1024 } },
           eventLoop: true,
+          ...(health.routeAware && { dependsOn: { failFast: true } }),
         }),
       );
     }
-    return { module: OrdersAppModule, imports, controllers: [OrdersController, MetricsController] };
+    const controllers = health?.routeAware ? [OrdersController, GuardedOrdersController, MetricsController] : [OrdersController, MetricsController];
+    return { module: OrdersAppModule, imports, controllers };
   }
 }

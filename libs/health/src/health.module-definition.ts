@@ -2,12 +2,13 @@ import { ConfigurableModuleBuilder, type DynamicModule, type Type, type ValuePro
 import { createHealthController } from './controllers/health.controller.js';
 import { HEALTH_DEFAULTS } from './options/health-options.defaults.js';
 import { HEALTH_OPENAPI_ENABLED, RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
-import type { HealthModuleExtras, HealthModuleOptions } from './interfaces/health-module-options.interface.js';
+import type { HealthModuleExtras } from './interfaces/health-module-options.interface.js';
+import type { HealthModuleOptions } from './options/health-module-options.js';
 import { documentHealthController } from './openapi/health-openapi.js';
 import { healthModuleOptionsSchema } from './options/health-options.schema.js';
 import { HealthOptionsError } from './errors/health-options.error.js';
 import { resolveHealthOptions } from './options/health-options.resolver.js';
-import { describeValue } from './options/option-rules.js';
+import { describeValue } from './validation/option-rules.js';
 import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { HealthProbeServer, type HealthProbeServerSettings } from './probe-server/health-probe.server.js';
 

@@ -9,7 +9,7 @@ import { ConfigurableHealthModule, type OPTIONS_TYPE } from './health.module-def
 import { HealthService } from './service/health.service.js';
 import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
-import { appGrpcServersProvider } from './transports/app-grpc-servers.js';
+import { appGrpcServersProvider } from './grpc/app-grpc-servers.provider.js';
 import { grpcAttachedHealthProvider } from './grpc/grpc-attached-health.js';
 import { builtinIndicatorProviders } from './indicators/builtin-indicators.js';
 import { BackgroundRefresh } from './lifecycle/background-refresh.js';
@@ -42,7 +42,7 @@ import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
     HealthEvents,
     HealthIndicatorRegistry,
     HealthExplorer,
-    ...builtinIndicatorProviders,
+    ...builtinIndicatorProviders(RESOLVED_HEALTH_OPTIONS),
     HealthTracing,
     HealthExecutor,
     BackgroundRefresh,

@@ -5,6 +5,7 @@ export { DependsOn } from './route-aware/depends-on.decorator.js';
 export type { DependsOnOptions } from './route-aware/depends-on.metadata.js';
 export { RouteDependencyError } from './errors/route-dependency.error.js';
 export { DependencyUnavailableDto } from './dto/dependency-unavailable.dto.js';
+export { RouteEndpointDto } from './dto/route-endpoint.dto.js';
 export type { RouteEndpoint } from './interfaces/route-endpoint.interface.js';
 export { HealthService, type HealthCheckRequest } from './service/health.service.js';
 export type { HealthStatusChange } from './execution/health-events.js';
@@ -28,8 +29,8 @@ export type {
   IndicatorExecutionOptions,
 } from './interfaces/health-indicator.interface.js';
 export type { CheckStatus, HealthStatus, Probe, HealthCheckResult, HealthReport, ServiceInfo } from './interfaces/health-status.interface.js';
+export type { HealthModuleOptions } from './options/health-module-options.js';
 export type {
-  HealthModuleOptions,
   HealthModuleExtras,
   DetailsPolicy,
   DetailsRoute,
@@ -40,14 +41,14 @@ export type {
   GrpcHealthOptions,
   DependsOnModuleOptions,
 } from './interfaces/health-module-options.interface.js';
-export type { DatabaseIndicatorOptions } from './interfaces/indicator-options/database-indicator.options.js';
-export type { RedisIndicatorOptions } from './interfaces/indicator-options/redis-indicator.options.js';
-export type { HttpIndicatorOptions } from './interfaces/indicator-options/http-indicator.options.js';
-export type { DiskIndicatorOptions } from './interfaces/indicator-options/disk-indicator.options.js';
-export type { MemoryIndicatorOptions, MemoryThreshold } from './interfaces/indicator-options/memory-indicator.options.js';
-export type { EventLoopIndicatorOptions } from './interfaces/indicator-options/event-loop-indicator.options.js';
-export type { TlsIndicatorOptions } from './interfaces/indicator-options/tls-indicator.options.js';
-export type { BullmqIndicatorOptions, QueueCountThreshold } from './interfaces/indicator-options/bullmq-indicator.options.js';
+export type { DatabaseIndicatorOptions } from './indicators/database/database.builtin.js';
+export type { RedisIndicatorOptions } from './indicators/redis/redis.builtin.js';
+export type { HttpIndicatorOptions } from './indicators/http/http.builtin.js';
+export type { DiskIndicatorOptions } from './indicators/disk/disk.builtin.js';
+export type { MemoryIndicatorOptions, MemoryThreshold } from './indicators/memory/memory.builtin.js';
+export type { EventLoopIndicatorOptions } from './indicators/event-loop/event-loop.builtin.js';
+export type { TlsIndicatorOptions } from './indicators/tls/tls.builtin.js';
+export type { BullmqIndicatorOptions, QueueCountThreshold } from './indicators/bullmq/bullmq.builtin.js';
 export { DatabaseHealthIndicator, type DatabaseHealthIndicatorConfig, type TypeOrmDataSource } from './indicators/database/database.indicator.js';
 export {
   SequelizeDatabaseHealthIndicator,
@@ -59,17 +60,17 @@ export { HttpHealthIndicator, type HttpHealthIndicatorConfig } from './indicator
 export { DiskHealthIndicator, type DiskHealthIndicatorConfig } from './indicators/disk/disk.indicator.js';
 export { MemoryHealthIndicator, type MemoryHealthIndicatorConfig } from './indicators/memory/memory.indicator.js';
 export { EventLoopHealthIndicator, type EventLoopHealthIndicatorConfig } from './indicators/event-loop/event-loop.indicator.js';
-export type { MicroservicesIndicatorOptions } from './interfaces/indicator-options/microservices-indicator.options.js';
+export type { MicroservicesIndicatorOptions } from './indicators/microservices/microservices.builtin.js';
 export {
   TransportStatusHealthIndicator,
   type TransportStatusHealthIndicatorConfig,
   type TransportStatusSource,
 } from './indicators/microservices/transport-status.indicator.js';
-export type { RabbitMqIndicatorOptions } from './interfaces/indicator-options/rabbitmq-indicator.options.js';
+export type { RabbitMqIndicatorOptions } from './indicators/rabbitmq/rabbitmq.builtin.js';
 export { RabbitMqHealthIndicator, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
-export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from './interfaces/indicator-options/nats-indicator.options.js';
+export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from './indicators/nats/nats.builtin.js';
 export { NatsHealthIndicator, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
-export type { MqttIndicatorOptions } from './interfaces/indicator-options/mqtt-indicator.options.js';
+export type { MqttIndicatorOptions } from './indicators/mqtt/mqtt.builtin.js';
 export { MqttHealthIndicator, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
 export { TlsHealthIndicator, type TlsHealthIndicatorConfig } from './indicators/tls/tls.indicator.js';
 export {
@@ -86,16 +87,14 @@ export { HealthProbeServerError } from './errors/health-probe-server.error.js';
 export type { HealthProbeServerOptions } from './interfaces/health-module-options.interface.js';
 export { type RuntimeHealthCheck, type UnregisterHealthIndicator } from './service/health.service.js';
 export type { HealthGroupOptions } from './interfaces/health-module-options.interface.js';
-export type { RemoteIndicatorOptions } from './interfaces/indicator-options/remote-indicator.options.js';
+export type { RemoteIndicatorOptions } from './indicators/remote/remote.builtin.js';
 export type { RedirectPolicy } from './interfaces/indicator-options/redirect-policy.js';
 export { RemoteHealthIndicator, type RemoteHealthIndicatorConfig } from './indicators/remote/remote.indicator.js';
 export type { RemoteReportFormat, RemoteCheckStatus } from './indicators/remote/remote-health-report.parser.js';
-export type {
-  DrizzleIndicatorOptions,
-  PrismaIndicatorOptions,
-  MikroOrmIndicatorOptions,
-  MongooseIndicatorOptions,
-} from './interfaces/indicator-options/orm-indicator.options.js';
+export type { DrizzleIndicatorOptions } from './indicators/drizzle/drizzle.builtin.js';
+export type { PrismaIndicatorOptions } from './indicators/prisma/prisma.builtin.js';
+export type { MikroOrmIndicatorOptions } from './indicators/mikro-orm/mikro-orm.builtin.js';
+export type { MongooseIndicatorOptions } from './indicators/mongoose/mongoose.builtin.js';
 export { DrizzleHealthIndicator, type DrizzleHealthIndicatorConfig, type DrizzleDatabase, type DrizzleSqlTag } from './indicators/drizzle/drizzle.indicator.js';
 export { PrismaHealthIndicator, type PrismaHealthIndicatorConfig, type PrismaClientLike } from './indicators/prisma/prisma.indicator.js';
 export { MikroOrmHealthIndicator, type MikroOrmHealthIndicatorConfig, type MikroOrmInstance } from './indicators/mikro-orm/mikro-orm.indicator.js';

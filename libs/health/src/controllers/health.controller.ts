@@ -2,11 +2,14 @@ import { Controller, Delete, Get, Patch, Post, Put, Req, Res, StreamableFile, VE
 import { HttpAdapterHost } from '@nestjs/core';
 import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
 import { HEALTH_ROUTES, methodsOf, type HealthRouteRow } from '../http/health-routes.js';
+import { parseHealthQuery } from '../http/health-query.js';
 
 /** What the controller reads of an Express or Fastify request. */
 interface FrameworkRequest {
   method: string;
-  query?: Record<string, unknown>;
+  /** Express: the target as received (`url` is relative to a mount point); Fastify has only `url`. */
+  originalUrl?: string;
+  url?: string;
   headers?: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
 }
@@ -52,7 +55,8 @@ export function createHealthController(settings: HealthControllerSettings): Type
         method: request.method,
         route,
         params: request.params ?? {},
-        query: request.query,
+        // The raw target, parsed by the module (linear, capped), not the framework's query object: both doors alike.
+        query: parseHealthQuery(request.originalUrl ?? request.url ?? ''),
         headers: request.headers ?? {},
         request,
       });

@@ -1,5 +1,6 @@
 import { CHECK_STATUSES, type CheckStatus, type HealthCheckResult } from '../interfaces/health-status.interface.js';
 import { openApiMetadata, type OpenApiProperties } from './openapi-property.js';
+import { RouteEndpointDto } from './route-endpoint.dto.js';
 
 /** One check in a report. @publicApi */
 export class HealthCheckResultDto implements HealthCheckResult {
@@ -11,6 +12,7 @@ export class HealthCheckResultDto implements HealthCheckResult {
   data?: Record<string, unknown>;
   message?: string;
   error?: string;
+  routes?: RouteEndpointDto[];
 
   /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
   static _OPENAPI_METADATA_FACTORY() {
@@ -38,4 +40,9 @@ export const HEALTH_CHECK_RESULT_PROPERTIES: OpenApiProperties<HealthCheckResult
     example: 'heap used 600 MB is above 512 MB',
   },
   error: { type: String, required: false, description: 'Why the check is DOWN. Credentials are redacted.', example: 'timed out after 1000 ms' },
+  routes: {
+    type: [RouteEndpointDto],
+    required: false,
+    description: 'The routes that depend on the check (`@DependsOn()`); only for checks that have any, and only with details.',
+  },
 };

@@ -11,6 +11,7 @@ export class HealthJsonCheckDto implements HealthJsonCheck {
   status!: HealthJsonStatus;
   time!: string;
   output?: string;
+  affectedEndpoints?: string[];
 
   /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
   static _OPENAPI_METADATA_FACTORY() {
@@ -34,6 +35,12 @@ export const HEALTH_JSON_CHECK_PROPERTIES: OpenApiProperties<HealthJsonCheckDto>
     required: false,
     description: 'Why the check warns or fails; absent on pass. Credentials are redacted.',
     example: 'timed out after 1000 ms',
+  },
+  affectedEndpoints: {
+    type: [String],
+    required: false,
+    description: 'The served paths of the routes that depend on the check (`@DependsOn()`).',
+    example: ['/api/v1/orders'],
   },
 };
 

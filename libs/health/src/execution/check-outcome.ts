@@ -1,5 +1,5 @@
 import type { CheckStatus } from '../interfaces/health-status.interface.js';
-import { isPlainObject } from '../options/option-rules.js';
+import { isPlainObject } from '../validation/option-rules.js';
 import { redact } from '../redaction/redactor.js';
 
 /** What one run of a check produced, before timing, thresholds and caching are applied. */

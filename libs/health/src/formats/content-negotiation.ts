@@ -1,27 +1,20 @@
 import Negotiator from 'negotiator';
+import { DEFAULT_REPRESENTATION, HEALTH_REPRESENTATIONS, type HealthRepresentation } from './health-formats.js';
 
-/** The representations a health route can answer with. */
-export type HealthFormat = 'json' | 'health-json' | 'text' | 'html';
+/** The name of a representation a health route can answer with (`json`, `health-json`, `text`, `html`). */
+export type HealthFormat = string;
 
-/** Media type of each format, in the server's order of preference when the client has none. */
-const FORMAT_MEDIA_TYPES: readonly [HealthFormat, string][] = [
-  ['json', 'application/json'],
-  ['health-json', 'application/health+json'],
-  ['text', 'text/plain'],
-  ['html', 'text/html'],
-];
-
-const AVAILABLE = FORMAT_MEDIA_TYPES.map(([, mediaType]) => mediaType);
-const FORMAT_OF_MEDIA_TYPE = new Map(FORMAT_MEDIA_TYPES.map(([format, mediaType]) => [mediaType, format]));
+const AVAILABLE = HEALTH_REPRESENTATIONS.map((representation) => representation.mediaType);
+const BY_MEDIA_TYPE = new Map(HEALTH_REPRESENTATIONS.map((representation) => [representation.mediaType, representation]));
 
 /**
  * Picks the representation for an `Accept` header with `negotiator` (RFC 9110 §12.5.1). Parameters
  * other than `q` (such as `charset`) are ignored: each format has one. Absent, `*\/*`, or naming
- * nothing we speak: JSON — never a 406.
+ * nothing we speak: the default (JSON) — never a 406.
  */
-export function negotiateFormat(accept: string | string[] | undefined): HealthFormat {
+export function negotiateRepresentation(accept: string | string[] | undefined): HealthRepresentation {
   const header = Array.isArray(accept) ? accept.join(',') : accept;
-  if (!header) return 'json';
+  if (!header) return DEFAULT_REPRESENTATION;
   const withoutParameters = header
     .split(',')
     .map((range) => {
@@ -30,5 +23,10 @@ export function negotiateFormat(accept: string | string[] | undefined): HealthFo
     })
     .join(',');
   const mediaType = new Negotiator({ headers: { accept: withoutParameters } }).mediaType(AVAILABLE);
-  return (mediaType && FORMAT_OF_MEDIA_TYPE.get(mediaType)) || 'json';
+  return (mediaType && BY_MEDIA_TYPE.get(mediaType)) || DEFAULT_REPRESENTATION;
+}
+
+/** The name of the representation for an `Accept` header. */
+export function negotiateFormat(accept: string | string[] | undefined): HealthFormat {
+  return negotiateRepresentation(accept).name;
 }

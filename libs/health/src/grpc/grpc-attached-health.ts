@@ -64,6 +64,7 @@ export class GrpcAttachedHealth implements OnApplicationBootstrap, BeforeApplica
     for (const [name, target] of Object.entries(this.options.services ?? {})) aliases.set(name, target);
     const door = new GrpcHealthHandlers(this.grpc, this.sources, {
       watchIntervalMs: this.options.watchIntervalMs ?? HEALTH_DEFAULTS.grpc.watchIntervalMs,
+      maxWatchStreams: this.options.maxWatchStreams ?? HEALTH_DEFAULTS.grpc.maxWatchStreams,
       aliases,
     });
     server.addService(HEALTH_SERVICE_DEFINITION, door.implementation());

@@ -18,7 +18,18 @@ export type ServingStatus = (typeof ServingStatus)[keyof typeof ServingStatus];
 
 export interface HealthCheckRequest {
   service: string;
+  /** Set by the decoder when the name is longer than `MAX_SERVICE_NAME_BYTES`: its length; `service` is then `''` (never decoded). */
+  oversizedServiceBytes?: number;
 }
+
+/** Service names longer than this (UTF-8 bytes) are refused with `INVALID_ARGUMENT`, before they are decoded or kept. */
+export const MAX_SERVICE_NAME_BYTES = 1024;
+
+/**
+ * Request messages larger than this are refused by gRPC itself (`RESOURCE_EXHAUSTED`) from their length prefix,
+ * before their bytes are buffered: a health request is a name of at most 1 KiB.
+ */
+export const MAX_REQUEST_MESSAGE_BYTES = 8 * 1024;
 
 export interface HealthCheckResponse {
   status: ServingStatus;
@@ -90,10 +101,18 @@ function readFields(bytes: Uint8Array, onField: (field: number, value: number | 
 
 export function decodeHealthCheckRequest(bytes: Uint8Array): HealthCheckRequest {
   let service = '';
+  let oversizedServiceBytes: number | undefined;
   readFields(bytes, (field, value) => {
-    if (field === 1 && typeof value !== 'number') service = Buffer.from(value).toString('utf8');
+    if (field !== 1 || typeof value === 'number') return;
+    if (value.byteLength > MAX_SERVICE_NAME_BYTES) {
+      service = '';
+      oversizedServiceBytes = value.byteLength;
+    } else {
+      service = Buffer.from(value).toString('utf8');
+      oversizedServiceBytes = undefined;
+    }
   });
-  return { service };
+  return oversizedServiceBytes === undefined ? { service } : { service, oversizedServiceBytes };
 }
 
 export function encodeHealthCheckRequest(request: HealthCheckRequest): Buffer {

@@ -7,7 +7,14 @@ import { StartupGate } from '../lifecycle/startup-gate.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthService } from '../service/health.service.js';
-import { ServingStatus, type HealthCheckRequest, type HealthCheckResponse, type HealthListRequest, type HealthListResponse } from './grpc-health.codec.js';
+import {
+  MAX_SERVICE_NAME_BYTES,
+  ServingStatus,
+  type HealthCheckRequest,
+  type HealthCheckResponse,
+  type HealthListRequest,
+  type HealthListResponse,
+} from './grpc-health.codec.js';
 import { GROUP_SERVICE_PREFIX, healthTargetOf, PROBE_SERVICE_NAMES, servingStatusOf, type HealthTarget } from './grpc-health.status.js';
 import { HealthWatches, type AggregateTarget } from './grpc-health.watches.js';
 
@@ -32,6 +39,8 @@ export interface GrpcHealthSources {
 
 export interface GrpcHealthHandlerSettings {
   watchIntervalMs: number;
+  /** Concurrent `Watch` calls kept at most on this door; one more ends at once with `RESOURCE_EXHAUSTED`. */
+  maxWatchStreams: number;
   /** Extra service names and the name each answers as (the app's own `package.Service` → `''`, say). */
   aliases?: ReadonlyMap<string, string>;
 }
@@ -46,6 +55,7 @@ export class GrpcHealthHandlers {
   private readonly logger = new Logger('HealthModule');
   private readonly watches: HealthWatches;
   private readonly aliases: ReadonlyMap<string, string>;
+  private readonly maxWatchStreams: number;
   /** Open `Watch` calls, each until its end has been written. */
   private readonly openCalls = new Set<ServerWritableStream<HealthCheckRequest, HealthCheckResponse>>();
 
@@ -55,6 +65,7 @@ export class GrpcHealthHandlers {
     settings: GrpcHealthHandlerSettings,
   ) {
     this.aliases = settings.aliases ?? new Map();
+    this.maxWatchStreams = settings.maxWatchStreams;
     this.watches = new HealthWatches({
       targetOf: (service) => this.targetOf(service),
       evaluate: (service) => this.evaluate(service),
@@ -71,12 +82,19 @@ export class GrpcHealthHandlers {
     return {
       check: (call: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, callback: sendUnaryData<HealthCheckResponse>) => {
         const { service } = call.request;
+        const refused = this.refusal(call.request, false);
+        if (refused) return callback(refused);
         void this.evaluate(service).then((status) => {
           if (status !== ServingStatus.SERVICE_UNKNOWN) callback(null, { status });
           else callback({ code: grpc.status.NOT_FOUND, details: redact(`unknown service ${JSON.stringify(service.slice(0, 100))}`) });
         });
       },
       watch: (call: ServerWritableStream<HealthCheckRequest, HealthCheckResponse>) => {
+        const refused = this.refusal(call.request, true);
+        if (refused) {
+          call.emit('error', refused);
+          return;
+        }
         this.openCalls.add(call);
         const forget = () => this.openCalls.delete(call);
         call.once('finish', forget);
@@ -129,6 +147,24 @@ export class GrpcHealthHandlers {
     // The trailers (status OK) leave through the HTTP/2 session after the call has finished; a server
     // destroyed in the same turn cuts them (the client sees CANCELLED). Measured: a few ms; 50 ms of margin.
     await new Promise((resolve) => setTimeout(resolve, TRAILERS_FLUSH_MS));
+  }
+
+  /** Why a call is refused before anything is evaluated or kept: a name over 1 KiB, or one `Watch` stream too many. */
+  private refusal(request: HealthCheckRequest, watch: boolean): { code: number; details: string } | undefined {
+    const { status } = this.grpc;
+    if (request.oversizedServiceBytes !== undefined) {
+      return {
+        code: status.INVALID_ARGUMENT,
+        details: `service name of ${request.oversizedServiceBytes} bytes; at most ${MAX_SERVICE_NAME_BYTES} bytes are accepted`,
+      };
+    }
+    if (watch && this.watches.openStreams >= this.maxWatchStreams) {
+      return {
+        code: status.RESOURCE_EXHAUSTED,
+        details: `${this.maxWatchStreams} Watch streams are open, the most this server keeps (grpc.maxWatchStreams); use Check, or retry later`,
+      };
+    }
+    return undefined;
   }
 
   /** Every name this door answers for: `''`, the probes, each check, each group (`group:<name>`), each alias. */

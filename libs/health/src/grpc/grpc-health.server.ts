@@ -10,10 +10,13 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { loadOptionalPeer } from '../peers/optional-peer.loader.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthService } from '../service/health.service.js';
-import { HEALTH_SERVICE_DEFINITION } from './grpc-health.codec.js';
+import { HEALTH_SERVICE_DEFINITION, MAX_REQUEST_MESSAGE_BYTES } from './grpc-health.codec.js';
 import { GrpcHealthHandlers, type GrpcHealthSources } from './grpc-health.handlers.js';
 
 type GrpcJs = typeof import('@grpc/grpc-js');
+
+/** HTTP/2 streams a connection may have open beside `maxWatchStreams` (concurrent `Check` and `List` calls). */
+const CHECK_STREAMS_PER_CONNECTION = 100;
 
 /** `host:port` as gRPC takes it (an IPv6 address in brackets). */
 function addressOf(host: string, port: number): string {
@@ -27,7 +30,7 @@ function addressOf(host: string, port: number): string {
  */
 export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('HealthModule');
-  private readonly settings: { port: number; host: string; watchIntervalMs: number };
+  private readonly settings: { port: number; host: string; watchIntervalMs: number; maxWatchStreams: number };
   private readonly handlers: GrpcHealthHandlers;
   private server?: Server;
 
@@ -37,13 +40,25 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
     sources: GrpcHealthSources,
   ) {
     const defaults = HEALTH_DEFAULTS.grpc;
-    this.settings = { port: options.port, host: options.host ?? defaults.host, watchIntervalMs: options.watchIntervalMs ?? defaults.watchIntervalMs };
-    this.handlers = new GrpcHealthHandlers(grpc, sources, { watchIntervalMs: this.settings.watchIntervalMs });
+    this.settings = {
+      port: options.port,
+      host: options.host ?? defaults.host,
+      watchIntervalMs: options.watchIntervalMs ?? defaults.watchIntervalMs,
+      maxWatchStreams: options.maxWatchStreams ?? defaults.maxWatchStreams,
+    };
+    const { watchIntervalMs, maxWatchStreams } = this.settings;
+    this.handlers = new GrpcHealthHandlers(grpc, sources, { watchIntervalMs, maxWatchStreams });
   }
 
   async onModuleInit(): Promise<void> {
     const { grpc } = this;
-    const server = new grpc.Server();
+    const server = new grpc.Server({
+      // A request over 8 KiB is refused (RESOURCE_EXHAUSTED) from its length prefix, before its bytes are buffered.
+      'grpc.max_receive_message_length': MAX_REQUEST_MESSAGE_BYTES,
+      // HTTP/2 streams per connection: every Watch stream allowed, and as many other calls besides. Without a limit,
+      // the HTTP/2 session keeps every closed stream of a connection (with what it buffered): memory grows per call.
+      'grpc.max_concurrent_streams': this.settings.maxWatchStreams + CHECK_STREAMS_PER_CONNECTION,
+    });
     server.addService(HEALTH_SERVICE_DEFINITION, this.handlers.implementation());
     const address = addressOf(this.settings.host, this.settings.port);
     await new Promise<void>((resolve, reject) => {

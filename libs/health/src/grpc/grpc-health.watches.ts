@@ -58,6 +58,7 @@ export class HealthWatches {
   private readonly subscriptions: Subscription[] = [];
   private timer?: NodeJS.Timeout;
   private closed = false;
+  private streams = 0;
 
   constructor(private readonly sources: WatchSources) {}
 
@@ -79,6 +80,7 @@ export class HealthWatches {
       watch = { service, target: this.sources.targetOf(service), streams: new Map(), transitions: 0, evaluating: false, evaluateAgain: false };
       this.watches.set(service, watch);
     }
+    if (!watch.streams.has(stream)) this.streams++;
     watch.streams.set(stream, undefined);
     this.refresh(watch);
     this.timer ??= setInterval(() => this.watches.forEach((each) => this.refresh(each)), this.sources.intervalMs).unref();
@@ -94,10 +96,16 @@ export class HealthWatches {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     for (const watch of this.watches.values()) for (const stream of watch.streams.keys()) stream.end();
     this.watches.clear();
+    this.streams = 0;
+  }
+
+  /** Streams open now, over every service. */
+  get openStreams(): number {
+    return this.streams;
   }
 
   private remove(watch: ServiceWatch, stream: WatchStream): void {
-    watch.streams.delete(stream);
+    if (watch.streams.delete(stream)) this.streams--;
     if (watch.streams.size > 0 || this.watches.get(watch.service) !== watch) return;
     this.watches.delete(watch.service);
     if (this.watches.size === 0) {

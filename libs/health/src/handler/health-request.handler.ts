@@ -2,8 +2,7 @@ import { HttpException, Injectable, Logger, MethodNotAllowedException, NotFoundE
 import { HealthAccess, type RouteAccess } from '../access/health-access.js';
 import { methodsOf, READ_METHODS, type HealthRouteName, type HealthRouteRow } from '../http/health-routes.js';
 import { describeError } from '../execution/check-outcome.js';
-import { negotiateFormat } from '../formats/content-negotiation.js';
-import { HEALTH_REPRESENTATIONS } from '../formats/health-formats.js';
+import { negotiateRepresentation } from '../formats/content-negotiation.js';
 import { JSON_CONTENT_TYPE } from '../formats/json/json.format.js';
 import { createReportView, singleCheckReport, type ReportView } from '../formats/report-view.js';
 import { InjectHealthOptions } from '../options/health-options.token.js';
@@ -13,6 +12,7 @@ import type { ResolvedHealthOptions } from '../options/resolved-health-options.j
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
 import { RouteDependencies } from '../route-aware/route-dependencies.js';
+import { excludedChecks } from '../http/health-query.js';
 
 /** A request to one health route, whatever server received it and matched it. */
 export interface HealthHttpRequest {
@@ -22,7 +22,7 @@ export interface HealthHttpRequest {
   route: HealthRouteRow;
   /** Its path parameters, decoded (`name` of `checks/:name` and `groups/:name`). */
   params: Record<string, string | undefined>;
-  /** The parsed query string; only `exclude` is read (a string, comma-separated, or repeated). */
+  /** The query string, parsed by `parseHealthQuery`; only `exclude` is read (a string, comma-separated, or repeated). */
   query?: Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
   /** The server's own request object, handed to the `authorize` option (it carries `headers` too). */
@@ -40,14 +40,6 @@ export interface HealthHttpResponse {
 type RouteAnswer = (request: HealthHttpRequest) => Promise<HealthHttpResponse>;
 
 const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
-
-function excludeList(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value])
-    .flatMap((entry) => String(entry).split(','))
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-}
 
 /**
  * The health routes independent of any server: routing, access, evaluation, representation and
@@ -100,7 +92,7 @@ export class HealthRequestHandler {
     const probe = route.probe!;
     // Liveness never shows details: no authorization to evaluate, and no exclude.
     if (route.details === 'never') return this.represent(request, this.view(route, await this.evaluate(probe, []), LIVENESS_ACCESS));
-    const asked = route.exclude ? excludeList(request.query?.exclude) : [];
+    const asked = route.exclude ? excludedChecks(request.query?.exclude) : [];
     let report: HealthReport;
     let access: RouteAccess;
     if (asked.length === 0) {
@@ -151,7 +143,7 @@ export class HealthRequestHandler {
         : `No health group named ${shown}`;
       return this.error(new NotFoundException(redact(message)));
     }
-    const asked = excludeList(request.query?.exclude);
+    const asked = excludedChecks(request.query?.exclude);
     const access = await this.access.resolve(route, subjectOf(request), group.details ?? this.options.details);
     // As on the probes, only a caller who may see details may exclude.
     const report = await this.evaluateGroup(name, access.showDetails ? asked : []);
@@ -166,7 +158,7 @@ export class HealthRequestHandler {
     access: RouteAccess,
     extra: { checkName?: string; groupName?: string; httpStatus?: number } = {},
   ): ReportView {
-    return createReportView({
+    const view = createReportView({
       route: route.name as HealthRouteName,
       checkName: extra.checkName,
       groupName: extra.groupName,
@@ -176,32 +168,40 @@ export class HealthRequestHandler {
       service: this.options.service,
       routes: this.routeMap.endpointsByCheck(),
     });
+    return this.withHistory(view);
   }
 
   /** Renders the view in the representation the `Accept` header asks for. */
   private represent(request: HealthHttpRequest, view: ReportView): HealthHttpResponse {
-    const format = negotiateFormat(request.headers.accept);
-    const representation = HEALTH_REPRESENTATIONS[format];
+    const representation = negotiateRepresentation(request.headers.accept);
     let body: string;
     try {
-      body = representation.render(format === 'html' ? this.withHistory(view) : view);
+      body = representation.render(view);
     } catch (error) {
       // Never a 500: the status still answers, in JSON, without the details that could not be rendered.
-      this.logger.error(redact(`rendering the ${format} representation failed: ${describeError(error)}`));
+      this.logger.error(redact(`rendering the ${representation.name} representation failed: ${describeError(error)}`));
       return { statusCode: view.httpStatus, headers: commonHeaders(JSON_CONTENT_TYPE), body: JSON.stringify({ status: view.report.status }) };
     }
     return { statusCode: view.httpStatus, headers: { ...commonHeaders(representation.contentType), ...representation.headers }, body };
   }
 
-  /** The view with the recent runs of each check it shows, for the HTML page (a person reading it wants to see flapping). */
+  /**
+   * The view offers the recent runs of each check it shows (the HTML page draws them: a person reading it wants
+   * to see flapping), collected only when a representation reads them.
+   */
   private withHistory(view: ReportView): ReportView {
-    if (!view.showDetails || !view.report.details) return view;
-    const history: Record<string, CheckHistoryView> = {};
-    for (const name of Object.keys(view.report.details)) {
-      const checkHistory = this.history.of(name);
-      if (checkHistory) history[name] = checkHistory;
-    }
-    return { ...view, history };
+    const details = view.showDetails ? view.report.details : undefined;
+    if (!details) return view;
+    let collected: Record<string, CheckHistoryView> | undefined;
+    const collect = (): Record<string, CheckHistoryView> => {
+      const history: Record<string, CheckHistoryView> = {};
+      for (const name of Object.keys(details)) {
+        const checkHistory = this.history.of(name);
+        if (checkHistory) history[name] = checkHistory;
+      }
+      return history;
+    };
+    return Object.defineProperty(view, 'history', { get: () => (collected ??= collect()), enumerable: true, configurable: true });
   }
 
   /** A JSON error body (`{ statusCode, message, error }`, Nest's shape), whatever the `Accept` header. */

@@ -1,20 +1,11 @@
 import type { InjectionToken } from '@nestjs/common';
 import { ModulesContainer, type ModuleRef } from '@nestjs/core';
 import { HealthOptionsError } from '../errors/health-options.error.js';
-import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
 
 /*
  * What the ORM built-ins (drizzle, prisma, mikroOrm, mongoose) share: the app's own objects, given by
  * injection token or found among the app's providers, and the check names made from their names.
  */
-
-/** One check of an ORM built-in, before the module's settings are applied. */
-export interface OrmCheck {
-  instance: HealthIndicatorCheck;
-  name: string;
-  /** e.g. `HealthModule.forRoot({ drizzle }) for "db"`, for error messages. */
-  source: string;
-}
 
 /** `prefix` for the default object, `prefix-<name>` for a named one (lower case, `[a-z0-9_.-]`). */
 export function ormCheckName(prefix: string, name: string | undefined): string {

@@ -2,7 +2,18 @@ import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { describeError } from '../execution/check-outcome.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import { BUILTIN_DEFAULTS } from '../options/health-options.defaults.js';
+
+/** Defaults of the broker built-ins' own connections (`rabbitmq`, `nats`, `mqtt`). */
+export const BROKER_DEFAULTS = {
+  /** Name of the indicator's own broker connections (AMQP `connection_name`, NATS `name`, MQTT client id prefix). */
+  connectionName: 'nest-vitals-health',
+  /** AMQP heartbeat of the `rabbitmq` connection (and MQTT keepalive, NATS ping): a silent broker is noticed after about two of them. */
+  heartbeatSeconds: 5,
+  /** Reopening a lost broker connection: the first wait, doubled on each failure up to `max`. */
+  reconnectMs: { first: 100, max: 2000 },
+  /** How long opening a broker connection may take before it is given up and retried. */
+  connectTimeoutMs: 10_000,
+} as const;
 
 /**
  * What `open` gets: report the loss of this connection for good (it is reopened), an error on it (the reason of
@@ -122,7 +133,7 @@ export class ReconnectingConnection<T> {
 
   private retry(): void {
     if (this.stopped) return;
-    const delay = Math.min(BUILTIN_DEFAULTS.brokerReconnectMs.first * 2 ** this.attempt++, BUILTIN_DEFAULTS.brokerReconnectMs.max);
+    const delay = Math.min(BROKER_DEFAULTS.reconnectMs.first * 2 ** this.attempt++, BROKER_DEFAULTS.reconnectMs.max);
     this.timer = setTimeout(() => this.start(), delay);
     this.timer.unref();
   }

@@ -1,25 +1,6 @@
 import type { DetailsRouteName } from '../http/health-routes.js';
 import type { IndicatorExecutionOptions } from './health-indicator.interface.js';
 import type { HealthStatus } from './health-status.interface.js';
-import type { DatabaseIndicatorOptions } from './indicator-options/database-indicator.options.js';
-import type { MicroservicesIndicatorOptions } from './indicator-options/microservices-indicator.options.js';
-import type {
-  DrizzleIndicatorOptions,
-  MikroOrmIndicatorOptions,
-  MongooseIndicatorOptions,
-  PrismaIndicatorOptions,
-} from './indicator-options/orm-indicator.options.js';
-import type { MqttIndicatorOptions } from './indicator-options/mqtt-indicator.options.js';
-import type { NatsIndicatorOptions } from './indicator-options/nats-indicator.options.js';
-import type { RabbitMqIndicatorOptions } from './indicator-options/rabbitmq-indicator.options.js';
-import type { RedisIndicatorOptions } from './indicator-options/redis-indicator.options.js';
-import type { HttpIndicatorOptions } from './indicator-options/http-indicator.options.js';
-import type { RemoteIndicatorOptions } from './indicator-options/remote-indicator.options.js';
-import type { DiskIndicatorOptions } from './indicator-options/disk-indicator.options.js';
-import type { MemoryIndicatorOptions } from './indicator-options/memory-indicator.options.js';
-import type { EventLoopIndicatorOptions } from './indicator-options/event-loop-indicator.options.js';
-import type { TlsIndicatorOptions } from './indicator-options/tls-indicator.options.js';
-import type { BullmqIndicatorOptions } from './indicator-options/bullmq-indicator.options.js';
 
 /** Who may see details, error text and `/checks/:name`. @publicApi */
 export type DetailsPolicy = 'never' | 'when-authorized' | 'always';
@@ -105,8 +86,11 @@ export interface DependsOnModuleOptions {
   failFast?: boolean;
 }
 
-/** Options of `HealthModule.forRoot` / `forRootAsync`. @publicApi */
-export interface HealthModuleOptions extends IndicatorExecutionOptions {
+/**
+ * The options of `HealthModule.forRoot` / `forRootAsync` other than the built-ins' (`HealthModuleOptions` adds
+ * those, from `indicators/builtin-indicators.ts`).
+ */
+export interface HealthModuleCoreOptions extends IndicatorExecutionOptions {
   service?: ServiceInfoOptions;
   /** HTTP status per report status. @default { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } */
   httpStatus?: Partial<Record<HealthStatus, number>>;
@@ -134,40 +118,6 @@ export interface HealthModuleOptions extends IndicatorExecutionOptions {
    * exclude naming no check, or a name clashing with a route stops startup.
    */
   groups?: Record<string, HealthGroupOptions>;
-  /** Check TypeORM DataSources. */
-  database?: boolean | DatabaseIndicatorOptions;
-  /** Check Redis. */
-  redis?: RedisIndicatorOptions;
-  /** HTTP dependencies, keyed by check name. */
-  http?: Record<string, HttpIndicatorOptions>;
-  /**
-   * Downstream services' health reports, keyed by check name: the check reports the downstream status,
-   * each downstream check's status as data. Not critical by default.
-   */
-  remote?: Record<string, RemoteIndicatorOptions>;
-  disk?: boolean | DiskIndicatorOptions;
-  memory?: boolean | MemoryIndicatorOptions;
-  eventLoop?: boolean | EventLoopIndicatorOptions;
-  /** Check the app's Drizzle databases, given by injection token (`{ db: DRIZZLE }`). */
-  drizzle?: DrizzleIndicatorOptions;
-  /** Check the app's PrismaClient(s), given by class or injection token (`{ client: PrismaService }`). */
-  prisma?: PrismaIndicatorOptions;
-  /** Check every MikroORM instance of `@mikro-orm/nestjs` (Node.js 22.17+). */
-  mikroOrm?: boolean | MikroOrmIndicatorOptions;
-  /** Check every Mongoose connection of `@nestjs/mongoose` with the `ping` command. */
-  mongoose?: boolean | MongooseIndicatorOptions;
-  /** Check the app's transport servers and `ClientProxy` clients by the status Nest emits, one check each. */
-  microservices?: boolean | MicroservicesIndicatorOptions;
-  /** Check RabbitMQ over one AMQP connection of the indicator's own. */
-  rabbitmq?: RabbitMqIndicatorOptions;
-  /** Check NATS (and optionally a JetStream consumer's lag) over one connection of the indicator's own. */
-  nats?: NatsIndicatorOptions;
-  /** Check an MQTT broker over one connection of the indicator's own. */
-  mqtt?: MqttIndicatorOptions;
-  /** TLS peers whose certificate expiry is watched, keyed by check name. */
-  tls?: Record<string, TlsIndicatorOptions>;
-  /** Check the app's `@nestjs/bullmq` queues, one check `queue-<name>` each. */
-  bullmq?: boolean | BullmqIndicatorOptions;
   shutdown?: ShutdownOptions;
   /**
    * Prometheus metrics (`health_check_status`, `health_check_duration_seconds`, `health_status`,
@@ -201,6 +151,13 @@ export interface GrpcHealthOptions {
    * checks without `refreshIntervalMs` (whose status changes only when they run). @default 5000
    */
   watchIntervalMs?: number;
+  /**
+   * Concurrent `Watch` streams kept at most on each door (the health listener, each attached gRPC server), over every
+   * service name; one more is refused with
+   * `RESOURCE_EXHAUSTED` (service names over 1 KiB are refused with `INVALID_ARGUMENT` on `Check` and `Watch`).
+   * @default 100
+   */
+  maxWatchStreams?: number;
   /**
    * Serve `grpc.health.v1.Health` on the app's own Nest gRPC server(s) (`Transport.GRPC`, in
    * `createMicroservice` or `connectMicroservice`), on their port, beside the app's services. It also

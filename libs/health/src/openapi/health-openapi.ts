@@ -5,11 +5,8 @@ import { HealthJsonCheckDto, HealthJsonReportDto } from '../dto/health-json-repo
 import { HealthErrorDto, HealthReportDto, LivenessReportDto } from '../dto/health-report.dto.js';
 import { REPORT_EXAMPLES } from '../dto/health-report.examples.js';
 import { ServiceInfoDto } from '../dto/service-info.dto.js';
-import { renderHealthJson } from '../formats/health-json/health-json.format.js';
-import { renderHtml } from '../formats/html/html.format.js';
-import { renderJson } from '../formats/json/json.format.js';
+import { HEALTH_REPRESENTATIONS, type HealthRepresentation } from '../formats/health-formats.js';
 import { createReportView, singleCheckReport } from '../formats/report-view.js';
-import { renderText } from '../formats/text/text.format.js';
 import type { HealthReport } from '../interfaces/health-status.interface.js';
 import { HEALTH_API_KEY_SCHEME, HEALTH_BEARER_SCHEME } from './health-api-security.js';
 import { loadOptionalPeerIfInstalled } from '../peers/optional-peer.loader.js';
@@ -45,58 +42,49 @@ const EXAMPLE_TIME = new Date('2026-11-25T10:30:02.000Z');
  * Every representation of every example, rendered by the formats themselves, so the documented
  * examples are exactly what the routes send.
  */
-function representations(row: HealthRouteRow, examples: Record<string, Example>, httpStatus: number, checkName?: string) {
+/**
+ * The media types of one response: one per representation, with its schema and its examples rendered by the
+ * representation itself, so the documented examples are exactly what the routes send.
+ */
+function content(swagger: Swagger, row: HealthRouteRow, examples: Record<string, Example>, httpStatus: number, checkName?: string): MediaContent {
   const route = row.name as HealthRouteName;
   const groupName = row.answer === 'group' ? checkName : undefined;
   const showDetails = row.details !== 'never';
-  const render = (report: HealthReport, showDetails: boolean, format: (view: ReturnType<typeof createReportView>) => string) =>
-    format(
-      createReportView({
-        route,
-        checkName: groupName ? undefined : checkName,
-        groupName,
-        report,
-        showDetails,
-        httpStatus,
-        service: EXAMPLE_SERVICE,
-        generatedAt: EXAMPLE_TIME,
-      }),
+  const reportSchema = { $ref: swagger.getSchemaPath(JSON_SCHEMA_OF_BODY[row.openapi.body]) };
+  const render = (representation: HealthRepresentation, report: HealthReport, details: boolean) =>
+    representation.openapi.parse(
+      representation.render(
+        createReportView({
+          route,
+          checkName: groupName ? undefined : checkName,
+          groupName,
+          report,
+          showDetails: details,
+          httpStatus,
+          service: EXAMPLE_SERVICE,
+          generatedAt: EXAMPLE_TIME,
+        }),
+      ),
     );
-  const each = <T>(format: (view: ReturnType<typeof createReportView>) => string, parse: (text: string) => T) => {
-    const entries = Object.entries(examples).map(([key, example]) => [
-      key,
-      { summary: example.summary, value: parse(render(example.value, showDetails, format)) },
-    ]);
-    const first = Object.values(examples)[0];
-    if (showDetails && row.requiresAuthorization !== true) {
-      entries.push([
-        'statusOnly',
-        { summary: 'A caller not authorized for details gets the status only (same HTTP code)', value: parse(render(first.value, false, format)) },
-      ]);
+  const first = Object.values(examples)[0];
+  const media: MediaContent = {};
+  for (const representation of HEALTH_REPRESENTATIONS) {
+    const schema = representation.openapi.schema(reportSchema);
+    if (representation.openapi.examples === 'first') {
+      media[representation.mediaType] = { schema, example: render(representation, first.value, showDetails) };
+      continue;
     }
-    return Object.fromEntries(entries) as Record<string, { summary: string; value: T }>;
-  };
-  const htmlOf = Object.values(examples)[0];
-  return {
-    json: each(renderJson, (text) => JSON.parse(text) as unknown),
-    healthJson: each(renderHealthJson, (text) => JSON.parse(text) as unknown),
-    text: each(renderText, (text) => text),
-    html: render(htmlOf.value, showDetails, renderHtml),
-  };
-}
-
-function content(swagger: Swagger, row: HealthRouteRow, examples: Record<string, Example>, httpStatus: number, checkName?: string): MediaContent {
-  const jsonDto = JSON_SCHEMA_OF_BODY[row.openapi.body];
-  const rendered = representations(row, examples, httpStatus, checkName);
-  return {
-    'application/json': { schema: { $ref: swagger.getSchemaPath(jsonDto) }, examples: rendered.json },
-    'application/health+json': { schema: { $ref: swagger.getSchemaPath(HealthJsonReportDto) }, examples: rendered.healthJson },
-    'text/plain': {
-      schema: { type: 'string', description: 'Kubernetes verbose style: `[+]name ok` / `[-]name failed: reason` lines, then `<probe> check passed|failed`.' },
-      examples: rendered.text,
-    },
-    'text/html': { schema: { type: 'string', description: 'A self-contained status page that refreshes itself.' }, example: rendered.html },
-  };
+    const shown: Record<string, { summary: string; value: unknown }> = {};
+    for (const [key, example] of Object.entries(examples)) shown[key] = { summary: example.summary, value: render(representation, example.value, showDetails) };
+    if (showDetails && row.requiresAuthorization !== true) {
+      shown.statusOnly = {
+        summary: 'A caller not authorized for details gets the status only (same HTTP code)',
+        value: render(representation, first.value, false),
+      };
+    }
+    media[representation.mediaType] = { schema, examples: shown };
+  }
+  return media;
 }
 
 /** The DTO documenting the JSON body of each kind of route. */

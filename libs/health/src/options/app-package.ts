@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPlainObject } from './option-rules.js';
+import { isPlainObject } from '../validation/option-rules.js';
 
 /** Name and version of the app's package.json (in the working directory), for the service defaults. */
 export function readAppPackage(): { name?: string; version?: string } {

@@ -26,7 +26,7 @@ export const HEALTH_DEFAULTS = {
   /** Runs of each check the HTML status page shows (kept in memory, per check). */
   historyRuns: 30,
   /** `grpc`: the health service's listener and `Watch` re-evaluation; on shutdown, how long open calls may take before they are cut. */
-  grpc: { host: '0.0.0.0', watchIntervalMs: 5000, closeTimeoutMs: 2000 },
+  grpc: { host: '0.0.0.0', watchIntervalMs: 5000, maxWatchStreams: 100, closeTimeoutMs: 2000 },
 } as const;
 
 /** The execution settings of `settings`, each one it leaves out taken from `defaults` (the module's for an indicator, the library's for the module). */
@@ -40,32 +40,3 @@ export function withExecutionDefaults(settings: IndicatorExecutionOptions, defau
     slowCheckMs: settings.slowCheckMs ?? defaults.slowCheckMs,
   };
 }
-
-/** Built-in settings used when a built-in is switched on without them. */
-export const BUILTIN_DEFAULTS = {
-  redisCheckName: 'redis',
-  /** `disk: true`: thresholds when none is set. */
-  disk: { warnPercent: 90, downPercent: 95 },
-  /** `eventLoop: true`: thresholds when neither `warnMs` nor `downMs` is set. */
-  eventLoop: { warnMs: 200, downMs: 1000 },
-  eventLoopWindowMs: 10_000,
-  dataSourceName: 'default',
-  httpMethod: 'GET',
-  /** `http` and `remote`: follow redirects, sending configured headers, keys and credentials to the configured origin only. */
-  redirect: 'follow',
-  /** `remote` checks are not critical unless they say so: one slow dependency must not take every caller out of rotation. */
-  remoteCritical: false,
-  rabbitmqCheckName: 'rabbitmq',
-  natsCheckName: 'nats',
-  mqttCheckName: 'mqtt',
-  /** Name of the indicator's own broker connections (AMQP `connection_name`, NATS `name`, MQTT client id prefix). */
-  brokerConnectionName: 'nest-vitals-health',
-  /** AMQP heartbeat of the `rabbitmq` connection: a silent broker is noticed after about two of them. */
-  brokerHeartbeatSeconds: 5,
-  /** Reopening a lost broker connection: the first wait, doubled on each failure up to `max`. */
-  brokerReconnectMs: { first: 100, max: 2000 },
-  /** How long opening a broker connection may take before it is given up and retried. */
-  brokerConnectTimeoutMs: 10_000,
-  /** `tls` entries: days left below which a certificate is DEGRADED / DOWN. */
-  tls: { warnDays: 21, downDays: 3 },
-} as const;

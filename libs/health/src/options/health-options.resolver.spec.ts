@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
+import type { HealthModuleOptions } from './health-module-options.js';
 import { HealthOptionsError } from '../errors/health-options.error.js';
 import { HEALTH_DEFAULTS } from './health-options.defaults.js';
 import { resolveHealthOptions } from './health-options.resolver.js';

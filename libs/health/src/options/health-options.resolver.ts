@@ -1,4 +1,4 @@
-import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
+import type { HealthModuleOptions } from './health-module-options.js';
 import { redact } from '../redaction/redactor.js';
 import { readAppPackage } from './app-package.js';
 import { HEALTH_DEFAULTS, withExecutionDefaults } from './health-options.defaults.js';

@@ -1,7 +1,7 @@
 import { HealthOptionsError } from '../errors/health-options.error.js';
-import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
+import type { HealthModuleOptions } from './health-module-options.js';
 import { healthModuleOptionsSchema } from './health-options.schema.js';
-import { describeValue, isPlainObject } from './option-rules.js';
+import { describeValue, isPlainObject } from '../validation/option-rules.js';
 
 /** Checks the user's options against the schema. Throws `HealthOptionsError` naming every bad option. */
 export function validateHealthOptions(options: HealthModuleOptions | undefined): HealthModuleOptions {

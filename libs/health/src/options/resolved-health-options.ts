@@ -1,4 +1,5 @@
-import type { DetailsPolicy, HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
+import type { DetailsPolicy } from '../interfaces/health-module-options.interface.js';
+import type { HealthModuleOptions } from './health-module-options.js';
 import type { HealthStatus } from '../interfaces/health-status.interface.js';
 
 /** Module options after validation, with every default filled in. @publicApi */

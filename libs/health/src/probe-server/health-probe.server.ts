@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthProbeServerError } from '../errors/health-probe-server.error.js';
 import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
 import { matchHealthRoute } from '../http/health-routes.js';
+import { parseHealthQuery } from '../http/health-query.js';
 import type { HealthProbeServerOptions } from '../interfaces/health-module-options.interface.js';
 
 /** How one `HealthModule` import serves its probe server. */
@@ -16,6 +17,19 @@ export interface HealthProbeServerSettings extends HealthProbeServerOptions {
 
 /** How long shutdown waits for probes in flight before it cuts their connections. */
 const CLOSE_GRACE_MS = 2000;
+
+/**
+ * The probe server's timeouts, set explicitly rather than left to Node's defaults (60 s for headers, 300 s for a
+ * request): a probe is a small GET, so a client that has not sent its headers within 10 s, or its whole request within
+ * 15 s, is answered 408 and its connection closed; idle keep-alive connections close after 5 s (kubelets reconnect).
+ * Node checks them every `connectionsCheckingInterval`, here every second.
+ */
+export const PROBE_SERVER_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
 
 /** What a bind error means, in the option's words. */
 function listenProblem(error: NodeJS.ErrnoException, settings: HealthProbeServerSettings): string {
@@ -56,7 +70,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
 
   /** Creates the server and waits until it listens; a bind error names the option. */
   static async listen(handler: HealthRequestHandler, settings: HealthProbeServerSettings): Promise<HealthProbeServer> {
-    const server = createServer();
+    const server = createServer({ ...PROBE_SERVER_TIMEOUTS });
     const probeServer = new HealthProbeServer(handler, settings, server);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void probeServer.serve(request, response));
     // Until bootstrap has finished the server does not keep the process alive, so a bootstrap that fails later cannot hang it.
@@ -132,20 +146,9 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
       method: request.method ?? 'GET',
       route: matched.route,
       params: matched.params,
-      query: queryOf(queryAt < 0 ? '' : target.slice(queryAt + 1)),
+      query: parseHealthQuery(target),
       headers: request.headers,
       request,
     });
   }
-}
-
-/** The query string as Express' and Fastify's default parsers give it: a repeated key becomes an array. */
-function queryOf(search: string): Record<string, string | string[]> {
-  // No prototype: a key such as __proto__ is a key like any other.
-  const query = Object.create(null) as Record<string, string | string[]>;
-  for (const [key, value] of new URLSearchParams(search)) {
-    const existing = query[key];
-    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return query;
 }

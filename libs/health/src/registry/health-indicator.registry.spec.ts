@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthIndicatorCheck } from '../interfaces/health-indicator.interface.js';
-import type { HealthModuleOptions } from '../interfaces/health-module-options.interface.js';
+import type { HealthModuleOptions } from '../options/health-module-options.js';
 import { resolveHealthOptions } from '../options/health-options.resolver.js';
 import { HealthIndicatorRegistry } from './health-indicator.registry.js';
 

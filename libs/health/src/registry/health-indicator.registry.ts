@@ -4,8 +4,8 @@ import type { HealthIndicatorCheck, HealthIndicatorMetadata } from '../interface
 import type { ProbeSelector } from '../interfaces/health-status.interface.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { InjectHealthOptions } from '../options/health-options.token.js';
-import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields, TAG_SELECTOR_PREFIX } from '../options/health-options.schema.js';
-import { shape } from '../options/option-rules.js';
+import { CHECK_NAME_ACCEPTED, CHECK_NAME_PATTERN, indicatorFields, TAG_SELECTOR_PREFIX } from '../validation/indicator-option-rules.js';
+import { shape } from '../validation/option-rules.js';
 import { HEALTH_DEFAULTS, withExecutionDefaults } from '../options/health-options.defaults.js';
 import type { RegisteredIndicator } from '../interfaces/registered-indicator.interface.js';
 

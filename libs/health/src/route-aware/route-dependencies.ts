@@ -144,6 +144,13 @@ export class RouteDependencies implements OnModuleInit, OnApplicationBootstrap, 
       this.statuses.set(change.name, change.to);
       this.update(change.name);
     });
+    // A check removed at run time (`unregister()`) no longer refuses anything.
+    this.subscription.add(
+      this.events.removed$.subscribe((name) => {
+        this.statuses.delete(name);
+        this.update(name);
+      }),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

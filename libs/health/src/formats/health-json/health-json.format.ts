@@ -1,5 +1,6 @@
 import type { HealthCheckResult, HealthStatus } from '../../interfaces/health-status.interface.js';
 import { subjectOf, type ReportView } from '../report-view.js';
+import type { HealthRepresentation } from '../health-representation.js';
 
 /** `application/health+json`, IETF draft-inadarei-api-health-check. */
 export const HEALTH_JSON_CONTENT_TYPE = 'application/health+json; charset=utf-8';
@@ -136,3 +137,13 @@ export function toHealthJson(view: ReportView): HealthJsonReport {
 export function renderHealthJson(view: ReportView): string {
   return JSON.stringify(toHealthJson(view));
 }
+
+/** `application/health+json` (draft-inadarei-api-health-check). */
+export const healthJsonRepresentation: HealthRepresentation = {
+  name: 'health-json',
+  mediaType: 'application/health+json',
+  contentType: HEALTH_JSON_CONTENT_TYPE,
+  render: renderHealthJson,
+  // Documented by `HealthJsonReportDto` (dto/), registered with the document's extra models.
+  openapi: { schema: () => ({ $ref: '#/components/schemas/HealthJsonReportDto' }), examples: 'each', parse: (body) => JSON.parse(body) as unknown },
+};

@@ -2,6 +2,7 @@ import type { HealthCheckResult, HealthStatus } from '../../interfaces/health-st
 import type { CheckHistoryView } from '../../history/health-history.js';
 import type { RouteEndpoint } from '../../interfaces/route-endpoint.interface.js';
 import { showsDetails, subjectOf, type ReportView } from '../report-view.js';
+import type { HealthRepresentation } from '../health-representation.js';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
@@ -147,6 +148,7 @@ h2{font-size:16px;margin:24px 0 8px}
 .run{flex:0 0 8px;border-radius:2px;background:#8c959f}
 .run.s-up{background:#1a7f37}.run.s-degraded{background:#9a6700}.run.s-down{background:#cf222e}
 .since{font-size:12px;color:#57606a;margin-top:4px;white-space:nowrap}
+.routes{font-size:12px;color:#57606a;margin-top:4px}
 footer{margin-top:24px;font-size:13px;color:#57606a}
 `;
 
@@ -187,3 +189,13 @@ export function renderHtml(view: ReportView): string {
     '</main></body></html>',
   ].join('\n');
 }
+
+/** `text/html`, a status page a person reads at a glance (with each check's recent runs, from the view's `history`). */
+export const htmlRepresentation: HealthRepresentation = {
+  name: 'html',
+  mediaType: 'text/html',
+  contentType: HTML_CONTENT_TYPE,
+  headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' },
+  render: renderHtml,
+  openapi: { schema: () => ({ type: 'string', description: 'A self-contained status page that refreshes itself.' }), examples: 'first', parse: (body) => body },
+};

@@ -1,4 +1,5 @@
 import { resultWithRoutes, type ReportView } from '../report-view.js';
+import type { HealthRepresentation } from '../health-representation.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -16,3 +17,12 @@ export function renderJson(view: ReportView): string {
   const details = Object.fromEntries(Object.entries(view.report.details).map(([name, result]) => [name, resultWithRoutes(view, name, result)]));
   return JSON.stringify({ ...view.report, details });
 }
+
+/** `application/json`, the default (also for `*\/*` and anything unknown). */
+export const jsonRepresentation: HealthRepresentation = {
+  name: 'json',
+  mediaType: 'application/json',
+  contentType: JSON_CONTENT_TYPE,
+  render: renderJson,
+  openapi: { schema: (reportSchema) => reportSchema, examples: 'each', parse: (body) => JSON.parse(body) as unknown },
+};

@@ -1,4 +1,5 @@
 import { passed, subjectOf, type ReportView } from '../report-view.js';
+import type { HealthRepresentation } from '../health-representation.js';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
@@ -27,3 +28,20 @@ export function renderText(view: ReportView): string {
   lines.push(`${subjectOf(view)} check ${passed(view) ? 'passed' : 'failed'}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** `text/plain`, Kubernetes verbose style. */
+export const textRepresentation: HealthRepresentation = {
+  name: 'text',
+  mediaType: 'text/plain',
+  contentType: TEXT_CONTENT_TYPE,
+  headers: { 'X-Content-Type-Options': 'nosniff' },
+  render: renderText,
+  openapi: {
+    schema: () => ({
+      type: 'string',
+      description: 'Kubernetes verbose style: `[+]name ok` / `[-]name failed: reason` lines, then `<probe> check passed|failed`.',
+    }),
+    examples: 'each',
+    parse: (body) => body,
+  },
+};

@@ -2,7 +2,7 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import { describeError } from '../../execution/check-outcome.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import type { BullmqIndicatorOptions, QueueCountThreshold } from '../../interfaces/indicator-options/bullmq-indicator.options.js';
+import type { BullmqIndicatorOptions, QueueCountThreshold } from './bullmq.builtin.js';
 import { evaluateThresholds, resultFor, type MeasuredValue } from '../threshold-check.js';
 
 /** The Redis client of a queue's own connection, as bullmq hands it out (`await queue.client`). @publicApi */

@@ -1,7 +1,6 @@
 import { DiscoveryService, type ModuleRef } from '@nestjs/core';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { DATABASE_PEER, type TypeOrmDataSource } from './database.indicator.js';
+import { DATABASE_PEER, DEFAULT_DATA_SOURCE_NAME, type TypeOrmDataSource } from './database.indicator.js';
 
 /** A DataSource found among the app's providers, with the name it is known by. */
 export interface NamedDataSource {
@@ -9,7 +8,7 @@ export interface NamedDataSource {
   dataSource: TypeOrmDataSource;
 }
 
-const DEFAULT_NAME = BUILTIN_DEFAULTS.dataSourceName;
+const DEFAULT_NAME = DEFAULT_DATA_SOURCE_NAME;
 
 /**
  * Every TypeORM DataSource the app provides. `@nestjs/typeorm` registers each one as a provider

@@ -3,9 +3,12 @@ import type { DataSource } from 'typeorm';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { describeError } from '../../execution/check-outcome.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import type { DatabaseIndicatorOptions } from '../../interfaces/indicator-options/database-indicator.options.js';
+import { pingDataSource } from './connection-releasing-ping.js';
+import type { DatabaseIndicatorOptions } from './database.builtin.js';
+
+/** The name of the unnamed DataSource (and Sequelize connection). */
+export const DEFAULT_DATA_SOURCE_NAME = 'default';
 
 /** What the `database` option needs installed. */
 export const DATABASE_PEER = { option: 'database', packageName: 'typeorm', install: ['typeorm', '@nestjs/typeorm'] };
@@ -29,8 +32,9 @@ export interface DatabaseHealthIndicatorConfig extends Pick<DatabaseIndicatorOpt
 
 /**
  * Pings one TypeORM DataSource with the driver's cheapest read-only query (`SELECT 1` for
- * PostgreSQL, MariaDB/MySQL and SQLite; the check's timeout is the runner's), after checking that the DataSource is initialized. With
- * `migrations`, pending migrations make the check DOWN or DEGRADED and are listed.
+ * PostgreSQL, MariaDB/MySQL and SQLite; the check's timeout is the runner's), after checking that the DataSource is initialized.
+ * On PostgreSQL and MariaDB/MySQL the ping runs on one connection of the pool, dropped when the run times out
+ * (`connection-releasing-ping.ts`). With `migrations`, pending migrations make the check DOWN or DEGRADED and are listed.
  *
  * @publicApi
  */
@@ -42,11 +46,11 @@ export class DatabaseHealthIndicator implements HealthIndicatorCheck {
 
   constructor(protected readonly config: DatabaseHealthIndicatorConfig) {
     this.dataSource = config.dataSource as DataSource;
-    this.dataSourceName = config.dataSourceName ?? BUILTIN_DEFAULTS.dataSourceName;
+    this.dataSourceName = config.dataSourceName ?? DEFAULT_DATA_SOURCE_NAME;
     this.wasInitialized = config.dataSource.isInitialized;
   }
 
-  async check({ indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
+  async check({ indicator: session, signal }: HealthCheckContext): Promise<HealthIndicatorResult> {
     const dataSource = this.dataSource;
     const data = { driver: dataSource.options.type, database: databaseOf(dataSource) };
     if (!dataSource.isInitialized) {
@@ -57,7 +61,7 @@ export class DatabaseHealthIndicator implements HealthIndicatorCheck {
 
     const started = performance.now();
     try {
-      await ping(dataSource);
+      await pingDataSource(dataSource, signal);
     } catch (error) {
       return session.down({ ...data, message: describeError(error) });
     }
@@ -79,27 +83,6 @@ function databaseOf(dataSource: DataSource): string | undefined {
   if (typeof resolved === 'string' && resolved) return resolved;
   const configured = (dataSource.options as { database?: unknown }).database;
   return typeof configured === 'string' ? configured : undefined;
-}
-
-/** The driver's cheapest read-only round trip. */
-async function ping(dataSource: DataSource): Promise<void> {
-  switch (dataSource.options.type) {
-    case 'mongodb':
-      await (
-        dataSource.driver as unknown as { queryRunner: { databaseConnection: { db(): { command(c: object): Promise<unknown> } } } }
-      ).queryRunner.databaseConnection
-        .db()
-        .command({ ping: 1 });
-      return;
-    case 'oracle':
-      await dataSource.query('SELECT 1 FROM DUAL');
-      return;
-    case 'sap':
-      await dataSource.query('SELECT now() FROM dummy');
-      return;
-    default:
-      await dataSource.query('SELECT 1');
-  }
 }
 
 /** Names of the DataSource's migrations not yet run. Read-only: a missing migrations table means all are pending. */

@@ -1,6 +1,6 @@
 import { DiscoveryService, type ModuleRef } from '@nestjs/core';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { loadOptionalPeerIfInstalled } from '../../peers/optional-peer.loader.js';
+import { DEFAULT_DATA_SOURCE_NAME } from './database.indicator.js';
 import type { SequelizeInstance } from './sequelize.indicator.js';
 
 /** A Sequelize instance found among the app's providers, with the name of its connection. */
@@ -29,10 +29,10 @@ export async function findSequelizeInstances(moduleRef: ModuleRef): Promise<Name
           ? token.slice(0, -'Connection'.length)
           : token
         : typeof token === 'symbol'
-          ? (token.description ?? BUILTIN_DEFAULTS.dataSourceName)
-          : BUILTIN_DEFAULTS.dataSourceName;
+          ? (token.description ?? DEFAULT_DATA_SOURCE_NAME)
+          : DEFAULT_DATA_SOURCE_NAME;
     const known = found.get(wrapper.instance);
-    if (known === undefined || known === BUILTIN_DEFAULTS.dataSourceName) found.set(wrapper.instance, name);
+    if (known === undefined || known === DEFAULT_DATA_SOURCE_NAME) found.set(wrapper.instance, name);
   }
   return [...found].map(([sequelize, name]) => ({ name, sequelize }));
 }

@@ -2,7 +2,9 @@ import type { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, SequelizeHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import { DEFAULT_DATA_SOURCE_NAME } from './database.indicator.js';
+import { describeError } from '../../execution/check-outcome.js';
+import { pingSequelize, releasesSequelizeConnection } from './connection-releasing-ping.js';
 
 /**
  * A Sequelize instance (`sequelize` or `sequelize-typescript`), typed by the little the check needs
@@ -32,8 +34,9 @@ export interface SequelizeDatabaseHealthIndicatorConfig {
 const TERMINUS_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
- * Pings one Sequelize instance (`@nestjs/sequelize`) through Terminus' own `SequelizeHealthIndicator`
- * (`SELECT 1`).
+ * Pings one Sequelize instance (`@nestjs/sequelize`) with `SELECT 1`: on PostgreSQL and MySQL on one
+ * connection of its pool, dropped when the run times out (`connection-releasing-ping.ts`); on other
+ * dialects through Terminus' own `SequelizeHealthIndicator`.
  * @publicApi
  */
 @HealthIndicator('database')
@@ -44,15 +47,31 @@ export class SequelizeDatabaseHealthIndicator implements HealthIndicatorCheck {
     this.terminus = new SequelizeHealthIndicator(config.moduleRef, new HealthIndicatorService());
   }
 
-  async check({ indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
+  async check({ indicator: session, signal }: HealthCheckContext): Promise<HealthIndicatorResult> {
     const { sequelize } = this.config;
     const data = { driver: sequelize.getDialect(), orm: 'sequelize', database: sequelize.config.database };
-    const key = 'sequelize';
     const started = performance.now();
-    const result = await this.terminus.pingCheck(key, { connection: sequelize, timeout: TERMINUS_TIMEOUT_MS });
+    const failure = releasesSequelizeConnection(sequelize) ? await this.releasingPing(signal) : await this.terminusPing();
+    if (failure === undefined) return session.up({ ...data, responseTimeMs: Math.round(performance.now() - started) });
+    return session.down({ ...data, message: `Sequelize "${this.config.connectionName ?? DEFAULT_DATA_SOURCE_NAME}": ${failure}` });
+  }
+
+  /** PostgreSQL and MySQL: one connection of the pool, dropped when the run times out. The reason of a failure, or `undefined`. */
+  private async releasingPing(signal: AbortSignal): Promise<string | undefined> {
+    try {
+      await pingSequelize(this.config.sequelize, signal);
+      return undefined;
+    } catch (error) {
+      return describeError(error);
+    }
+  }
+
+  /** Other dialects: Terminus' ping (`SELECT 1` through `sequelize.query`). */
+  private async terminusPing(): Promise<string | undefined> {
+    const key = 'sequelize';
+    const result = await this.terminus.pingCheck(key, { connection: this.config.sequelize, timeout: TERMINUS_TIMEOUT_MS });
     const outcome = result[key] as { status: string; message?: unknown } | undefined;
-    if (outcome?.status === 'up') return session.up({ ...data, responseTimeMs: Math.round(performance.now() - started) });
-    const reason = typeof outcome?.message === 'string' && outcome.message ? outcome.message : 'the ping failed';
-    return session.down({ ...data, message: `Sequelize "${this.config.connectionName ?? BUILTIN_DEFAULTS.dataSourceName}": ${reason}` });
+    if (outcome?.status === 'up') return undefined;
+    return typeof outcome?.message === 'string' && outcome.message ? outcome.message : 'the ping failed';
   }
 }

@@ -3,9 +3,11 @@ import { parse, resolve } from 'node:path';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { BYTES_PER_MB, evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { DiskIndicatorOptions } from '../../interfaces/indicator-options/disk-indicator.options.js';
+import type { DiskIndicatorOptions } from './disk.builtin.js';
+
+/** `disk: true`: thresholds when none is set. */
+export const DISK_DEFAULTS = { warnPercent: 90, downPercent: 95 } as const;
 
 /** What a `DiskHealthIndicator` is built with. @publicApi */
 export type DiskHealthIndicatorConfig = Pick<DiskIndicatorOptions, 'path' | 'warnPercent' | 'downPercent' | 'minFreeMb'>;
@@ -27,7 +29,7 @@ export class DiskHealthIndicator implements HealthIndicatorCheck {
     this.path = resolve(config.path ?? parse(process.cwd()).root);
     const { warnPercent, downPercent, minFreeMb } = config;
     this.thresholds =
-      warnPercent === undefined && downPercent === undefined && minFreeMb === undefined ? BUILTIN_DEFAULTS.disk : { warnPercent, downPercent, minFreeMb };
+      warnPercent === undefined && downPercent === undefined && minFreeMb === undefined ? DISK_DEFAULTS : { warnPercent, downPercent, minFreeMb };
   }
 
   async check({ indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {

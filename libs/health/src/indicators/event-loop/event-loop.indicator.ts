@@ -3,9 +3,11 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { EventLoopIndicatorOptions } from '../../interfaces/indicator-options/event-loop-indicator.options.js';
+import type { EventLoopIndicatorOptions } from './event-loop.builtin.js';
+
+/** `eventLoop: true`: thresholds when neither `warnMs` nor `downMs` is set, and the window p99 is measured over. */
+export const EVENT_LOOP_DEFAULTS = { thresholds: { warnMs: 200, downMs: 1000 }, windowMs: 10_000 } as const;
 
 /** What an `EventLoopHealthIndicator` is built with. @publicApi */
 export type EventLoopHealthIndicatorConfig = Pick<EventLoopIndicatorOptions, 'warnMs' | 'downMs' | 'windowMs'>;
@@ -36,9 +38,9 @@ export class EventLoopHealthIndicator implements HealthIndicatorCheck, OnApplica
   private previous?: WindowSummary;
 
   constructor(config: EventLoopHealthIndicatorConfig = {}) {
-    this.windowMs = config.windowMs ?? BUILTIN_DEFAULTS.eventLoopWindowMs;
+    this.windowMs = config.windowMs ?? EVENT_LOOP_DEFAULTS.windowMs;
     const { warnMs, downMs } = config;
-    this.thresholds = warnMs === undefined && downMs === undefined ? BUILTIN_DEFAULTS.eventLoop : { warnMs, downMs };
+    this.thresholds = warnMs === undefined && downMs === undefined ? EVENT_LOOP_DEFAULTS.thresholds : { warnMs, downMs };
     this.histogram.enable();
     this.rotation = setInterval(() => {
       this.previous = this.summarize();

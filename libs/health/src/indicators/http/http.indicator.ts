@@ -1,13 +1,12 @@
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { parseExpectedStatus, type ExpectedStatus } from './http-expected-status.js';
 import { describeFetchFailure } from './http-failure.js';
 import { moveCredentialsToHeader } from './http-credentials.js';
-import { fetchKeepingSecrets, reportableUrl } from './outbound-request.js';
+import { DEFAULT_REDIRECT_POLICY, fetchKeepingSecrets, reportableUrl } from './outbound-request.js';
 import type { RedirectPolicy } from '../../interfaces/indicator-options/redirect-policy.js';
-import type { HttpIndicatorOptions } from '../../interfaces/indicator-options/http-indicator.options.js';
+import type { HttpIndicatorOptions } from './http.builtin.js';
 
 /** What an `HttpHealthIndicator` is built with. @publicApi */
 export type HttpHealthIndicatorConfig = Pick<HttpIndicatorOptions, 'url' | 'method' | 'expectedStatus' | 'headers' | 'bodyPredicate' | 'redirect'>;
@@ -34,8 +33,8 @@ export class HttpHealthIndicator implements HealthIndicatorCheck {
   private readonly redirect: RedirectPolicy;
 
   constructor(protected readonly config: HttpHealthIndicatorConfig) {
-    this.method = config.method ?? BUILTIN_DEFAULTS.httpMethod;
-    this.redirect = config.redirect ?? BUILTIN_DEFAULTS.redirect;
+    this.method = config.method ?? 'GET';
+    this.redirect = config.redirect ?? DEFAULT_REDIRECT_POLICY;
     const url = new URL(config.url);
     this.headers = new Headers(config.headers);
     moveCredentialsToHeader(url, this.headers);

@@ -1,5 +1,8 @@
 import type { RedirectPolicy } from '../../interfaces/indicator-options/redirect-policy.js';
 
+/** `http` and `remote`: follow redirects, sending configured headers, keys and credentials to the configured origin only. */
+export const DEFAULT_REDIRECT_POLICY: RedirectPolicy = 'follow';
+
 /** Redirects followed at most before the check is DOWN (fetch's own limit is 20). */
 export const MAX_REDIRECTS = 5;
 

@@ -2,7 +2,7 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
 import { BYTES_PER_MB, evaluateThresholds, resultFor, roundTo2 } from '../threshold-check.js';
-import type { MemoryIndicatorOptions } from '../../interfaces/indicator-options/memory-indicator.options.js';
+import type { MemoryIndicatorOptions } from './memory.builtin.js';
 
 /** What a `MemoryHealthIndicator` is built with. @publicApi */
 export type MemoryHealthIndicatorConfig = Pick<MemoryIndicatorOptions, 'heapUsedMb' | 'rssMb'>;

@@ -1,9 +1,23 @@
 import type { ModuleRef } from '@nestjs/core';
 import { HealthOptionsError } from '../../errors/health-options.error.js';
-import type { MikroOrmIndicatorOptions } from '../../interfaces/indicator-options/orm-indicator.options.js';
+import type { HealthIndicatorOptions } from '../../interfaces/health-indicator.interface.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { appProviders, ormCheckName, selectNamed, type OrmCheck } from '../orm-objects.js';
+import { enabledOr, indicatorFields } from '../../validation/indicator-option-rules.js';
+import { arrayOf, nonEmptyString, shapeOf } from '../../validation/option-rules.js';
+import { builtinEntry, defineBuiltin, sectionOf } from '../builtin-kind.js';
+import { appProviders, ormCheckName, selectNamed } from '../orm-objects.js';
 import { mikroOrmContextName, MikroOrmHealthIndicator, type MikroOrmInstance } from './mikro-orm.indicator.js';
+
+/**
+ * `mikroOrm` option of `HealthModule.forRoot`: every `MikroORM` instance `@mikro-orm/nestjs` registers
+ * (check `mikro-orm` for the default context, `mikro-orm-<contextName>` for the others). Needs Node.js
+ * 22.17 or later (MikroORM 7).
+ * @publicApi
+ */
+export interface MikroOrmIndicatorOptions extends HealthIndicatorOptions {
+  /** Context names to check (`'default'` for the unnamed one). Default: every instance. */
+  contexts?: string[];
+}
 
 /** MikroORM 7 runs on Node.js 22.17 and later. */
 export const MIKRO_ORM_MIN_NODE = '22.17.0';
@@ -23,17 +37,26 @@ function isMikroOrm(value: unknown): value is MikroOrmInstance {
 }
 
 /** `mikroOrm`: one check per MikroORM instance `@mikro-orm/nestjs` registered (every context), found at module init. */
-export async function mikroOrmChecks(section: MikroOrmIndicatorOptions, moduleRef: ModuleRef): Promise<OrmCheck[]> {
-  await loadOptionalPeer({ option: 'mikroOrm', packageName: '@mikro-orm/core' }, () => import('@mikro-orm/core'));
-  const found = appProviders(moduleRef).flatMap(({ instance }) => (isMikroOrm(instance) ? [{ name: mikroOrmContextName(instance), orm: instance }] : []));
-  if (found.length === 0) {
-    throw new HealthOptionsError([
-      '"mikroOrm" is switched on, but the app registers no MikroORM instance; register one with MikroOrmModule.forRoot() (@mikro-orm/nestjs)',
-    ]);
-  }
-  return selectNamed(found, section.contexts, 'mikroOrm.contexts', 'MikroORM context').map(({ name, orm }) => ({
-    instance: new MikroOrmHealthIndicator({ orm }),
-    name: ormCheckName('mikro-orm', name),
-    source: `HealthModule.forRoot({ mikroOrm }) for context "${name}"`,
-  }));
-}
+export const mikroOrmBuiltin = defineBuiltin({
+  option: 'mikroOrm',
+  rule: enabledOr(shapeOf<MikroOrmIndicatorOptions>()({ ...indicatorFields, contexts: arrayOf(nonEmptyString, { nonEmpty: true, unique: true }) })),
+  create: (value: boolean | MikroOrmIndicatorOptions | undefined) => {
+    const section = sectionOf(value);
+    if (!section) return null;
+    const problem = mikroOrmNodeProblem();
+    if (problem) throw new HealthOptionsError([problem]);
+    return section;
+  },
+  register: async (section: MikroOrmIndicatorOptions, _value: boolean | MikroOrmIndicatorOptions, moduleRef: ModuleRef) => {
+    await loadOptionalPeer({ option: 'mikroOrm', packageName: '@mikro-orm/core' }, () => import('@mikro-orm/core'));
+    const found = appProviders(moduleRef).flatMap(({ instance }) => (isMikroOrm(instance) ? [{ name: mikroOrmContextName(instance), orm: instance }] : []));
+    if (found.length === 0) {
+      throw new HealthOptionsError([
+        '"mikroOrm" is switched on, but the app registers no MikroORM instance; register one with MikroOrmModule.forRoot() (@mikro-orm/nestjs)',
+      ]);
+    }
+    return selectNamed(found, section.contexts, 'mikroOrm.contexts', 'MikroORM context').map(({ name, orm }) =>
+      builtinEntry(new MikroOrmHealthIndicator({ orm }), ormCheckName('mikro-orm', name), section, `HealthModule.forRoot({ mikroOrm }) for context "${name}"`),
+    );
+  },
+});

@@ -3,10 +3,9 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
-import type { MqttIndicatorOptions } from '../../interfaces/indicator-options/mqtt-indicator.options.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import type { MqttIndicatorOptions } from './mqtt.builtin.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
+import { BROKER_DEFAULTS, ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
 
 /** What an `MqttHealthIndicator` is built with. @publicApi */
 export type MqttHealthIndicatorConfig = Pick<MqttIndicatorOptions, 'url'>;
@@ -25,7 +24,7 @@ type MqttModule = typeof import('mqtt');
 @HealthIndicator('mqtt')
 export class MqttHealthIndicator extends ReconnectingConnectionIndicator<MqttClient> {
   private mqtt?: MqttModule;
-  private readonly clientId = `${BUILTIN_DEFAULTS.brokerConnectionName}-${randomBytes(4).toString('hex')}`;
+  private readonly clientId = `${BROKER_DEFAULTS.connectionName}-${randomBytes(4).toString('hex')}`;
   protected readonly connection = new ReconnectingConnection<MqttClient>({
     broker: 'MQTT broker',
     open: ({ failed, disconnected, reconnected, lost }) => {
@@ -62,9 +61,9 @@ function clientOptions(url: string, clientId: string): { address: string; option
   const options: IClientOptions = {
     clientId,
     clean: true,
-    keepalive: BUILTIN_DEFAULTS.brokerHeartbeatSeconds,
-    reconnectPeriod: BUILTIN_DEFAULTS.brokerReconnectMs.max / 4,
-    connectTimeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
+    keepalive: BROKER_DEFAULTS.heartbeatSeconds,
+    reconnectPeriod: BROKER_DEFAULTS.reconnectMs.max / 4,
+    connectTimeout: BROKER_DEFAULTS.connectTimeoutMs,
     queueQoSZero: false,
   };
   if (parsed.username) options.username = decodeURIComponent(parsed.username);

@@ -3,10 +3,9 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
-import type { NatsIndicatorOptions } from '../../interfaces/indicator-options/nats-indicator.options.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import type { NatsIndicatorOptions } from './nats.builtin.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
+import { BROKER_DEFAULTS, ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
 import { evaluateThresholds, resultFor } from '../threshold-check.js';
 
 /** What a `NatsHealthIndicator` is built with. @publicApi */
@@ -89,13 +88,13 @@ function connectionOptions(url: string): ConnectionOptions {
   const parsed = new URL(url);
   const options: ConnectionOptions = {
     servers: `${parsed.protocol}//${parsed.host}`,
-    name: BUILTIN_DEFAULTS.brokerConnectionName,
+    name: BROKER_DEFAULTS.connectionName,
     reconnect: true,
     maxReconnectAttempts: -1,
-    reconnectTimeWait: BUILTIN_DEFAULTS.brokerReconnectMs.max,
-    pingInterval: BUILTIN_DEFAULTS.brokerHeartbeatSeconds * 1000,
+    reconnectTimeWait: BROKER_DEFAULTS.reconnectMs.max,
+    pingInterval: BROKER_DEFAULTS.heartbeatSeconds * 1000,
     maxPingOut: 2,
-    timeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
+    timeout: BROKER_DEFAULTS.connectTimeoutMs,
   };
   if (parsed.protocol === 'tls:') options.tls = {};
   const user = decodeURIComponent(parsed.username);

@@ -2,10 +2,9 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { ChannelModel } from 'amqplib';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
-import type { RabbitMqIndicatorOptions } from '../../interfaces/indicator-options/rabbitmq-indicator.options.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import type { RabbitMqIndicatorOptions } from './rabbitmq.builtin.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
-import { ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
+import { BROKER_DEFAULTS, ReconnectingConnection, ReconnectingConnectionIndicator } from '../reconnecting-connection.js';
 
 /** What a `RabbitMqHealthIndicator` is built with. @publicApi */
 export type RabbitMqHealthIndicatorConfig = Pick<RabbitMqIndicatorOptions, 'url'>;
@@ -26,9 +25,9 @@ export class RabbitMqHealthIndicator extends ReconnectingConnectionIndicator<Cha
     broker: 'RabbitMQ',
     open: async ({ lost, failed }) => {
       const connection = await this.amqplib!.connect(withHeartbeat(this.config.url), {
-        clientProperties: { connection_name: BUILTIN_DEFAULTS.brokerConnectionName },
+        clientProperties: { connection_name: BROKER_DEFAULTS.connectionName },
         // A broker that accepts the socket and never answers the handshake must not hold the first connection forever.
-        timeout: BUILTIN_DEFAULTS.brokerConnectTimeoutMs,
+        timeout: BROKER_DEFAULTS.connectTimeoutMs,
       });
       // A lost connection emits 'error' before 'close': the error is the reason, 'close' the loss.
       connection.on('error', failed);
@@ -59,6 +58,6 @@ export class RabbitMqHealthIndicator extends ReconnectingConnectionIndicator<Cha
 function withHeartbeat(url: string): string {
   const parsed = new URL(url);
   if (parsed.searchParams.has('heartbeat')) return url;
-  parsed.searchParams.set('heartbeat', String(BUILTIN_DEFAULTS.brokerHeartbeatSeconds));
+  parsed.searchParams.set('heartbeat', String(BROKER_DEFAULTS.heartbeatSeconds));
   return parsed.toString();
 }

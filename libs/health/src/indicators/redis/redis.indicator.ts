@@ -7,7 +7,7 @@ import { describeError } from '../../execution/check-outcome.js';
 import { loadOptionalPeer } from '../../peers/optional-peer.loader.js';
 import { BYTES_PER_MB, roundTo2 } from '../threshold-check.js';
 import { parseRedisInfo } from './redis-info.js';
-import type { RedisIndicatorOptions } from '../../interfaces/indicator-options/redis-indicator.options.js';
+import type { RedisIndicatorOptions } from './redis.builtin.js';
 
 /**
  * An ioredis client, standalone `Redis` or `Cluster`. Typed by the little the check needs to see,

@@ -1,12 +1,11 @@
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import type { RemoteIndicatorOptions } from '../../interfaces/indicator-options/remote-indicator.options.js';
+import type { RemoteIndicatorOptions } from './remote.builtin.js';
 import { describeFetchFailure } from '../http/http-failure.js';
 import { moveCredentialsToHeader } from '../http/http-credentials.js';
-import { fetchKeepingSecrets, reportableUrl } from '../http/outbound-request.js';
+import { DEFAULT_REDIRECT_POLICY, fetchKeepingSecrets, reportableUrl } from '../http/outbound-request.js';
 import type { RedirectPolicy } from '../../interfaces/indicator-options/redirect-policy.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
 import { parseRemoteHealthReport } from './remote-health-report.parser.js';
 import { readCappedBody } from './remote-report-body.reader.js';
 
@@ -35,7 +34,7 @@ export class RemoteHealthIndicator implements HealthIndicatorCheck {
 
   constructor(config: RemoteHealthIndicatorConfig) {
     const url = new URL(config.url);
-    this.redirect = config.redirect ?? BUILTIN_DEFAULTS.redirect;
+    this.redirect = config.redirect ?? DEFAULT_REDIRECT_POLICY;
     this.headers = new Headers(config.headers);
     this.headers.set('accept', ACCEPT);
     if (config.apiKey !== undefined) this.headers.set('x-health-key', config.apiKey);

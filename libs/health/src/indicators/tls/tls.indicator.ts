@@ -2,9 +2,11 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import { describeError } from '../../execution/check-outcome.js';
 import type { HealthCheckContext, HealthIndicatorCheck } from '../../interfaces/health-indicator.interface.js';
-import type { TlsIndicatorOptions } from '../../interfaces/indicator-options/tls-indicator.options.js';
-import { BUILTIN_DEFAULTS } from '../../options/health-options.defaults.js';
+import type { TlsIndicatorOptions } from './tls.builtin.js';
 import { inspectPeerCertificate } from './tls-certificate.js';
+
+/** Days left below which a certificate is DEGRADED / DOWN. */
+export const TLS_DEFAULTS = { warnDays: 21, downDays: 3 } as const;
 
 /** What a `TlsHealthIndicator` is built with. @publicApi */
 export type TlsHealthIndicatorConfig = Pick<TlsIndicatorOptions, 'host' | 'port' | 'servername' | 'warnDays' | 'downDays'>;
@@ -23,8 +25,8 @@ export class TlsHealthIndicator implements HealthIndicatorCheck {
   private readonly downDays: number;
 
   constructor(protected readonly config: TlsHealthIndicatorConfig) {
-    this.warnDays = config.warnDays ?? BUILTIN_DEFAULTS.tls.warnDays;
-    this.downDays = config.downDays ?? BUILTIN_DEFAULTS.tls.downDays;
+    this.warnDays = config.warnDays ?? TLS_DEFAULTS.warnDays;
+    this.downDays = config.downDays ?? TLS_DEFAULTS.downDays;
   }
 
   async check({ signal, indicator: session }: HealthCheckContext): Promise<HealthIndicatorResult> {
