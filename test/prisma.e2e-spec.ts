@@ -29,7 +29,12 @@ class PrismaService {}
 beforeAll(async () => {
   await requireService('postgres');
   const generated = spawnSync(process.execPath, ['node_modules/prisma/build/index.js', 'generate', '--schema', 'test/fixtures/prisma/schema.prisma'], {
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: resolve('test/fixtures/prisma/no-schema-engine.sh'), PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: resolve('test/fixtures/prisma/no-schema-engine.sh'),
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
+    },
     encoding: 'utf8',
   });
   if (generated.status !== 0) throw new Error(`prisma generate failed:\n${generated.stdout}\n${generated.stderr}`);
