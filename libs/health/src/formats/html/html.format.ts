@@ -195,7 +195,7 @@ export const htmlRepresentation: HealthRepresentation = {
   name: 'html',
   mediaType: 'text/html',
   contentType: HTML_CONTENT_TYPE,
-  headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' },
+  headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY },
   render: renderHtml,
   openapi: { schema: () => ({ type: 'string', description: 'A self-contained status page that refreshes itself.' }), examples: 'first', parse: (body) => body },
 };
