@@ -1,9 +1,11 @@
+import { dropMysqlConnection, dropPgClient, onDroppable, type DropConnection } from './connection-releasing-ping.js';
+
 /*
  * `SELECT 1` on ONE connection of the app's own node-postgres or mysql2 pool (what Drizzle's `db.$client`
  * and MikroORM's `getNativeClient()` are), given back when the run's signal aborts: the connection is
- * dropped (its socket closed, the query on it failing, the pool forgetting it), so a stalled database costs
- * the app's pool at most that one connection for health, and only until the runner's timeout. Typed
- * structurally: no import of `pg` or `mysql2`.
+ * dropped as the database built-in drops its own (connection-releasing-ping.ts: its socket closed, the query
+ * on it failing, the pool forgetting it), so a stalled database costs the app's pool at most that one
+ * connection for health. Typed structurally: no import of `pg` or `mysql2`.
  */
 
 /** A node-postgres `Pool`: `connect()` lends a client, `totalCount` tells it from a single `Client`. */
@@ -26,7 +28,6 @@ interface MysqlPoolConnectionLike {
   query(sql: string, callback: (error: Error | null) => void): void;
   release(): void;
   destroy(): void;
-  stream?: { destroy(): void };
 }
 /** A mysql2 callback-API pool (`mysql2` `createPool`; `mysql2/promise`'s pool wraps one as `.pool`). */
 interface MysqlPoolLike {
@@ -58,57 +59,55 @@ export function isKnownSqlClient(client: unknown): boolean {
   return isPgPool(client) || isPgClient(client) || mysqlPoolOf(client) !== undefined;
 }
 
-/** Runs `query`, calling `drop` if `signal` aborts first. */
-async function dropOnAbort<T>(signal: AbortSignal, drop: () => void, query: () => Promise<T>): Promise<T> {
-  if (signal.aborted) throw signal.reason;
-  signal.addEventListener('abort', drop, { once: true });
+/** Runs `query` on one connection lent by a pool, dropping it (`drop`) if `signal` aborts; `giveBack(dropped)` returns or discards it. */
+async function onLentConnection<C>(
+  connection: C,
+  drop: DropConnection,
+  signal: AbortSignal,
+  query: () => Promise<unknown>,
+  giveBack: (dropped: boolean) => void,
+) {
+  let dropped = false;
   try {
-    return await query();
+    await onDroppable(
+      connection,
+      (held) => {
+        dropped = true;
+        drop(held);
+      },
+      signal,
+      query,
+    );
   } finally {
-    signal.removeEventListener('abort', drop);
+    giveBack(dropped);
   }
 }
 
 async function pingPgPool(pool: PgPoolLike, signal: AbortSignal): Promise<void> {
   // A connection the pool hands over after the abort goes straight back, unused.
   const client = await pool.connect();
-  let dropped = false;
-  try {
-    await dropOnAbort(
-      signal,
-      () => {
-        dropped = true;
-        client.release(true);
-      },
-      () => client.query('SELECT 1'),
-    );
-  } finally {
-    if (!dropped) client.release();
-  }
+  // A dropped (ending) client is released as broken: the pool discards it.
+  await onLentConnection(
+    client,
+    dropPgClient,
+    signal,
+    () => client.query('SELECT 1'),
+    (dropped) => client.release(dropped || undefined),
+  );
 }
 
 async function pingMysqlPool(pool: MysqlPoolLike, signal: AbortSignal): Promise<void> {
   const connection = await new Promise<MysqlPoolConnectionLike>((resolve, reject) =>
     pool.getConnection((error, lent) => (error ? reject(error) : resolve(lent))),
   );
-  let dropped = false;
-  try {
-    await dropOnAbort(
-      signal,
-      () => {
-        dropped = true;
-        // Closing the socket fails the query at once (PROTOCOL_CONNECTION_LOST); destroy() first would half-close it
-        // and leave the query waiting on a silent server, without ever failing it.
-        if (connection.stream) connection.stream.destroy();
-        else connection.destroy();
-      },
-      () => new Promise<void>((resolve, reject) => connection.query('SELECT 1', (error) => (error ? reject(error) : resolve()))),
-    );
-  } finally {
-    // A dropped connection leaves the pool; a used one goes back.
-    if (dropped) connection.destroy();
-    else connection.release();
-  }
+  await onLentConnection(
+    connection,
+    dropMysqlConnection,
+    signal,
+    () => new Promise<void>((resolve, reject) => connection.query('SELECT 1', (error) => (error ? reject(error) : resolve()))),
+    // A dropped connection leaves the pool (destroyed once its query has failed); a used one goes back.
+    (dropped) => (dropped ? connection.destroy() : connection.release()),
+  );
 }
 
 /**
