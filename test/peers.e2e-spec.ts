@@ -93,6 +93,12 @@ async function oldestAdmitted(name: string, range: string): Promise<string> {
   return versions.sort(older)[0];
 }
 
+/** The version the `latest` dist-tag points at, pinned: npm may settle a `latest` spec on an older version a peer range allows. */
+async function latestVersion(name: string): Promise<string> {
+  const { stdout } = await execFileAsync('npm', ['view', name, 'version', '--prefer-online'], { timeout: 60_000 });
+  return stdout.trim();
+}
+
 let workDir: string;
 let tarball: string;
 const running = new Set<ChildProcess>();
@@ -122,7 +128,10 @@ describe.each(['latest', 'oldest'] as const)('nest-vitals installed beside the %
     // the newest that fits both; ioredis' own latest major is installed without typeorm below.
     const wanted = Object.fromEntries(
       await Promise.all(
-        peers.map(async ([name, range]) => [name, variant === 'oldest' ? await oldestAdmitted(name, range) : name === 'ioredis' ? range : 'latest'] as const),
+        peers.map(
+          async ([name, range]) =>
+            [name, variant === 'oldest' ? await oldestAdmitted(name, range) : name === 'ioredis' ? range : await latestVersion(name)] as const,
+        ),
       ),
     );
     const dependencies = { 'nest-vitals': `file:${tarball}`, ...wanted, ...Object.fromEntries(DRIVERS.map((name) => [name, 'latest'])) };
@@ -229,11 +238,10 @@ describe("nest-vitals installed beside ioredis' latest major (the install that f
   beforeAll(async () => {
     dir = join(workDir, 'ioredis-latest');
     mkdirSync(dir);
+    const names = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs', 'ioredis'];
     const dependencies = Object.fromEntries<string>([
       ['nest-vitals', `file:${tarball}`] as [string, string],
-      ...['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs', 'ioredis'].map(
-        (name): [string, string] => [name, 'latest'],
-      ),
+      ...(await Promise.all(names.map(async (name): Promise<[string, string]> => [name, await latestVersion(name)]))),
     ]);
     writeFileSync(
       join(dir, 'package.json'),
