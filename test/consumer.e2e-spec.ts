@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { isRelativeLink, markdownLinks } from './support/markdown.js';
 import { importsOf, isNodeBuiltin, packageName } from './support/module-imports.js';
 
 /**
@@ -203,6 +204,20 @@ describe('the packed nest-vitals tarball', () => {
       expect(packedFiles).toContain(`${file}.map`);
       expect(packedFiles).toContain(file.replace(/\.js$/, '.d.ts'));
     }
+  });
+
+  it('carries a README whose links all work from the registry page: none relative to files the tarball lacks', async () => {
+    const unpacked = join(workDir, 'unpacked-docs');
+    mkdirSync(unpacked);
+    await execFileAsync('tar', ['-xzf', tarball, '-C', unpacked, 'package/README.md', 'package/CHANGELOG.md']);
+    for (const file of ['README.md', 'CHANGELOG.md']) {
+      const links = markdownLinks(readFileSync(join(unpacked, 'package', file), 'utf8'));
+      expect(links.length).toBeGreaterThan(0);
+      expect(links.filter(({ target }) => isRelativeLink(target) && !target.startsWith('#'))).toEqual([]);
+    }
+    const repository = (JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url;
+    const web = repository.replace(/^git\+/, '').replace(/\.git$/, '');
+    expect(markdownLinks(readFileSync(join(unpacked, 'package/README.md'), 'utf8')).map(({ target }) => target)).toContain(`${web}/blob/main/docs/options.md`);
   });
 
   it('has no dist file that imports nest-vitals itself, a path outside the package, or an undeclared package', async () => {

@@ -268,7 +268,7 @@ describe('deploy/kubernetes/grpc (native grpc: probes)', () => {
     }
   });
 
-  it('keeps the timings of the HTTP variant, so the README explanation holds for both', () => {
+  it('keeps the timings of the HTTP variant, so the explanation in docs/kubernetes.md holds for both', () => {
     for (const probe of Object.keys(SERVICES) as ProbeName[]) {
       const { periodSeconds, timeoutSeconds, failureThreshold } = grpcContainer[probe];
       const http = container[probe];

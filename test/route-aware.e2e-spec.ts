@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Catch, Controller, Get, HttpException, Post, VersioningType, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
+import {
+  Catch,
+  Controller,
+  Get,
+  HttpException,
+  Param,
+  Post,
+  Version,
+  VersioningType,
+  type ArgumentsHost,
+  type ExceptionFilter,
+  type INestApplication,
+} from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
+import { execFile } from 'node:child_process';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { DependsOn, HealthModule } from 'nest-vitals';
@@ -59,6 +72,12 @@ function makeControllers() {
       calls.create++;
       return { created: true };
     }
+
+    @Get(':id')
+    @Version(['1', '2'])
+    one(@Param('id') id: string) {
+      return { id };
+    }
   }
 
   @Controller({ path: 'catalogue', version: ['1', '2'] })
@@ -85,6 +104,20 @@ async function get(url: string, { key, method = 'GET', accept = 'application/jso
     elapsedMs: performance.now() - started,
     json: <T = Json>() => JSON.parse(text) as T,
   };
+}
+
+/** `nest-vitals routes ...` as a real process. */
+function routesCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['libs/health/bin/nest-vitals.js', 'routes', ...args],
+      { timeout: 10_000, env: { ...process.env, HEALTH_API_KEY: '' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
+  });
 }
 
 describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
@@ -126,12 +159,17 @@ describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
     expect(report.details.db.routes).toEqual([
       { method: 'GET', path: '/api/v1/orders', failFast: true },
       { method: 'POST', path: '/api/v1/orders', failFast: true },
+      { method: 'GET', path: '/api/v1/orders/:id', failFast: true },
+      { method: 'GET', path: '/api/v2/orders/:id', failFast: true },
     ]);
+    // Each listed path is served.
+    expect((await get(`${url}/api/v1/orders/7`)).json()).toEqual({ id: '7' });
+    expect((await get(`${url}/api/v2/orders/7`)).status).toBe(200);
     expect(report.details.payments.routes).toEqual([{ method: 'POST', path: '/api/v1/orders', failFast: true }]);
 
     const healthJson = (await get(`${url}/health`, { key: KEY, accept: 'application/health+json' })).json<HealthJson>();
     expect(healthJson.checks['payments:responseTime'][0].affectedEndpoints).toEqual(['/api/v1/orders']);
-    expect(healthJson.checks['db:responseTime'][0].affectedEndpoints).toEqual(['/api/v1/orders']);
+    expect(healthJson.checks['db:responseTime'][0].affectedEndpoints).toEqual(['/api/v1/orders', '/api/v1/orders/:id', '/api/v2/orders/:id']);
 
     const html = (await get(`${url}/health`, { key: KEY, accept: 'text/html' })).text;
     expect(html).toContain('<code>POST /api/v1/orders</code>');
@@ -194,12 +232,29 @@ describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
       (answer) => answer.status === 503,
     );
     expect((await get(`${url}/api/v1/orders`, { method: 'POST' })).json().check).toBe('db');
+    expect((await get(`${url}/api/v2/orders/7`)).status).toBe(503);
     expect((await get(`${url}/api/v1/catalogue`)).status).toBe(200);
     db.answer = 'up';
     await eventually(
       () => get(`${url}/api/v1/orders`),
       (answer) => answer.status === 200,
     );
+  });
+
+  it('prints the map with nest-vitals routes, only with a key', async () => {
+    const printed = await routesCli(`${url}/health`, '--key', KEY);
+    expect(printed).toEqual({
+      code: 0,
+      stdout: 'db UP\n  GET /api/v1/orders\n  POST /api/v1/orders\n  GET /api/v1/orders/:id\n  GET /api/v2/orders/:id\npayments UP\n  POST /api/v1/orders\n',
+      stderr: '',
+    });
+    const anonymous = await routesCli(`${url}/health`);
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toBe('nest-vitals routes: the report shows no details to this caller; pass --key <key> (or set HEALTH_API_KEY)\n');
+    const usage = await routesCli();
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('missing <url>');
+    expect((await routesCli(`${url}/api/v2/catalogue`, '--key', KEY)).stderr).toContain('is not a health report');
   });
 
   it('adds nothing app-wide: no global guard, no guard on undecorated controllers, one guard per decorated route', () => {
@@ -219,7 +274,7 @@ describe.each(ADAPTERS)('route-aware health (%s)', (adapter) => {
     const with503 = operations
       .filter(({ path, operation }) => !path.includes('health') && operation.responses?.['503'])
       .map(({ path, method }) => `${method} ${path}`);
-    expect(with503.sort()).toEqual(['get /api/v1/orders', 'post /api/v1/orders']);
+    expect(with503.sort()).toEqual(['get /api/v1/orders', 'get /api/v1/orders/{id}', 'get /api/v2/orders/{id}', 'post /api/v1/orders']);
     const create = (document.paths['/api/v1/orders'] as Record<string, Operation>).post;
     expect(create.responses['201']).toBeDefined();
     expect(create.responses['503'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/DependencyUnavailableDto' });

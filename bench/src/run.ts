@@ -18,6 +18,7 @@ import { rollingStopScenario } from './scenarios/rolling-stop.scenario.js';
 import { routeAwareScenario } from './scenarios/route-aware.scenario.js';
 import { scaleScenario } from './scenarios/scale.scenario.js';
 import { slowChecksScenario } from './scenarios/slow-checks.scenario.js';
+import { soakScenario } from './scenarios/soak.scenario.js';
 
 const SCENARIOS: Scenario[] = [
   probesScenario,
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   heapScenario,
   bootstrapScenario,
   rollingStopScenario,
+  soakScenario,
 ];
 
 const options = parseBenchOptions(

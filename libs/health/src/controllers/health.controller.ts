@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
 import { HEALTH_ROUTES, methodsOf, type HealthRouteRow } from '../http/health-routes.js';
 import { parseHealthQuery } from '../http/health-query.js';
+import { spellsRoute, targetPath } from '../http/request-target.js';
 
 /** What the controller reads of an Express or Fastify request. */
 interface FrameworkRequest {
@@ -51,12 +52,15 @@ export function createHealthController(settings: HealthControllerSettings): Type
 
     /** Hands the request to the handler and writes its answer. */
     async serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void> {
+      const target = request.originalUrl ?? request.url ?? '';
+      // The app's router may have matched another spelling (`/health/READY` on Express); the probe server would not.
+      if (!spellsRoute(target, settings.path, route.path)) return this.write(this.handler.notFound(targetPath(target)), response);
       const answer = await this.handler.handle({
         method: request.method,
         route,
         params: request.params ?? {},
         // The raw target, parsed by the module (linear, capped), not the framework's query object: both doors alike.
-        query: parseHealthQuery(request.originalUrl ?? request.url ?? ''),
+        query: parseHealthQuery(target),
         headers: request.headers ?? {},
         request,
       });

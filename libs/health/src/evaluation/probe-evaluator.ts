@@ -97,7 +97,10 @@ export class ProbeEvaluator {
       if (unknown.length > 0) report.notes = unknown.map((name) => `exclude: no check named ${JSON.stringify(name)}; ignored`);
     }
 
-    if (gate) return { ...report, status: gate.status, reason: gate.reason };
+    // The lifecycle as it is now, not as it was when the checks started: a drain that began meanwhile answers
+    // (and records) SHUTTING_DOWN, never a late DOWN after it.
+    const settled = this.gate(selector);
+    if (settled) return { ...report, status: settled.status, reason: settled.reason };
     // Startup checks pass but the gate has not latched yet: only its background run latches it.
     if (selector === 'startup' && report.status !== 'DOWN' && this.startup.state !== 'started')
       return { ...report, status: 'STARTING', reason: 'startup checks pass; the startup gate opens on its next run' };

@@ -269,6 +269,7 @@ function subjectOf(request: HealthHttpRequest): unknown {
   return request.request ?? { headers: request.headers };
 }
 
+/** The headers of every answer, whatever its status and representation (errors included), on both doors. */
 function commonHeaders(contentType: string): Record<string, string> {
-  return { 'Cache-Control': 'no-store', Vary: 'Accept', 'Content-Type': contentType };
+  return { 'Cache-Control': 'no-store', Vary: 'Accept', 'Content-Type': contentType, 'X-Content-Type-Options': 'nosniff' };
 }

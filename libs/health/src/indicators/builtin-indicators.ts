@@ -17,7 +17,7 @@
  *      the value Nest holds, `register` returns the indicators once the app's providers exist).
  *   3. Here: one line in `BUILTINS`. The option key joins `HealthModuleOptions`, its rule the options schema,
  *      its provider the module, and its checks the registry, from this list.
- * For users: export the class and options type from `index.ts`, a docs section and a CHANGELOG line.
+ * For users: export the class and options type from `index.ts`, a section in docs/builtins.md, a row in docs/options.md and a CHANGELOG line.
  */
 import type { Provider } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';

@@ -7,6 +7,7 @@ import { HealthProbeServerError } from '../errors/health-probe-server.error.js';
 import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
 import { matchHealthRoute } from '../http/health-routes.js';
 import { parseHealthQuery } from '../http/health-query.js';
+import { ROUTED_METHODS, targetPath } from '../http/request-target.js';
 import type { HealthProbeServerOptions } from '../interfaces/health-module-options.interface.js';
 
 /** How one `HealthModule` import serves its probe server. */
@@ -122,7 +123,11 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     } catch (error) {
       this.logger.error(`probe server: ${error instanceof Error ? error.message : String(error)}`);
       const body = JSON.stringify({ statusCode: 503, message: 'the health request could not be answered', error: 'Service Unavailable' });
-      answer = { statusCode: 503, headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' }, body };
+      answer = {
+        statusCode: 503,
+        headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+        body,
+      };
     }
     if (response.destroyed) return;
     // A HEAD answer of the handler names the GET body's length; any other answer still carries its body.
@@ -133,15 +138,16 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
 
   private async answer(request: IncomingMessage): Promise<HealthHttpResponse> {
     const target = request.url ?? '/';
-    const queryAt = target.indexOf('?');
-    const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
+    // Absolute-form targets (`GET http://host/health/ready`) name the same path, as in the app.
+    const pathname = targetPath(target);
     // Only the routes below /{path} are served; the same URLs as in the app, so a manifest changes only its port.
     if (pathname !== this.prefix && !pathname.startsWith(`${this.prefix}/`)) return this.handler.notFound(pathname);
     const below = pathname.slice(this.prefix.length);
     // One trailing slash is ignored, as Express does: /health/live/ is /health/live.
     const path = below.length > 1 && below.endsWith('/') ? below.slice(0, -1) : below;
     const matched = matchHealthRoute(path);
-    if (!matched) return this.handler.notFound(path);
+    // A method no door routes (OPTIONS, TRACE, ...) is no route, as the app's router answers it.
+    if (!matched || !ROUTED_METHODS.includes((request.method ?? 'GET').toUpperCase())) return this.handler.notFound(path);
     return this.handler.handle({
       method: request.method ?? 'GET',
       route: matched.route,

@@ -30,6 +30,8 @@ import { getDependsOnMetadata } from './depends-on.metadata.js';
 
 /** Where `@MessagePattern()` / `@GrpcMethod()` keep a microservice handler's pattern (`@nestjs/microservices`' `PATTERN_METADATA`). */
 const PATTERN_METADATA = 'microservices:pattern';
+/** Where `@ApiResponse()` keeps a handler's responses (`@nestjs/swagger`'s `DECORATORS.API_RESPONSE`). */
+const SWAGGER_RESPONSES_METADATA = 'swagger/apiResponse';
 /** gRPC's `UNAVAILABLE`. */
 const GRPC_UNAVAILABLE = 14;
 export const GROUP_DEPENDENCY_PREFIX = 'group:';
@@ -123,8 +125,11 @@ export class RouteDependencies implements OnModuleInit, OnApplicationBootstrap, 
     for (const { controller, methodName, handler, names } of documented) {
       const prototype = controller.prototype as object;
       const descriptor = { value: handler, writable: true, enumerable: false, configurable: true };
+      const responses = Reflect.getMetadata(SWAGGER_RESPONSES_METADATA, handler) as Record<string, { type?: unknown }> | undefined;
+      // Documented already (a second app of the same classes in one process): Swagger would append the description.
+      if (responses?.[503]?.type === DependencyUnavailableDto) continue;
       // A route with no documented response gets Swagger's default one; adding only the 503 would drop it.
-      if (!Reflect.hasMetadata('swagger/apiResponse', handler)) {
+      if (!responses) {
         swagger.ApiResponse({ status: defaultStatus(handler), description: '' })(prototype, methodName, descriptor);
       }
       swagger.ApiResponse({
@@ -144,6 +149,13 @@ export class RouteDependencies implements OnModuleInit, OnApplicationBootstrap, 
       this.statuses.set(change.name, change.to);
       this.update(change.name);
     });
+    // A check removed at run time (`unregister()`) no longer refuses anything.
+    this.subscription.add(
+      this.events.removed$.subscribe((name) => {
+        this.statuses.delete(name);
+        this.update(name);
+      }),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

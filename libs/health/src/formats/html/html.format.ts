@@ -195,7 +195,7 @@ export const htmlRepresentation: HealthRepresentation = {
   name: 'html',
   mediaType: 'text/html',
   contentType: HTML_CONTENT_TYPE,
-  headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' },
+  headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY },
   render: renderHtml,
   // The page says when it was generated.
   reusable: false,

@@ -34,7 +34,6 @@ export const textRepresentation: HealthRepresentation = {
   name: 'text',
   mediaType: 'text/plain',
   contentType: TEXT_CONTENT_TYPE,
-  headers: { 'X-Content-Type-Options': 'nosniff' },
   render: renderText,
   openapi: {
     schema: () => ({
