@@ -46,6 +46,15 @@ export class ProbeEvaluator {
     };
   }
 
+  /**
+   * The report with its service info, made when first read: a caller who may not see details (a kubelet) never
+   * pays for the clock and the copy.
+   */
+  private withServiceInfo(report: HealthReport): HealthReport {
+    let info: ServiceInfo | undefined;
+    return Object.defineProperty(report, 'serviceInfo', { get: () => (info ??= this.serviceInfo()), enumerable: true, configurable: true });
+  }
+
   /** The aggregated status of a set of results; computed once per set the executor shares between requests. */
   private statusOf(details: Record<string, HealthCheckResult>): HealthStatus {
     let status = this.aggregated.get(details);
@@ -91,7 +100,7 @@ export class ProbeEvaluator {
     // Without exclude, the registry's own list: the executor recognises it and may answer from its memo.
     const indicators = exclude.size === 0 ? members : members.filter((indicator) => !exclude.has(indicator.name));
     const details = await this.executor.results(indicators);
-    const report: HealthReport = { status: this.statusOf(details), details, serviceInfo: this.serviceInfo() };
+    const report = this.withServiceInfo({ status: this.statusOf(details), details });
     if (exclude.size > 0) {
       const unknown = [...exclude].filter((name) => !this.registry.get(name));
       if (unknown.length > 0) report.notes = unknown.map((name) => `exclude: no check named ${JSON.stringify(name)}; ignored`);
