@@ -282,6 +282,41 @@ describe.each(Object.keys(APPS) as AppName[])('a fresh %s Nest 12 app with nest-
     expect(stdout).toMatch(/200/);
   });
 
+  it('runs nest-vitals k8s from the tarball: the probes it fits to the app pass k8s check; nest-vitals/testing resolves', async () => {
+    const bin = join(dir, 'node_modules/.bin/nest-vitals');
+    const { stdout: stanzas } = await execFileAsync(bin, ['k8s', 'probes', '--url', `${app.url}/health`], { cwd: dir, timeout: 10_000 });
+    const grace = /terminationGracePeriodSeconds: (\d+)/.exec(stanzas)![1];
+    const manifest = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: consumer }',
+      'spec:',
+      '  template:',
+      '    spec:',
+      `      terminationGracePeriodSeconds: ${grace}`,
+      '      containers:',
+      '        - name: app',
+      `          ports: [{ containerPort: ${new URL(app.url).port} }]`,
+      ...stanzas
+        .trimEnd()
+        .split('\n')
+        .map((line) => `          ${line}`),
+    ].join('\n');
+    writeFileSync(join(dir, 'deployment.yaml'), `${manifest}\n`);
+    // Exit code 0, else execFile rejects with the findings.
+    const { stdout } = await execFileAsync(bin, ['k8s', 'check', 'deployment.yaml', '--url', `${app.url}/health`], { cwd: dir, timeout: 10_000 });
+    expect(stdout).toContain('no findings');
+    const testing = await execFileAsync(
+      process.execPath,
+      ['--input-type=module', '-e', "console.log(typeof (await import('nest-vitals/testing')).simulateCheck)"],
+      {
+        cwd: dir,
+        timeout: 10_000,
+      },
+    );
+    expect(testing.stdout.trim()).toBe('function');
+  });
+
   it('switching on the Redis indicator without ioredis installed stops startup with an error that says what to install', async () => {
     const child = spawn(process.execPath, [APPS[name].entry], {
       cwd: dir,

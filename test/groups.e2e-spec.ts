@@ -305,7 +305,7 @@ describe('group configuration errors stop startup', () => {
     [{ payments: { include: ['tag:payments'] } }, '"groups.payments" selects no check (include: tag:payments); a group needs at least one check'],
     [
       { ready: { include: ['db'] } },
-      '"groups.ready": the group name "ready" clashes with a health route; choose another name (reserved: live, ready, startup, checks, groups)',
+      '"groups.ready": the group name "ready" clashes with a health route; choose another name (reserved: live, ready, startup, checks, groups, settings)',
     ],
     [{ groups: { include: ['db'] } }, 'the group name "groups" clashes with a health route'],
     [{ core: { include: ['db', 'dbb'] } }, '"groups.core.include[1]" names the check "dbb", but no check has that name; registered checks: db'],

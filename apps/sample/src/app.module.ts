@@ -27,6 +27,7 @@ export function healthOptions(config: SampleConfig): HealthModuleOptions {
     http: config.dependencyUrl ? { dependency: { url: config.dependencyUrl, critical: false, probes: config.dependencyProbes } } : undefined,
     dependsOn: { failFast: true },
     grpc: config.grpcPort === undefined ? undefined : { port: config.grpcPort },
+    simulation: config.simulationKey ? { enabled: true, apiKey: config.simulationKey, allowInProduction: config.simulationInProduction } : undefined,
   };
 }
 

@@ -25,6 +25,10 @@ export interface SampleConfig {
   /** With HEALTH_PORT set, the probes are served on a probe server of their own on that port (and not in the app). */
   healthPort?: number;
   shutdownTimeoutMs?: number;
+  /** `simulation.apiKey` (`HEALTH_SIMULATION_KEY`): with it, simulation is on and `PUT /health/checks/:name/simulation` answers. */
+  simulationKey?: string;
+  /** `simulation.allowInProduction` (`HEALTH_SIMULATION_IN_PRODUCTION=true`). */
+  simulationInProduction?: boolean;
   /** `memory.heapUsedMb.down` (`HEALTH_HEAP_DOWN_MB`); warn at half of it. @default 1024 */
   heapDownMb?: number;
 }
@@ -73,6 +77,8 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     healthPort: optionalInteger(env, 'HEALTH_PORT', 'a TCP port'),
     shutdownTimeoutMs: optionalInteger(env, 'HEALTH_SHUTDOWN_TIMEOUT_MS'),
     heapDownMb: optionalInteger(env, 'HEALTH_HEAP_DOWN_MB', 'megabytes'),
+    simulationKey: env.HEALTH_SIMULATION_KEY || undefined,
+    simulationInProduction: env.HEALTH_SIMULATION_IN_PRODUCTION === 'true',
   };
 }
 

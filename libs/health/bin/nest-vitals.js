@@ -30,7 +30,9 @@ server cannot be reached in time, 2 on a usage error. Prints one line.
                      e.g. 200, 200-399, 200,204; default ${DEFAULT_EXPECT} (as Kubernetes httpGet probes)
   -h, --help         show this help
 
-Also: ${ROUTES_USAGE_LINE} (see nest-vitals routes --help)`;
+Also: ${ROUTES_USAGE_LINE} (see nest-vitals routes --help)
+      nest-vitals k8s check <file...|-> [--url <url>] [--key <key>] (see nest-vitals k8s --help)
+      nest-vitals k8s probes --url <url> [--key <key>]`;
 
 class UsageError extends Error {}
 
@@ -226,10 +228,15 @@ export async function main(argv) {
     return { code: EXIT_USAGE, line: `nest-vitals: missing command; usage: ${USAGE_LINE} (see nest-vitals --help)`, toStderr: true };
   }
   if (command === 'routes') return routesCommand(rest);
+  if (command === 'k8s') {
+    // Loaded only for this command: `probe` stays on Node's built-ins alone.
+    const { runK8s } = await import('./k8s/command.js');
+    return runK8s(rest);
+  }
   if (command !== 'probe') {
     return {
       code: EXIT_USAGE,
-      line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe, routes (see nest-vitals --help)`,
+      line: `nest-vitals: unknown command ${JSON.stringify(command)}; accepted: probe, routes, k8s (see nest-vitals --help)`,
       toStderr: true,
     };
   }

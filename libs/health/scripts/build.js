@@ -37,7 +37,7 @@ for (const file of files) {
     }
   }
 }
-for (const entry of [manifest.exports['.'].types, manifest.exports['.'].default]) {
+for (const entry of Object.values(manifest.exports).flatMap((target) => (typeof target === 'object' ? [target.types, target.default] : []))) {
   if (!existsSync(join(packageDir, entry))) problems.push(`package.json exports ${entry}, which the build did not emit`);
 }
 if (problems.length > 0) {

@@ -11,6 +11,7 @@ import { resolveHealthOptions } from './options/health-options.resolver.js';
 import { describeValue } from './validation/option-rules.js';
 import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { HealthProbeServer, type HealthProbeServerSettings } from './probe-server/health-probe.server.js';
+import { HEALTH_MOUNT, type HealthMount } from './settings/health-mount.js';
 
 /** The extras' keys: read when the module is defined, stripped from the options. */
 const EXTRAS = ['isGlobal', 'path', 'openapi', 'decorators', 'server'] as const;
@@ -75,10 +76,14 @@ function staticGroupNames(definition: DynamicModule): string[] | undefined {
  * The probe server of one import: a factory provider, so Nest creates it (listening) with the
  * module's providers and calls its lifecycle hooks.
  */
-function probeServerProvider(settings: HealthProbeServerSettings) {
+function probeServerProvider(settings: HealthProbeServerSettings, mount: HealthMount) {
   return {
     provide: HealthProbeServer,
-    useFactory: (handler: HealthRequestHandler) => HealthProbeServer.listen(handler, settings),
+    useFactory: async (handler: HealthRequestHandler) => {
+      const server = await HealthProbeServer.listen(handler, settings);
+      mount.boundPort = server.address().port;
+      return server;
+    },
     inject: [HealthRequestHandler],
   };
 }
@@ -92,12 +97,20 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
   const problems = extrasProblems(extras);
   if (problems.length > 0) throw new HealthOptionsError(problems);
   const path = (extras.path ?? HEALTH_DEFAULTS.path).replace(/^\/+/, '');
+  const where: HealthMount = { path, ...(extras.server ? { server: extras.server } : {}) };
+  const mount = { provide: HEALTH_MOUNT, useValue: where };
   const openapi = { provide: HEALTH_OPENAPI_ENABLED, useValue: extras.openapi !== false };
   if (extras.server) {
     return {
       ...definition,
       global: extras.isGlobal === true,
-      providers: [...(definition.providers ?? []), resolvedOptionsProvider(Promise.resolve()), probeServerProvider({ ...extras.server, path }), openapi],
+      providers: [
+        ...(definition.providers ?? []),
+        resolvedOptionsProvider(Promise.resolve()),
+        probeServerProvider({ ...extras.server, path }, where),
+        mount,
+        openapi,
+      ],
       exports: [...(definition.exports ?? []), HealthProbeServer],
     };
   }
@@ -108,7 +121,7 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
     ...definition,
     global: extras.isGlobal === true,
     controllers: [...(definition.controllers ?? []), controller],
-    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented), openapi],
+    providers: [...(definition.providers ?? []), resolvedOptionsProvider(documented), mount, openapi],
   };
 }
 

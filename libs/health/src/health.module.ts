@@ -27,6 +27,10 @@ import { HealthHistory } from './history/health-history.js';
 import { HealthTracing } from './tracing/health-tracing.js';
 import { HealthIndicatorRegistry } from './registry/health-indicator.registry.js';
 import { HealthExplorer } from './registry/health.explorer.js';
+import { HealthSimulations } from './simulation/health-simulations.js';
+import { HealthSettingsReader } from './settings/health-settings.js';
+import { HealthSettingsAnswer } from './handler/settings.answer.js';
+import { SimulationAnswer } from './handler/simulation.answer.js';
 import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
 
 /**
@@ -58,6 +62,10 @@ import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
     HealthMetrics,
     HealthHistory,
     HealthAccess,
+    HealthSimulations,
+    HealthSettingsReader,
+    HealthSettingsAnswer,
+    SimulationAnswer,
     ProbeEvaluator,
     HealthService,
     routeDependenciesProvider,

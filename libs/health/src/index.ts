@@ -39,8 +39,11 @@ export type {
   ShutdownOptions,
   MetricsOptions,
   GrpcHealthOptions,
+  SimulationOptions,
   DependsOnModuleOptions,
 } from './interfaces/health-module-options.interface.js';
+export type { CheckSimulation, SimulationRestore } from './simulation/check-simulation.js';
+export { HealthSimulationError } from './errors/health-simulation.error.js';
 export type { DatabaseIndicatorOptions } from './indicators/database/database.builtin.js';
 export type { RedisIndicatorOptions } from './indicators/redis/redis.builtin.js';
 export type { HttpIndicatorOptions } from './indicators/http/http.builtin.js';

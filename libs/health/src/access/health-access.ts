@@ -47,8 +47,9 @@ export class HealthAccess implements OnModuleInit {
   /** The details policy of a route; liveness is always `never`; a group's own `details` is given to `resolve`. */
   policyFor(route: HealthRoute): DetailsPolicy {
     const row = rowOf(route);
-    if (row.details === 'never') return 'never';
+    if (row.details === 'never' || row.details === 'own-key') return 'never';
     if (row.details === 'group') return this.options.details;
+    if (row.details === 'as-check') return this.policyFor(HEALTH_ROUTES.find((candidate) => candidate.answer === 'check')!);
     return this.options.routes?.[row.name as DetailsRoute]?.details ?? this.options.details;
   }
 

@@ -8,6 +8,8 @@ import { spellsRoute, targetPath } from '../http/request-target.js';
 /** What the controller reads of an Express or Fastify request. */
 interface FrameworkRequest {
   method: string;
+  /** The body Express' or Fastify's JSON parser made (read by the simulation route only). */
+  body?: unknown;
   /** Express: the target as received (`url` is relative to a mount point); Fastify has only `url`. */
   originalUrl?: string;
   url?: string;
@@ -63,6 +65,7 @@ export function createHealthController(settings: HealthControllerSettings): Type
         query: parseHealthQuery(target),
         headers: request.headers ?? {},
         request,
+        body: request.body,
       });
       this.write(answer, response);
     }

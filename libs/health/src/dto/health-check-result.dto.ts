@@ -13,6 +13,7 @@ export class HealthCheckResultDto implements HealthCheckResult {
   message?: string;
   error?: string;
   routes?: RouteEndpointDto[];
+  simulated?: true;
 
   /** Read by `@nestjs/swagger` when it builds a document (its CLI plugin's hook). */
   static _OPENAPI_METADATA_FACTORY() {
@@ -44,5 +45,12 @@ export const HEALTH_CHECK_RESULT_PROPERTIES: OpenApiProperties<HealthCheckResult
     type: [RouteEndpointDto],
     required: false,
     description: 'The routes that depend on the check (`@DependsOn()`); only for checks that have any, and only with details.',
+  },
+  simulated: {
+    type: Boolean,
+    enum: [true],
+    required: false,
+    description: 'Present (true) while the status comes from a simulation (HealthService.simulate, PUT {path}/checks/{name}/simulation), not from the check.',
+    example: true,
   },
 };

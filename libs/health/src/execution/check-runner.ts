@@ -6,6 +6,12 @@ import type { CheckRunSpan, HealthTracing } from '../tracing/health-tracing.js';
 import { StatusDamper } from './status-damper.js';
 import { serializeCheckData } from '../serialization/check-data-serializer.js';
 
+/** A status reported in place of the check's own while a simulation is in force (`HealthService.simulate`). */
+export interface SimulatedOutcome {
+  status: CheckOutcome['status'];
+  error?: string;
+}
+
 interface LatestResult {
   result: HealthCheckResult;
   /** `result` marked `cached`, made once per run and shared by every request it answers. */
@@ -41,6 +47,8 @@ export class CheckRunner {
   private refreshTimer?: NodeJS.Timeout;
   private refreshing = false;
   private recheckPending = false;
+  /** Set while a simulation is in force: runs report it, and the check itself is not invoked. */
+  private simulation?: SimulatedOutcome;
   private abandoned?: AbandonedInvocation;
 
   constructor(
@@ -63,7 +71,8 @@ export class CheckRunner {
    */
   reusableResult(): HealthCheckResult | undefined {
     const latest = this.latest;
-    if (!latest) return undefined;
+    // A simulated result outlives its simulation by no request: the next one runs the real check.
+    if (!latest || (latest.result.simulated && !this.simulation)) return undefined;
     const { cacheTtlMs, refreshIntervalMs } = this.indicator;
     const ageMs = Date.now() - latest.finishedAt;
     if (refreshIntervalMs > 0) return ageMs > STALE_AFTER_INTERVALS * refreshIntervalMs ? this.stale(latest, ageMs) : latest.cachedResult;
@@ -120,6 +129,23 @@ export class CheckRunner {
     tick();
   }
 
+  /**
+   * Reports `outcome` instead of the check's results until `endSimulation()`: published at once (a
+   * result marked `simulated`, with its transition), then by every run, which no longer invokes the check.
+   */
+  simulate(outcome: SimulatedOutcome): HealthCheckResult {
+    this.simulation = outcome;
+    return this.record(outcome, performance.now());
+  }
+
+  /** Ends a simulation: the damper forgets it, and the real check runs at once. */
+  endSimulation(): Promise<HealthCheckResult> {
+    this.simulation = undefined;
+    this.damper.reset();
+    // A run still settling reported the simulation: the real run comes right after it.
+    return this.inFlight ? this.inFlight.then(() => this.run()) : this.run();
+  }
+
   stopRefresh(): void {
     this.refreshing = false;
     clearTimeout(this.refreshTimer);
@@ -137,6 +163,7 @@ export class CheckRunner {
 
   private async execute(): Promise<HealthCheckResult> {
     const started = performance.now();
+    if (this.simulation) return this.record(this.simulation, started);
     const abandoned = this.abandoned;
     if (abandoned) {
       const error = `still running after ${Math.round(started - abandoned.startedAt)} ms (timed out after ${abandoned.timeoutMs} ms)`;
@@ -179,11 +206,16 @@ export class CheckRunner {
     if (this.refreshing || this.indicator.cacheTtlMs > 0) this.recheck();
   }
 
-  /** Applies thresholds to a run's outcome, keeps it as the latest result and reports it. */
-  private record(outcome: CheckOutcome, started: number, span?: CheckRunSpan): HealthCheckResult {
+  /**
+   * Applies thresholds to a run's outcome, keeps it as the latest result and reports it. A simulation in
+   * force replaces the outcome, past the damper: a run that was in flight when it began reports it too.
+   */
+  private record(realOutcome: CheckOutcome, started: number, span?: CheckRunSpan): HealthCheckResult {
     const { name, critical } = this.indicator;
+    const simulation = this.simulation;
+    const outcome: CheckOutcome = simulation ?? realOutcome;
     const previous = this.damper.status;
-    const status = this.damper.next(outcome.status);
+    const status = simulation ? this.damper.force(simulation.status) : this.damper.next(outcome.status);
     const result: HealthCheckResult = {
       status,
       critical,
@@ -191,10 +223,11 @@ export class CheckRunner {
       checkedAt: new Date().toISOString(),
       cached: false,
     };
+    if (simulation) result.simulated = true;
     // The one place check data enters: from here on it is plain, redacted, bounded JSON data (never a render failure).
     if (outcome.data) result.data = serializeCheckData(outcome.data);
-    const reason = this.reasonFor(outcome, status);
-    // Built from outcome texts that are redacted where they are made (check-outcome.ts).
+    const reason = simulation ? (simulation.error ?? `simulated ${simulation.status}`) : this.reasonFor(outcome, status);
+    // Built from outcome texts that are redacted where they are made (check-outcome.ts, the simulation's validation).
     if (reason) result[status === 'DOWN' ? 'error' : 'message'] = reason;
 
     span?.end(result);
@@ -211,6 +244,7 @@ export class CheckRunner {
         reason: result.error ?? result.message,
         durationMs: result.durationMs,
         at: result.checkedAt,
+        ...(simulation ? { simulated: true } : {}),
       });
     }
     return result;

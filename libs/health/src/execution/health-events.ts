@@ -14,6 +14,8 @@ export interface HealthStatusChange {
   reason?: string;
   durationMs?: number;
   at: string;
+  /** True when the check's new status comes from a simulation (`HealthService.simulate`). */
+  simulated?: boolean;
 }
 
 /** What a probe status is recorded under: a probe, `all`, or `group:<name>`. */

@@ -9,6 +9,8 @@ export class StatusDamper {
   private reported?: CheckStatus;
   private consecutiveFailures = 0;
   private consecutiveSuccesses = 0;
+  /** Set by `reset()`: the next result is reported as it is. */
+  private restart = false;
 
   constructor(
     private readonly failureThreshold: number,
@@ -38,7 +40,8 @@ export class StatusDamper {
       this.consecutiveSuccesses++;
       this.consecutiveFailures = 0;
     }
-    if (this.reported === undefined) {
+    if (this.reported === undefined || this.restart) {
+      this.restart = false;
       this.reported = raw;
     } else if (raw === 'DOWN') {
       if (this.consecutiveFailures >= this.failureThreshold) this.reported = 'DOWN';
@@ -46,5 +49,21 @@ export class StatusDamper {
       this.reported = raw;
     }
     return this.reported;
+  }
+
+  /** Reports `status` at once, whatever came before (a simulation); the counts start over. */
+  force(status: CheckStatus): CheckStatus {
+    this.reported = status;
+    this.restart = false;
+    this.consecutiveFailures = 0;
+    this.consecutiveSuccesses = 0;
+    return status;
+  }
+
+  /** Forgets the results seen so far: the next one is reported as it is, like a first result (`status` stays until then). */
+  reset(): void {
+    this.restart = true;
+    this.consecutiveFailures = 0;
+    this.consecutiveSuccesses = 0;
   }
 }

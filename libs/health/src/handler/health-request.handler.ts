@@ -12,6 +12,8 @@ import type { HealthReport, ProbeSelector } from '../interfaces/health-status.in
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
 import { redact } from '../redaction/redactor.js';
 import { HealthHistory, type CheckHistoryView } from '../history/health-history.js';
+import { HealthSettingsAnswer } from './settings.answer.js';
+import { SimulationAnswer } from './simulation.answer.js';
 import { RouteDependencies } from '../route-aware/route-dependencies.js';
 import { excludedChecks } from '../http/health-query.js';
 
@@ -28,6 +30,8 @@ export interface HealthHttpRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The server's own request object, handed to the `authorize` option (it carries `headers` too). */
   request?: unknown;
+  /** The parsed JSON body of a `PUT` (the simulation route); never read elsewhere. */
+  body?: unknown;
 }
 
 /** What to send back; a `HEAD` answer has the headers of the `GET` answer and an empty body. */
@@ -62,6 +66,8 @@ export class HealthRequestHandler {
     private readonly history: HealthHistory,
     @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
     private readonly routeMap: RouteDependencies,
+    private readonly settings: HealthSettingsAnswer,
+    private readonly simulation: SimulationAnswer,
   ) {}
 
   /** The answer of each kind of route (`HealthRouteRow.answer`): a new kind of route is a new entry here. */
@@ -69,6 +75,8 @@ export class HealthRequestHandler {
     probe: (request) => this.probe(request),
     check: (request) => this.check(request),
     group: (request) => this.group(request),
+    effectiveSettings: (request) => this.settings.answer(request.route, request.headers, subjectOf(request)),
+    checkSimulation: (request) => this.simulation.answer(request.method.toUpperCase(), request.params.name ?? '', request.body, request.headers),
   };
 
   /** Answers a request to a route; a method the route does not answer gets 405 naming those it does. */

@@ -36,7 +36,7 @@ describe('the route table', () => {
     expect(new Set(HEALTH_ROUTES.map((route) => route.name)).size).toBe(HEALTH_ROUTES.length);
     expect(new Set(HEALTH_ROUTES.map((route) => route.path)).size).toBe(HEALTH_ROUTES.length);
     expect(DETAILS_ROUTES).toEqual(['ready', 'startup', 'report', 'checks']);
-    expect(RESERVED_GROUP_NAMES).toEqual(['live', 'ready', 'startup', 'checks', 'groups']);
+    expect(RESERVED_GROUP_NAMES).toEqual(['live', 'ready', 'startup', 'checks', 'groups', 'settings']);
   });
 
   it('matches a path below the module path to its row and decoded parameter', () => {

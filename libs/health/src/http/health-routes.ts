@@ -33,8 +33,11 @@ export interface HealthRouteDocumentation {
   summary: string;
   /** The route in words; notes on `Accept` and on details are added by the documenting code. */
   description: string;
-  /** The schema of its JSON body: the status-only liveness body, the full report, or one check's result. */
-  body: 'liveness' | 'report' | 'check';
+  /**
+   * The schema of its JSON body: the status-only liveness body, the full report, one check's result; or an
+   * operations route (`effectiveSettings`, `checkSimulation`), documented by `openapi/operations-openapi.ts`.
+   */
+  body: 'liveness' | 'report' | 'check' | 'effectiveSettings' | 'checkSimulation';
   ok: HealthRouteResponse;
   unavailable: HealthRouteResponse;
   /** The `:name` parameter; `names: 'configured-groups'` lists the configured group names when they are known. */
@@ -50,14 +53,15 @@ export interface HealthRouteRow {
   /** Below the module's `path` (`''` is the module path itself); `:name` is the one parameter. */
   path: string;
   /** The function of the request handler that answers it. */
-  answer: 'probe' | 'check' | 'group';
+  answer: 'probe' | 'check' | 'group' | 'effectiveSettings' | 'checkSimulation';
   /** The probe it evaluates (`answer: 'probe'`). */
   probe?: RouteProbe;
   /**
    * Who decides whether it shows details: `never` (liveness), `route` (`routes.<name>.details`, else `details`),
-   * or `group` (the group's own `details`, else `details`).
+   * `group` (the group's own `details`, else `details`), `as-check` (as `/checks/:name`: `routes.checks.details`, else
+   * `details`), or `own-key` (no details policy: the route has a key of its own, `simulation.apiKey`).
    */
-  details: 'never' | 'route' | 'group';
+  details: 'never' | 'route' | 'group' | 'as-check' | 'own-key';
   /** An answer needs authorization (401 without it) unless the policy is `always`. */
   requiresAuthorization?: boolean;
   /** `?exclude=` is read (only from callers who may see details). */
@@ -175,6 +179,50 @@ export const HEALTH_ROUTES = [
       unavailable: { description: 'DOWN, STARTING or SHUTTING_DOWN', examples: { down: true, starting: true, shuttingDown: true } },
       param: { description: 'Group name', example: 'payments', names: 'configured-groups' },
       notFound: { description: 'No group has that name', message: 'No health group named "paymnts"; known groups: payments, edge' },
+    },
+  },
+  {
+    name: 'settings',
+    path: 'settings',
+    answer: 'effectiveSettings',
+    details: 'as-check',
+    requiresAuthorization: true,
+    exclude: false,
+    subject: 'settings',
+    openapi: {
+      summary: 'Effective settings',
+      description:
+        "The module's effective, non-secret settings: where the probes are served (path, port, gRPC port), each probe's checks, each check's timeout, refresh, TTL, critical, probes and thresholds, the startup gate with the measured bootstrap, drain delay, shutdown timeout and groups. `nest-vitals k8s check --url` reads it. Needs authorization as `/checks/{name}`: 401 otherwise.",
+      body: 'effectiveSettings',
+      ok: { description: 'The settings (JSON; `text/plain` gives `key: value` lines)', examples: {} },
+      unavailable: { description: 'Not answered: the settings are served whatever the status', examples: {} },
+      unauthorized: {
+        description: 'No valid key (and `details` is not `always`)',
+        message: 'The settings need authorization: send X-Health-Key or Authorization: Bearer',
+      },
+    },
+  },
+  {
+    name: 'simulation',
+    path: 'checks/:name/simulation',
+    answer: 'checkSimulation',
+    details: 'own-key',
+    exclude: false,
+    subject: 'simulation of {name}',
+    methods: ['PUT', 'DELETE'],
+    openapi: {
+      summary: 'Simulate a check result',
+      description:
+        'PUT makes the check report `status` (with `error` as its reason) until `ttlMs` has passed or DELETE ends it: probes, groups, route fail-fast, metrics (`simulated="true"`), gRPC and logs see it as a real result, marked `simulated`. Served only with `simulation: { enabled: true, apiKey }` (404 otherwise); needs `X-Health-Key: <simulation.apiKey>` (401 otherwise).',
+      body: 'checkSimulation',
+      ok: { description: 'The simulation in force (PUT), or whether one was ended (DELETE)', examples: {} },
+      unavailable: { description: 'Not answered', examples: {} },
+      param: { description: 'Check name', example: 'database' },
+      unauthorized: { description: 'No valid simulation key', message: 'A simulation needs the simulation key: send X-Health-Key: <simulation.apiKey>' },
+      notFound: {
+        description: 'Simulation is off, or no check has that name',
+        message: 'Simulation is off: set simulation: { enabled: true, apiKey } in the HealthModule options to serve this route',
+      },
     },
   },
 ] as const satisfies readonly HealthRouteRow[];

@@ -75,6 +75,23 @@ export interface HealthProbeServerOptions {
   host?: string;
 }
 
+/**
+ * Simulation: making a check report a chosen status for a while, on purpose (a game day, an e2e test),
+ * through `HealthService.simulate()` or `PUT {path}/checks/:name/simulation`. Off by default.
+ * @publicApi
+ */
+export interface SimulationOptions {
+  /** Allow simulations. @default false */
+  enabled: boolean;
+  /**
+   * Key(s) the simulation routes accept in `X-Health-Key` (compared in constant time); without one the
+   * routes answer 404 and only `HealthService.simulate()` simulates. Use a key other than `apiKey`.
+   */
+  apiKey?: string | string[];
+  /** Under `NODE_ENV=production` startup refuses `enabled: true` unless this is true. @default false */
+  allowInProduction?: boolean;
+}
+
 /** Route-aware health: what routes carrying `@DependsOn()` do while a check they depend on is DOWN. @publicApi */
 export interface DependsOnModuleOptions {
   /**
@@ -131,6 +148,12 @@ export interface HealthModuleCoreOptions extends IndicatorExecutionOptions {
    * `grpc_health_probe` and gRPC clients' health checking. Needs `@grpc/grpc-js`.
    */
   grpc?: GrpcHealthOptions;
+  /**
+   * Simulated check results for game days and tests (`HealthService.simulate`, `PUT {path}/checks/:name/simulation`).
+   * Refused at startup under `NODE_ENV=production` unless `allowInProduction` is true.
+   * @default undefined (off)
+   */
+  simulation?: SimulationOptions;
   /** Routes carrying `@DependsOn()`: `{ failFast: true }` refuses them while a check they depend on is DOWN. */
   dependsOn?: DependsOnModuleOptions;
 }

@@ -29,6 +29,8 @@ export interface HealthCheckResult {
   message?: string;
   /** Why a DOWN check is down. */
   error?: string;
+  /** Present (true) while the status comes from a simulation (`HealthService.simulate`, `PUT {path}/checks/:name/simulation`), not from the check. */
+  simulated?: true;
 }
 
 /** Service information included in detailed reports. @publicApi */

@@ -21,6 +21,10 @@ export class StartupGate implements OnApplicationBootstrap, OnModuleDestroy {
   private passed = false;
   private stopped = false;
   private retry?: NodeJS.Timeout;
+  /** Milliseconds from the start of the process to the end of Nest's bootstrap (`onApplicationBootstrap`), once known. */
+  bootstrapMs?: number;
+  /** Milliseconds from the start of the process to the opening of the gate, once open. */
+  startedMs?: number;
   /** Emits when `state` changes, so that watchers of a probe re-evaluate it. */
   readonly changed$ = new Subject<void>();
 
@@ -35,6 +39,7 @@ export class StartupGate implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
+    this.bootstrapMs = Math.round(performance.now());
     this.bootstrapped = true;
     this.changed$.next();
     void this.runStartupChecks();
@@ -50,6 +55,7 @@ export class StartupGate implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.passed || this.stopped) return;
     if (aggregateStatus(Object.values(results)) !== 'DOWN') {
       this.passed = true;
+      this.startedMs = Math.round(performance.now());
       this.changed$.next();
       return;
     }

@@ -7,7 +7,8 @@ import { HealthLogEntry } from './health-log-entry.js';
 
 /**
  * The log entry of a transition: `msg` `health check transition` (or `health probe transition`) and the fields
- * `check` (or `probe`), `from` (`NONE` for a first result), `to`, `durationMs` and the redacted `reason`.
+ * `check` (or `probe`), `from` (`NONE` for a first result), `to`, `durationMs`, the redacted `reason`, and
+ * `simulated=true` when the new status comes from a simulation.
  */
 export function transitionEntry(change: HealthStatusChange): HealthLogEntry {
   return new HealthLogEntry(`health ${change.kind} transition`, {
@@ -16,6 +17,7 @@ export function transitionEntry(change: HealthStatusChange): HealthLogEntry {
     to: change.to,
     durationMs: change.durationMs,
     reason: change.reason === undefined ? undefined : redact(change.reason),
+    simulated: change.simulated === true ? true : undefined,
   });
 }
 

@@ -46,7 +46,7 @@ describe('registerHealthMetrics', () => {
     new Gauge({ name: 'health_check_status', help: 'mine', labelNames: ['name'], registers: [registry] });
     expect(() => registerHealthMetrics(promClient, registry)).toThrow(HealthOptionsError);
     expect(() => registerHealthMetrics(promClient, registry)).toThrow(
-      `"metrics.registry" already has a metric named "health_check_status" that is not nest-vitals' (a Gauge with labels check, critical)`,
+      `"metrics.registry" already has a metric named "health_check_status" that is not nest-vitals' (a Gauge with labels check, critical, simulated)`,
     );
   });
 });

@@ -23,7 +23,7 @@ export function statusValue(status: HealthStatus): number {
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface HealthMetricSet {
-  checkStatus: Gauge<'check' | 'critical'>;
+  checkStatus: Gauge<'check' | 'critical' | 'simulated'>;
   checkDuration: Histogram<'check'>;
   probeStatus: Gauge<'probe'>;
   transitions: Counter<'check' | 'to'>;
@@ -63,12 +63,12 @@ export function registerHealthMetrics(promClient: PromClient, registry: Registry
     checkStatus: reuse(
       'health_check_status',
       promClient.Gauge,
-      ['check', 'critical'],
+      ['check', 'critical', 'simulated'],
       () =>
         new promClient.Gauge({
           name: 'health_check_status',
-          help: 'Status of each health check as of its last run: 1 UP, 0.5 DEGRADED, 0 DOWN; critical="true" when a DOWN makes its probes DOWN',
-          labelNames: ['check', 'critical'],
+          help: 'Status of each health check as of its last run: 1 UP, 0.5 DEGRADED, 0 DOWN; critical="true" when a DOWN makes its probes DOWN; simulated="true" while the status is simulated',
+          labelNames: ['check', 'critical', 'simulated'],
           registers,
         }),
     ),
@@ -133,6 +133,8 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('HealthModule');
   private readonly subscription = new Subscription();
   private readonly initializedChecks = new Set<string>();
+  /** Checks whose status series currently carries `simulated="true"`. */
+  private readonly simulatedChecks = new Set<string>();
   private metrics?: HealthMetricSet;
 
   constructor(
@@ -171,7 +173,11 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
     const metrics = this.metrics!;
     const check = redact(name);
     this.initializedChecks.delete(check);
-    for (const critical of ['true', 'false']) metrics.checkStatus.remove({ check, critical });
+    this.simulatedChecks.delete(check);
+    for (const critical of ['true', 'false']) {
+      metrics.checkStatus.remove({ check, critical });
+      metrics.checkStatus.remove({ check, critical, simulated: 'true' });
+    }
     metrics.checkDuration.remove({ check });
     for (const to of CHECK_STATUSES) metrics.transitions.remove({ check, to });
   }
@@ -194,7 +200,17 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
       for (const to of CHECK_STATUSES) metrics.transitions.inc({ check, to }, 0);
     }
     // `critical` is fixed per check (set at registration), so the label adds no series over time.
-    metrics.checkStatus.set({ check, critical: result.critical ? 'true' : 'false' }, statusValue(result.status));
+    const labels = { check, critical: result.critical ? 'true' : 'false' };
+    // One series per check at any time: while simulated it carries simulated="true", which alerts and dashboards show.
+    if (result.simulated) {
+      this.simulatedChecks.add(check);
+      metrics.checkStatus.remove(labels);
+      metrics.checkStatus.set({ ...labels, simulated: 'true' }, statusValue(result.status));
+      // A simulated run took no time: it stays out of the duration histogram.
+      return;
+    }
+    if (this.simulatedChecks.delete(check)) metrics.checkStatus.remove({ ...labels, simulated: 'true' });
+    metrics.checkStatus.set(labels, statusValue(result.status));
     metrics.checkDuration.observe({ check }, result.durationMs / 1000);
   }
 

@@ -1,5 +1,8 @@
 import type { Type } from '@nestjs/common';
-import { HEALTH_ROUTES, type HealthRouteName, type HealthRouteRow, type HealthRouteResponse } from '../http/health-routes.js';
+import { HEALTH_ROUTES, methodsOf, type HealthRouteName, type HealthRouteRow, type HealthRouteResponse } from '../http/health-routes.js';
+import { routeMethodKey } from '../controllers/health.controller.js';
+import { CheckSimulationDto, HealthSettingsDto } from '../dto/health-settings.dto.js';
+import { OPERATIONS_MODELS, operationDocumentation } from './operations-openapi.js';
 import { HealthCheckResultDto } from '../dto/health-check-result.dto.js';
 import { HealthJsonCheckDto, HealthJsonReportDto } from '../dto/health-json-report.dto.js';
 import { HealthErrorDto, HealthReportDto, LivenessReportDto } from '../dto/health-report.dto.js';
@@ -92,7 +95,12 @@ const JSON_SCHEMA_OF_BODY: Record<HealthRouteRow['openapi']['body'], Type> = {
   liveness: LivenessReportDto,
   report: HealthReportDto,
   check: HealthCheckResultDto,
+  effectiveSettings: HealthSettingsDto,
+  checkSimulation: CheckSimulationDto,
 };
+
+/** Whether a row is an operations route, documented by `operations-openapi.ts`. */
+const isOperation = (route: HealthRouteRow) => route.openapi.body === 'effectiveSettings' || route.openapi.body === 'checkSimulation';
 
 /** The example reports of one documented response, shaped as the route answers (status only, a report, one check). */
 function examplesOf(row: HealthRouteRow, response: HealthRouteResponse): Record<string, Example> {
@@ -127,13 +135,22 @@ function applyDocumentation(swagger: Swagger, controller: Type, groupNames?: str
     HealthErrorDto,
     HealthJsonReportDto,
     HealthJsonCheckDto,
+    ...OPERATIONS_MODELS,
   )(controller);
   // Each route's GET is documented (the controller names it after the route); the 405 answers of other methods are not part of the API.
-  const documented = new Set<string>(HEALTH_ROUTES.map((route) => route.name));
+  const routes = HEALTH_ROUTES as readonly HealthRouteRow[];
+  const documented = new Set<string>(routes.flatMap((route) => methodsOf(route).map((method) => routeMethodKey(route, method))));
   for (const key of Object.getOwnPropertyNames(controller.prototype)) {
     if (key !== 'constructor' && !documented.has(key)) decorateMethod(controller, key, [swagger.ApiExcludeEndpoint()]);
   }
-  for (const route of HEALTH_ROUTES as readonly HealthRouteRow[]) decorateMethod(controller, route.name, routeDocumentation(swagger, route, groupNames));
+  for (const route of routes) {
+    if (!isOperation(route)) decorateMethod(controller, route.name, routeDocumentation(swagger, route, groupNames));
+    else {
+      for (const method of methodsOf(route).filter((candidate) => candidate !== 'HEAD')) {
+        decorateMethod(controller, routeMethodKey(route, method), operationDocumentation(swagger, route, method));
+      }
+    }
+  }
 }
 
 /** The OpenAPI decorators of one route, from its row. */

@@ -1,3 +1,4 @@
+import { HealthOptionsError } from '../errors/health-options.error.js';
 import type { HealthModuleOptions } from './health-module-options.js';
 import { redact } from '../redaction/redactor.js';
 import { readAppPackage } from './app-package.js';
@@ -8,6 +9,11 @@ import type { ResolvedHealthOptions } from './resolved-health-options.js';
 /** Validates the user's options and fills in defaults. Throws `HealthOptionsError` naming every bad option. */
 export function resolveHealthOptions(options: HealthModuleOptions | undefined): ResolvedHealthOptions {
   const input = validateHealthOptions(options);
+  if (input.simulation?.enabled === true && process.env.NODE_ENV === 'production' && input.simulation.allowInProduction !== true) {
+    throw new HealthOptionsError([
+      '"simulation.enabled" is true under NODE_ENV=production: simulated results can take pods out of rotation; set "simulation.allowInProduction": true to allow it, or turn simulation off',
+    ]);
+  }
   const defaults = HEALTH_DEFAULTS;
   const appPackage = readAppPackage();
   const apiKey = input.apiKey;

@@ -6,6 +6,7 @@ import type {
   ServiceInfoOptions,
   GrpcHealthOptions,
   ShutdownOptions,
+  SimulationOptions,
   DependsOnModuleOptions,
 } from '../interfaces/health-module-options.interface.js';
 import { DETAILS_ROUTES, HEALTH_ROUTES, RESERVED_GROUP_NAMES } from '../http/health-routes.js';
@@ -164,6 +165,14 @@ export const healthModuleOptionsSchema: OptionRule = shapeOf<ValidatedOptions>()
           ],
         )(value, path)
       : [`"${path}" must be an object such as { port: 50051, host: '0.0.0.0' }; got ${describeValue(value)}`],
+  simulation: shapeOf<SimulationOptions>()(
+    {
+      enabled: boolean,
+      apiKey: either('a non-empty string or a non-empty array of non-empty strings', nonEmptyString, arrayOf(nonEmptyString, { nonEmpty: true })),
+      allowInProduction: boolean,
+    },
+    (value, path) => (value.enabled === undefined ? [`"${path}.enabled" is required: true or false`] : []),
+  ),
   server: shapeOf<HealthProbeServerOptions>()({ port: integer(0, 65535, 'a TCP port; 0 picks a free one'), host: nonEmptyString }, (value, path) =>
     value.port === undefined ? [`"${path}.port" is required: an integer from 0 to 65535 (a TCP port; 0 picks a free one)`] : [],
   ),

@@ -115,11 +115,11 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // A body is never read: drain it so the connection can be reused.
-    request.resume();
+    // Only a PUT's body is read (the simulation route), bounded; any other is drained so the connection can be reused.
+    const body = request.method === 'PUT' ? readJsonBody(request) : (request.resume(), Promise.resolve(undefined));
     let answer: HealthHttpResponse;
     try {
-      answer = await this.answer(request);
+      answer = await this.answer(request, await body);
     } catch (error) {
       this.logger.error(`probe server: ${error instanceof Error ? error.message : String(error)}`);
       const body = JSON.stringify({ statusCode: 503, message: 'the health request could not be answered', error: 'Service Unavailable' });
@@ -136,7 +136,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
-  private async answer(request: IncomingMessage): Promise<HealthHttpResponse> {
+  private async answer(request: IncomingMessage, body: unknown): Promise<HealthHttpResponse> {
     const target = request.url ?? '/';
     // Absolute-form targets (`GET http://host/health/ready`) name the same path, as in the app.
     const pathname = targetPath(target);
@@ -155,6 +155,33 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
       query: parseHealthQuery(target),
       headers: request.headers,
       request,
+      body,
     });
+  }
+}
+
+/** The largest request body read (a simulation is a few dozen bytes). */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * A JSON request body, as Express' and Fastify's parsers give it: the parsed value, or `undefined` for
+ * another media type, a body that is not JSON or one larger than `MAX_BODY_BYTES` (read no further).
+ */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      request.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(request.headers['content-type'] ?? '')) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
   }
 }

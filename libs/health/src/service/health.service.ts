@@ -9,6 +9,8 @@ import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
 import { ShutdownHolds, type ShutdownHoldRelease } from '../lifecycle/shutdown-holds.js';
 import { ProbeEvaluator } from '../evaluation/probe-evaluator.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
+import { HealthSimulations } from '../simulation/health-simulations.js';
+import type { CheckSimulation, SimulationRestore } from '../simulation/check-simulation.js';
 
 /** Options of one programmatic or HTTP probe run. @publicApi */
 export interface HealthCheckRequest {
@@ -38,6 +40,7 @@ export class HealthService {
     private readonly manual: ManualProbeState,
     private readonly events: HealthEvents,
     private readonly holds: ShutdownHolds,
+    private readonly simulations: HealthSimulations,
   ) {
     this.changes$ = events.changes$.asObservable();
   }
@@ -118,6 +121,20 @@ export class HealthService {
    */
   holdShutdown(reason: string): ShutdownHoldRelease {
     return this.holds.hold(reason);
+  }
+
+  /**
+   * Makes a check report `status` (with `error` as its reason) instead of its own results, for a game day
+   * or a test: probes, groups, `/checks/:name`, metrics (`simulated="true"`), gRPC and logs see it as a real
+   * result, marked `simulated`. In force when this returns; ends by itself after `ttlMs` (default 5 minutes),
+   * or when `restore()` is called. Needs `simulation: { enabled: true }`; throws `HealthSimulationError`
+   * when simulation is off, for an unknown check or a bad field.
+   *
+   * @example const restore = health.simulate('database', { status: 'DOWN', error: 'game day', ttlMs: 60_000 }); … await restore();
+   * @returns `restore()`: ends this simulation and resolves once the check's real result is back
+   */
+  simulate(name: string, simulation: CheckSimulation): SimulationRestore {
+    return this.simulations.start(name, simulation);
   }
 
   /** The service's name, version, environment, uptime and the time now, as reports show them. */

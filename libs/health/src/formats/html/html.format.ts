@@ -83,7 +83,7 @@ function checkRow(name: string, result: HealthCheckResult, now: Date, history?: 
   return [
     `<tr class="${statusClass(result.status)}" data-check="${escapeHtml(name)}">`,
     `<th scope="row">${escapeHtml(name)}</th>`,
-    `<td><span class="pill ${statusClass(result.status)}">${escapeHtml(result.status)}</span></td>`,
+    `<td><span class="pill ${statusClass(result.status)}">${escapeHtml(result.status)}</span>${result.simulated ? ' <span class="muted">(simulated)</span>' : ''}</td>`,
     `<td>${result.critical ? 'yes' : 'no'}</td>`,
     `<td class="num">${escapeHtml(result.durationMs)} ms${result.cached ? ' <span class="muted">(cached)</span>' : ''}</td>`,
     `<td>${formatTime(result.checkedAt, now)}</td>`,

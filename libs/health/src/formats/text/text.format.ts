@@ -18,8 +18,8 @@ export function renderText(view: ReportView): string {
     const checks = Object.entries(report.details ?? {}).sort(([a], [b]) => a.localeCompare(b));
     for (const [name, result] of checks) {
       const reason = result.error ?? result.message;
-      const criticality = result.critical ? '' : ' (non-critical)';
-      if (result.status === 'UP') lines.push(`[+]${name} ok`);
+      const criticality = `${result.critical ? '' : ' (non-critical)'}${result.simulated ? ' (simulated)' : ''}`;
+      if (result.status === 'UP') lines.push(`[+]${name} ok${result.simulated ? ' (simulated)' : ''}`);
       else if (result.status === 'DEGRADED') lines.push(`[+]${name} degraded${reason ? `: ${oneLine(reason)}` : ''}${criticality}`);
       else lines.push(`[-]${name} failed${reason ? `: ${oneLine(reason)}` : ''}${criticality}`);
     }
