@@ -94,3 +94,11 @@ export type { RemoteIndicatorOptions } from './indicators/remote/remote.builtin.
 export type { RedirectPolicy } from './interfaces/indicator-options/redirect-policy.js';
 export { RemoteHealthIndicator, type RemoteHealthIndicatorConfig } from './indicators/remote/remote.indicator.js';
 export type { RemoteReportFormat, RemoteCheckStatus } from './indicators/remote/remote-health-report.parser.js';
+export type { DrizzleIndicatorOptions } from './indicators/drizzle/drizzle.builtin.js';
+export type { PrismaIndicatorOptions } from './indicators/prisma/prisma.builtin.js';
+export type { MikroOrmIndicatorOptions } from './indicators/mikro-orm/mikro-orm.builtin.js';
+export type { MongooseIndicatorOptions } from './indicators/mongoose/mongoose.builtin.js';
+export { DrizzleHealthIndicator, type DrizzleHealthIndicatorConfig, type DrizzleDatabase, type DrizzleSqlTag } from './indicators/drizzle/drizzle.indicator.js';
+export { PrismaHealthIndicator, type PrismaHealthIndicatorConfig, type PrismaClientLike } from './indicators/prisma/prisma.indicator.js';
+export { MikroOrmHealthIndicator, type MikroOrmHealthIndicatorConfig, type MikroOrmInstance } from './indicators/mikro-orm/mikro-orm.indicator.js';
+export { MongooseHealthIndicator, type MongooseHealthIndicatorConfig, type MongooseConnection } from './indicators/mongoose/mongoose.indicator.js';
