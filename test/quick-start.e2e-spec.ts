@@ -119,15 +119,24 @@ beforeAll(async () => {
   // `npx tsc`, as the README says: the app's own TypeScript, its own tsconfig.json.
   await run(process.execPath, [join(appDir, 'node_modules/typescript/bin/tsc'), '-p', appDir], { cwd: appDir, timeout: 120_000 });
 
-  port = await allocatePort();
-  app = spawn(process.execPath, ['dist/main.js'], {
-    cwd: appDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HEALTH_API_KEY: API_KEY, HEALTH_DRAIN_DELAY_MS: '1000' },
-  });
-  app.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  app.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(/orders listening on/, 30_000);
+  // The app listens on every interface (as `app.listen(port)` does); a port another process holds on [::] is retried.
+  for (let attempt = 1; ; attempt++) {
+    port = await allocatePort();
+    output = '';
+    app = spawn(process.execPath, ['dist/main.js'], {
+      cwd: appDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HEALTH_API_KEY: API_KEY, HEALTH_DRAIN_DELAY_MS: '1000' },
+    });
+    app.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    app.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(/orders listening on/, 30_000);
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(output)) throw error;
+    }
+  }
 }, 600_000);
 
 afterAll(() => {
