@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -177,6 +177,19 @@ describe('nest-vitals probe', () => {
     const result = await cli('--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: nest-vitals probe <url> [--timeout <ms>] [--expect <codes>]');
+  });
+
+  it('prints its version (the package.json beside bin/) and exits 0 on --version, -v and version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../libs/health/package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v', 'version']) {
+      const result = await cli(flag);
+      expect({ flag, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        flag,
+        code: 0,
+        stdout: `nest-vitals ${version}\n`,
+        stderr: '',
+      });
+    }
   });
 
   it('runs as `npx nest-vitals` in the repository, before anything is built', async () => {

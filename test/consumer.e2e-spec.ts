@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { isRelativeLink, markdownLinks } from './support/markdown.js';
 import { importsOf, isNodeBuiltin, packageName } from './support/module-imports.js';
+import { installedVersion, packLibrary } from './support/packed-library.js';
 
 /**
  * Packs the library as npm would publish it, installs the tarball into two fresh apps outside the
@@ -28,10 +29,6 @@ const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf
 /** The peers an app with no database, Redis, Swagger or metrics needs — at the versions this repository tests. */
 const APP_PEERS = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs'];
 const OPTIONAL_PEERS = Object.keys(manifest.peerDependenciesMeta).filter((name) => manifest.peerDependenciesMeta[name].optional);
-
-function installedVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
@@ -143,34 +140,11 @@ function boot(dir: string, entry: string): Promise<{ url: string; output: () => 
   });
 }
 
-/**
- * A copy of what `npm pack` needs from the repository (the package folder, the root tsconfig it extends,
- * README, LICENSE, CHANGELOG), so that packing — whose prepack script rebuilds dist/ — never touches the
- * working tree that other suites and tools use at the same time.
- */
-function stageRepository(): string {
-  const stage = join(workDir, 'repository');
-  cpSync(PACKAGE_DIR, join(stage, 'libs/health'), {
-    recursive: true,
-    filter: (source) => !/^(dist|node_modules|README\.md|LICENSE|CHANGELOG\.md)$/.test(relative(PACKAGE_DIR, source).split(sep)[0]),
-  });
-  for (const file of ['tsconfig.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(ROOT, file), join(stage, file));
-  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
-  return join(stage, 'libs/health');
-}
-
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'nest-vitals-consumer-'));
   // `npm pack` runs the package's prepack script: a clean build with its own checks, then README/LICENSE/CHANGELOG.
-  const { stdout } = await execFileAsync('npm', ['pack', '--json', '--pack-destination', workDir, '--loglevel=error'], {
-    cwd: stageRepository(),
-    timeout: 120_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
-  tarball = join(workDir, packed.filename);
-  packedFiles = packed.files.map((file) => file.path);
-}, 180_000);
+  ({ tarball, files: packedFiles } = await packLibrary());
+}, 300_000);
 
 afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
@@ -280,6 +254,8 @@ describe.each(Object.keys(APPS) as AppName[])('a fresh %s Nest 12 app with nest-
   it('has the nest-vitals CLI on its path, and the CLI finds it ready', async () => {
     const { stdout } = await execFileAsync(join(dir, 'node_modules/.bin/nest-vitals'), ['probe', `${app.url}/health/ready`], { cwd: dir, timeout: 10_000 });
     expect(stdout).toMatch(/200/);
+    const version = await execFileAsync(join(dir, 'node_modules/.bin/nest-vitals'), ['--version'], { cwd: dir, timeout: 10_000 });
+    expect(version.stdout).toBe(`nest-vitals ${manifest.version}\n`);
   });
 
   it('runs nest-vitals k8s from the tarball: the probes it fits to the app pass k8s check; nest-vitals/testing resolves', async () => {

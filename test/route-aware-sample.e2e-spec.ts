@@ -49,12 +49,16 @@ function routesCli(...args: string[]): Promise<{ code: number; stdout: string; s
 describe.each(['express', 'fastify'] as const)('route-aware health in the sample app (%s, real processes)', (adapter) => {
   let dependency: Server;
   let dependencyPort: number;
+  let dependencyRequests = 0;
   let app: RunningProcess;
   let dataDir: string;
   let base: string;
 
   const startDependency = async (port = 0): Promise<void> => {
-    dependency = createServer((_request, response) => response.writeHead(200).end('ok'));
+    dependency = createServer((_request, response) => {
+      dependencyRequests++;
+      response.writeHead(200).end('ok');
+    });
     await new Promise<void>((resolve) => dependency.listen(port, '127.0.0.1', resolve));
     dependencyPort = (dependency.address() as AddressInfo).port;
   };
@@ -138,6 +142,7 @@ describe.each(['express', 'fastify'] as const)('route-aware health in the sample
 
   it('answers again within one refresh once the dependency is back', async () => {
     await startDependency(dependencyPort);
+    dependencyRequests = 0;
     const started = performance.now();
     await eventually(
       () => call(`${base}/dependency`),
@@ -145,6 +150,9 @@ describe.each(['express', 'fastify'] as const)('route-aware health in the sample
       10_000,
       20,
     );
-    expect(performance.now() - started).toBeLessThan(REFRESH_MS + 400);
+    // Back with the check's first run against the restarted dependency: counted in the dependency's requests (the
+    // check's, and the one the answering handler made), which a loaded machine cannot stretch; and in time, loosely.
+    expect(dependencyRequests).toBeLessThanOrEqual(3);
+    expect(performance.now() - started).toBeLessThan(REFRESH_MS + 2000);
   });
 });

@@ -11,6 +11,7 @@ import { bootstrapScenario } from './scenarios/bootstrap.scenario.js';
 import { detectionScenario } from './scenarios/detection.scenario.js';
 import { heapScenario } from './scenarios/heap.scenario.js';
 import { hungDependencyScenario } from './scenarios/hung-dependency.scenario.js';
+import { inAppScenario } from './scenarios/in-app.scenario.js';
 import { probesScenario } from './scenarios/probes.scenario.js';
 import { redisPingsScenario } from './scenarios/redis-pings.scenario.js';
 import { rollingStopScenario } from './scenarios/rolling-stop.scenario.js';
@@ -21,6 +22,7 @@ import { soakScenario } from './scenarios/soak.scenario.js';
 
 const SCENARIOS: Scenario[] = [
   probesScenario,
+  inAppScenario,
   appTaxScenario,
   routeAwareScenario,
   detectionScenario,

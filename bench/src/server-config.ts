@@ -14,6 +14,10 @@ export interface ProbeServerConfig {
   redisUrl: string;
   /** A server that accepts connections and never answers. */
   hungUrl?: string;
+  /** The HTTP adapter of the app. @default 'express' */
+  adapter?: 'express' | 'fastify';
+  /** nest-vitals: serve the probes on a probe server of their own (`server: { port: 0 }`) instead of in the app. */
+  probeServer?: boolean;
 }
 
 /** An ordinary app (a `/orders` route over TypeORM), with or without HealthModule and every built-in. */
@@ -49,7 +53,7 @@ export type ServerConfig = ProbeServerConfig | OrdersServerConfig | ScaleServerC
 
 /** Messages a benchmark server sends to the harness over IPC. */
 export type ServerMessage =
-  | { type: 'ready'; port: number }
+  | { type: 'ready'; port: number; probePort?: number }
   | { type: 'heap'; heapUsed: number }
   | { type: 'cpu'; micros: number }
   | { type: 'loop-delay'; p99Ms: number; maxMs: number }

@@ -4,6 +4,8 @@ import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { HealthProbeServer } from 'nest-vitals';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BareAppModule } from './apps/bare.module.js';
 import { OrdersAppModule } from './apps/orders.module.js';
@@ -41,7 +43,8 @@ function collectGarbage(): void {
 const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 try {
-  const app = await NestFactory.create(appModule(config), new ExpressAdapter(), { logger: ['error'] });
+  const adapter = 'adapter' in config && config.adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
+  const app = await NestFactory.create(appModule(config), adapter, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   loopDelay.enable();
   process.on('message', (message: HarnessMessage) => {
@@ -60,7 +63,14 @@ try {
   });
   process.on('disconnect', () => process.exit(0));
   const server = app.getHttpServer() as { address(): { port: number } };
-  send({ type: 'ready', port: server.address().port });
+  const probeServer = 'probeServer' in config && config.probeServer ? app.get(HealthProbeServer, { strict: false }) : undefined;
+  const ready = { type: 'ready', port: server.address().port, probePort: probeServer?.address().port } as const;
+  send(ready);
+  // Started by hand (no IPC), e.g. to profile with --cpu-prof: say where it listens; SIGINT writes the profile.
+  if (!process.send) {
+    console.log(JSON.stringify(ready));
+    process.on('SIGINT', () => void app.close().finally(() => process.exit(0)));
+  }
 } catch (error) {
   send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exit(1);

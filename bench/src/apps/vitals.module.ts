@@ -111,6 +111,11 @@ export class VitalsAppModule {
     } else {
       providers.push(hungIndicator(config.hungUrl!));
     }
-    return { module: VitalsAppModule, imports: [...imports, HealthModule.forRoot(options)], providers, controllers: [InAppBareController] };
+    return {
+      module: VitalsAppModule,
+      imports: [...imports, HealthModule.forRoot({ ...options, server: config.probeServer ? { port: 0, host: '127.0.0.1' } : undefined })],
+      providers,
+      controllers: [InAppBareController],
+    };
   }
 }

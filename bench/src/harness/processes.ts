@@ -33,6 +33,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 export interface BenchServer {
   name: string;
   url: string;
+  /** The probe server's URL, when the server runs one (`probeServer`). */
+  probeUrl?: string;
   pid: number;
   /** CPU time (user + system) the server process has used, in µs. */
   cpuMicros(): Promise<number>;
@@ -73,8 +75,9 @@ export async function startServer(name: string, config: ServerConfig): Promise<B
   });
   trackChild(child);
   let port: number;
+  let probePort: number | undefined;
   try {
-    ({ port } = await nextMessage(child, 'ready', 60_000));
+    ({ port, probePort } = await nextMessage(child, 'ready', 60_000));
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`server "${name}" did not start: ${(error as Error).message}`, { cause: error });
@@ -87,6 +90,7 @@ export async function startServer(name: string, config: ServerConfig): Promise<B
   return {
     name,
     url: `http://127.0.0.1:${port}`,
+    probeUrl: probePort === undefined ? undefined : `http://127.0.0.1:${probePort}`,
     pid: child.pid!,
     cpuMicros: async () => (await ask('cpu', 10_000)).micros,
     heapUsed: async () => (await ask('heap', 30_000)).heapUsed,

@@ -2,7 +2,7 @@
 // nest-vitals CLI. Plain ESM JavaScript on Node's built-ins only, so it runs before anything is
 // built and in images without curl: `HEALTHCHECK CMD node node_modules/nest-vitals/bin/nest-vitals.js probe http://127.0.0.1:3000/health/ready`.
 
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { routesCommand, ROUTES_USAGE_LINE } from './routes-command.js';
@@ -29,6 +29,7 @@ server cannot be reached in time, 2 on a usage error. Prints one line.
   --expect <codes>   healthy status codes: a code, a range or a comma-separated list of them,
                      e.g. 200, 200-399, 200,204; default ${DEFAULT_EXPECT} (as Kubernetes httpGet probes)
   -h, --help         show this help
+  -v, --version      print the version of nest-vitals
 
 Also: ${ROUTES_USAGE_LINE} (see nest-vitals routes --help)
       nest-vitals k8s check <file...|-> [--url <url>] [--key <key>] (see nest-vitals k8s --help)
@@ -217,6 +218,11 @@ export async function probe({ url, timeoutMs, expect }) {
   }
 }
 
+/** The version of the installed package (its package.json sits beside bin/). */
+function packageVersion() {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
+
 /**
  * @param {string[]} argv the arguments after the script
  * @returns {Promise<{ code: number, line: string, toStderr?: boolean }>}
@@ -224,6 +230,7 @@ export async function probe({ url, timeoutMs, expect }) {
 export async function main(argv) {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return { code: EXIT_HEALTHY, line: USAGE };
+  if (command === '-v' || command === '--version' || command === 'version') return { code: EXIT_HEALTHY, line: `nest-vitals ${packageVersion()}` };
   if (command === undefined) {
     return { code: EXIT_USAGE, line: `nest-vitals: missing command; usage: ${USAGE_LINE} (see nest-vitals --help)`, toStderr: true };
   }

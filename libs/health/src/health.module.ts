@@ -7,6 +7,7 @@ import { HealthExecutor } from './execution/health-executor.js';
 import { RESOLVED_HEALTH_OPTIONS } from './options/health-options.token.js';
 import { ConfigurableHealthModule, type OPTIONS_TYPE } from './health.module-definition.js';
 import { HealthService } from './service/health.service.js';
+import { ProbeEvaluator } from './evaluation/probe-evaluator.js';
 import { HealthRequestHandler } from './handler/health-request.handler.js';
 import { grpcHealthServerProvider } from './grpc/grpc-health.server.js';
 import { appGrpcServersProvider } from './grpc/app-grpc-servers.provider.js';
@@ -65,6 +66,7 @@ import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
     HealthSettingsReader,
     HealthSettingsAnswer,
     SimulationAnswer,
+    ProbeEvaluator,
     HealthService,
     routeDependenciesProvider,
     HealthRequestHandler,

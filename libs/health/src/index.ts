@@ -70,11 +70,11 @@ export {
   type TransportStatusSource,
 } from './indicators/microservices/transport-status.indicator.js';
 export type { RabbitMqIndicatorOptions } from './indicators/rabbitmq/rabbitmq.builtin.js';
-export { RabbitMqHealthIndicator, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
+export { RabbitMqHealthIndicator, type RabbitMqHealthConnection, type RabbitMqHealthIndicatorConfig } from './indicators/rabbitmq/rabbitmq.indicator.js';
 export type { NatsIndicatorOptions, NatsJetStreamOptions, NatsLagThreshold } from './indicators/nats/nats.builtin.js';
-export { NatsHealthIndicator, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
+export { NatsHealthIndicator, type NatsHealthConnection, type NatsHealthIndicatorConfig } from './indicators/nats/nats.indicator.js';
 export type { MqttIndicatorOptions } from './indicators/mqtt/mqtt.builtin.js';
-export { MqttHealthIndicator, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
+export { MqttHealthIndicator, type MqttHealthConnection, type MqttHealthIndicatorConfig } from './indicators/mqtt/mqtt.indicator.js';
 export { TlsHealthIndicator, type TlsHealthIndicatorConfig } from './indicators/tls/tls.indicator.js';
 export {
   BullmqHealthIndicator,
@@ -94,3 +94,11 @@ export type { RemoteIndicatorOptions } from './indicators/remote/remote.builtin.
 export type { RedirectPolicy } from './interfaces/indicator-options/redirect-policy.js';
 export { RemoteHealthIndicator, type RemoteHealthIndicatorConfig } from './indicators/remote/remote.indicator.js';
 export type { RemoteReportFormat, RemoteCheckStatus } from './indicators/remote/remote-health-report.parser.js';
+export type { DrizzleIndicatorOptions } from './indicators/drizzle/drizzle.builtin.js';
+export type { PrismaIndicatorOptions } from './indicators/prisma/prisma.builtin.js';
+export type { MikroOrmIndicatorOptions } from './indicators/mikro-orm/mikro-orm.builtin.js';
+export type { MongooseIndicatorOptions } from './indicators/mongoose/mongoose.builtin.js';
+export { DrizzleHealthIndicator, type DrizzleHealthIndicatorConfig, type DrizzleDatabase, type DrizzleSqlTag } from './indicators/drizzle/drizzle.indicator.js';
+export { PrismaHealthIndicator, type PrismaHealthIndicatorConfig, type PrismaClientLike } from './indicators/prisma/prisma.indicator.js';
+export { MikroOrmHealthIndicator, type MikroOrmHealthIndicatorConfig, type MikroOrmInstance } from './indicators/mikro-orm/mikro-orm.indicator.js';
+export { MongooseHealthIndicator, type MongooseHealthIndicatorConfig, type MongooseConnection } from './indicators/mongoose/mongoose.indicator.js';

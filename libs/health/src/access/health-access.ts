@@ -53,27 +53,33 @@ export class HealthAccess implements OnModuleInit {
     return this.options.routes?.[row.name as DetailsRoute]?.details ?? this.options.details;
   }
 
-  /** Whether the request carries a valid API key or passes `authorize`. Never throws. */
-  async isAuthorized(request: unknown): Promise<boolean> {
+  /** Whether the request carries a valid API key or passes `authorize`. Never throws; a promise only when `authorize` is asked. */
+  isAuthorized(request: unknown): boolean | Promise<boolean> {
     if (this.keys.matches(presentedApiKeys((request as RequestWithHeaders | undefined)?.headers))) return true;
     if (!this.options.authorize) return false;
-    try {
-      return (await this.options.authorize(request)) === true;
-    } catch (error) {
-      this.logger.warn(redact(`authorize() threw; treating the request as unauthorized: ${describeError(error)}`));
-      return false;
-    }
+    return this.authorize(request);
   }
 
   /**
    * What the request may see on the route. Authorization is evaluated only where it changes the
    * answer, so a user's `authorize()` is not called for every kubelet probe under `always` or `never`.
+   * A promise only when `authorize()` is asked.
    */
-  async resolve(route: HealthRoute, request: unknown, policy: DetailsPolicy = this.policyFor(route)): Promise<RouteAccess> {
+  resolve(route: HealthRoute, request: unknown, policy: DetailsPolicy = this.policyFor(route)): RouteAccess | Promise<RouteAccess> {
     const row = rowOf(route);
     const matters = policy === 'when-authorized' || (row.requiresAuthorization === true && policy === 'never');
     if (row.details === 'never' || !matters) return { policy, authorized: false, showDetails: policy === 'always' && row.details !== 'never' };
-    const authorized = await this.isAuthorized(request);
-    return { policy, authorized, showDetails: policy === 'when-authorized' && authorized };
+    const authorized = this.isAuthorized(request);
+    const access = (yes: boolean): RouteAccess => ({ policy, authorized: yes, showDetails: policy === 'when-authorized' && yes });
+    return typeof authorized === 'boolean' ? access(authorized) : authorized.then(access);
+  }
+
+  private async authorize(request: unknown): Promise<boolean> {
+    try {
+      return (await this.options.authorize!(request)) === true;
+    } catch (error) {
+      this.logger.warn(redact(`authorize() threw; treating the request as unauthorized: ${describeError(error)}`));
+      return false;
+    }
   }
 }

@@ -77,9 +77,15 @@ export function createHealthController(settings: HealthControllerSettings): Type
 
     private write(answer: HealthHttpResponse, response: unknown): void {
       const adapter = this.adapterHost.httpAdapter;
-      for (const [name, value] of Object.entries(answer.headers)) {
+      for (const name in answer.headers) {
+        const value = answer.headers[name];
+        if (name !== 'Vary') {
+          adapter.setHeader(response, name, value);
+          continue;
+        }
         // The app may already vary on other headers (CORS with a list of origins sets `Vary: Origin`): keep them.
-        adapter.setHeader(response, name, name.toLowerCase() === 'vary' ? mergeVary(adapter.getHeader(response, name), value) : value);
+        const current: unknown = adapter.getHeader(response, name);
+        adapter.setHeader(response, name, current === undefined ? value : mergeVary(current, value));
       }
       const body = answer.body.length === 0 ? undefined : typeof answer.body === 'string' ? answer.body : new StreamableFile(answer.body);
       adapter.reply(response, body, answer.statusCode);

@@ -15,6 +15,21 @@ const BY_MEDIA_TYPE = new Map(HEALTH_REPRESENTATIONS.map((representation) => [re
 export function negotiateRepresentation(accept: string | string[] | undefined): HealthRepresentation {
   const header = Array.isArray(accept) ? accept.join(',') : accept;
   if (!header) return DEFAULT_REPRESENTATION;
+  // Probes send the same few headers again and again: each is negotiated once.
+  let representation = NEGOTIATED.get(header);
+  if (representation === undefined) {
+    representation = negotiate(header);
+    if (NEGOTIATED.size >= MAX_NEGOTIATED) NEGOTIATED.clear();
+    NEGOTIATED.set(header, representation);
+  }
+  return representation;
+}
+
+/** `Accept` headers already negotiated (bounded: a header is anything a client sends). */
+const NEGOTIATED = new Map<string, HealthRepresentation>();
+const MAX_NEGOTIATED = 100;
+
+function negotiate(header: string): HealthRepresentation {
   const withoutParameters = header
     .split(',')
     .map((range) => {

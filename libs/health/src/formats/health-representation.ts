@@ -14,6 +14,11 @@ export interface HealthRepresentation {
   /** Headers it is sent with besides the common ones. */
   headers?: Record<string, string>;
   render(view: ReportView): string;
+  /**
+   * Whether its status-only answer depends on nothing but the status, so it is made once and reused; `false` for
+   * a representation that shows the time. @default true
+   */
+  reusable?: boolean;
   openapi: {
     /** Its schema, given the JSON schema of the route's report (`{ $ref }` of the route's DTO). */
     schema(reportSchema: Record<string, unknown>): Record<string, unknown>;

@@ -28,6 +28,7 @@ export class GrpcAttachedHealth implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('HealthModule');
   private readonly doors: GrpcHealthHandlers[] = [];
 
+  /** @internal Takes `@grpc/grpc-js` (an optional peer), whose types stay out of the published declarations. */
   constructor(
     private readonly grpc: GrpcJs,
     private readonly options: NonNullable<ResolvedHealthOptions['grpc']>,

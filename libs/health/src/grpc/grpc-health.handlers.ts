@@ -59,6 +59,7 @@ export class GrpcHealthHandlers {
   /** Open `Watch` calls, each until its end has been written. */
   private readonly openCalls = new Set<ServerWritableStream<HealthCheckRequest, HealthCheckResponse>>();
 
+  /** @internal Takes `@grpc/grpc-js` (an optional peer), whose types stay out of the published declarations. */
   constructor(
     private readonly grpc: GrpcJs,
     private readonly sources: GrpcHealthSources,
@@ -76,7 +77,7 @@ export class GrpcHealthHandlers {
     });
   }
 
-  /** The implementation `Server.addService(HEALTH_SERVICE_DEFINITION, ...)` takes. */
+  /** @internal The implementation `Server.addService(HEALTH_SERVICE_DEFINITION, ...)` takes (typed by `@grpc/grpc-js`). */
   implementation(): UntypedServiceImplementation {
     const { grpc } = this;
     return {

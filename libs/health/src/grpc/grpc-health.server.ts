@@ -34,6 +34,7 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
   private readonly handlers: GrpcHealthHandlers;
   private server?: Server;
 
+  /** @internal Takes `@grpc/grpc-js` (an optional peer), whose types stay out of the published declarations. */
   constructor(
     private readonly grpc: GrpcJs,
     options: GrpcHealthOptions & { port: number },

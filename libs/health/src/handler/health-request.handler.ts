@@ -3,6 +3,7 @@ import { HealthAccess, type RouteAccess } from '../access/health-access.js';
 import { methodsOf, READ_METHODS, type HealthRouteName, type HealthRouteRow } from '../http/health-routes.js';
 import { describeError } from '../execution/check-outcome.js';
 import { negotiateRepresentation } from '../formats/content-negotiation.js';
+import type { HealthRepresentation } from '../formats/health-representation.js';
 import { JSON_CONTENT_TYPE } from '../formats/json/json.format.js';
 import { createReportView, singleCheckReport, type ReportView } from '../formats/report-view.js';
 import { InjectHealthOptions } from '../options/health-options.token.js';
@@ -43,6 +44,9 @@ export interface HealthHttpResponse {
 /** The function that answers one kind of route (`HealthRouteRow.answer`). */
 type RouteAnswer = (request: HealthHttpRequest) => Promise<HealthHttpResponse>;
 
+/** How many status-only answers are kept before they are made afresh. */
+const MAX_REUSED_ANSWERS = 1000;
+
 const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showDetails: false };
 
 /**
@@ -53,6 +57,8 @@ const LIVENESS_ACCESS: RouteAccess = { policy: 'never', authorized: false, showD
 @Injectable()
 export class HealthRequestHandler {
   private readonly logger = new Logger('HealthModule');
+  /** Status-only answers made so far, by route, name, status, HTTP status and representation. */
+  private readonly statusOnlyAnswers = new Map<string, HealthHttpResponse>();
 
   constructor(
     private readonly health: HealthService,
@@ -99,18 +105,20 @@ export class HealthRequestHandler {
     const { route } = request;
     const probe = route.probe!;
     // Liveness never shows details: no authorization to evaluate, and no exclude.
-    if (route.details === 'never') return this.represent(request, this.view(route, await this.evaluate(probe, []), LIVENESS_ACCESS));
+    if (route.details === 'never') return this.answer(request, route, await this.evaluate(probe, []), LIVENESS_ACCESS);
     const asked = route.exclude ? excludedChecks(request.query?.exclude) : [];
     let report: HealthReport;
     let access: RouteAccess;
     if (asked.length === 0) {
-      [report, access] = await Promise.all([this.evaluate(probe, []), this.access.resolve(route, subjectOf(request))]);
+      const resolving = this.access.resolve(route, subjectOf(request));
+      report = await this.evaluate(probe, []);
+      access = await resolving;
     } else {
       // Only a caller who may see details may exclude: to anyone else, excluding would tell which check fails.
       access = await this.access.resolve(route, subjectOf(request));
       report = await this.evaluate(probe, access.showDetails ? asked : []);
     }
-    return this.represent(request, this.view(route, report, access));
+    return this.answer(request, route, report, access);
   }
 
   private async check(request: HealthHttpRequest): Promise<HealthHttpResponse> {
@@ -130,7 +138,7 @@ export class HealthRequestHandler {
         new NotFoundException(redact(`No health check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.length ? known.join(', ') : 'none'}`)),
       );
     }
-    return this.represent(request, this.view(route, singleCheckReport(name, result), access, { checkName: name }));
+    return this.answer(request, route, singleCheckReport(name, result), access, { checkName: name });
   }
 
   /**
@@ -156,7 +164,7 @@ export class HealthRequestHandler {
     // As on the probes, only a caller who may see details may exclude.
     const report = await this.evaluateGroup(name, access.showDetails ? asked : []);
     const httpStatus = group.httpStatus?.[report.status] ?? this.options.httpStatus[report.status];
-    return this.represent(request, this.view(route, report, access, { groupName: name, httpStatus }));
+    return this.answer(request, route, report, access, { groupName: name, httpStatus });
   }
 
   /** What the caller may see of a report, with the HTTP status its status maps to. */
@@ -179,9 +187,34 @@ export class HealthRequestHandler {
     return this.withHistory(view);
   }
 
-  /** Renders the view in the representation the `Accept` header asks for. */
-  private represent(request: HealthHttpRequest, view: ReportView): HealthHttpResponse {
+  /**
+   * The answer for a caller, in the representation the `Accept` header asks for. A status-only answer is a pure
+   * function of the route, its name parameter, the status, the HTTP status and the representation: it is made
+   * once and reused (a kubelet's probe costs a lookup), unless the representation shows the time.
+   */
+  private answer(
+    request: HealthHttpRequest,
+    route: HealthRouteRow,
+    report: HealthReport,
+    access: RouteAccess,
+    extra: { checkName?: string; groupName?: string; httpStatus?: number } = {},
+  ): HealthHttpResponse {
     const representation = negotiateRepresentation(request.headers.accept);
+    if (access.showDetails || representation.reusable === false) return this.represent(representation, this.view(route, report, access, extra));
+    const httpStatus = extra.httpStatus ?? this.options.httpStatus[report.status];
+    const key = `${route.name}\n${extra.checkName ?? extra.groupName ?? ''}\n${report.status}\n${httpStatus}\n${representation.name}`;
+    let answer = this.statusOnlyAnswers.get(key);
+    if (answer === undefined) {
+      answer = this.represent(representation, this.view(route, report, access, { ...extra, httpStatus }));
+      // Bounded: check and group names come from the registry and the options, but indicators come and go at run time.
+      if (this.statusOnlyAnswers.size >= MAX_REUSED_ANSWERS) this.statusOnlyAnswers.clear();
+      this.statusOnlyAnswers.set(key, answer);
+    }
+    return answer;
+  }
+
+  /** Renders a view in a representation. */
+  private represent(representation: HealthRepresentation, view: ReportView): HealthHttpResponse {
     let body: string;
     try {
       body = representation.render(view);

@@ -23,6 +23,10 @@ describe('the built-in list', () => {
     expect([...declared].sort()).toEqual([...BUILTIN_OPTION_KEYS].sort());
     expect(BUILTIN_OPTION_KEYS).toEqual([
       'database',
+      'drizzle',
+      'prisma',
+      'mikroOrm',
+      'mongoose',
       'redis',
       'http',
       'remote',

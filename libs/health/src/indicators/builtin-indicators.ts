@@ -25,6 +25,10 @@ import type { OptionRule } from '../validation/option-rules.js';
 import type { BuiltinIndicator, BuiltinKind } from './builtin-kind.js';
 import { bullmqBuiltin } from './bullmq/bullmq.builtin.js';
 import { databaseBuiltin } from './database/database.builtin.js';
+import { drizzleBuiltin } from './drizzle/drizzle.builtin.js';
+import { mikroOrmBuiltin } from './mikro-orm/mikro-orm.builtin.js';
+import { mongooseBuiltin } from './mongoose/mongoose.builtin.js';
+import { prismaBuiltin } from './prisma/prisma.builtin.js';
 import { diskBuiltin } from './disk/disk.builtin.js';
 import { eventLoopBuiltin } from './event-loop/event-loop.builtin.js';
 import { httpBuiltin } from './http/http.builtin.js';
@@ -42,6 +46,10 @@ export type { BuiltinIndicator } from './builtin-kind.js';
 /** Every built-in, in the order their checks are reported. */
 const BUILTINS = [
   databaseBuiltin,
+  drizzleBuiltin,
+  prismaBuiltin,
+  mikroOrmBuiltin,
+  mongooseBuiltin,
   redisBuiltin,
   httpBuiltin,
   remoteBuiltin,

@@ -1,5 +1,10 @@
 import type { ModuleRef } from '@nestjs/core';
-import type { HealthIndicatorCheck, HealthIndicatorMetadata, HealthIndicatorOptions } from '../interfaces/health-indicator.interface.js';
+import {
+  EXECUTION_SETTINGS,
+  type HealthIndicatorCheck,
+  type HealthIndicatorMetadata,
+  type HealthIndicatorOptions,
+} from '../interfaces/health-indicator.interface.js';
 import type { OptionRule } from '../validation/option-rules.js';
 
 /** A built-in indicator switched on from the module options, ready to register. */
@@ -53,17 +58,7 @@ export function defineBuiltin<const Option extends string, Section, Value>(
 }
 
 /** The settings of an options section that go to the registry (the rest configures the indicator). */
-const REGISTRY_SETTINGS = [
-  'probes',
-  'critical',
-  'tags',
-  'timeoutMs',
-  'cacheTtlMs',
-  'refreshIntervalMs',
-  'failureThreshold',
-  'successThreshold',
-  'slowCheckMs',
-] as const satisfies readonly (keyof HealthIndicatorOptions)[];
+const REGISTRY_SETTINGS = ['probes', 'critical', 'tags', ...EXECUTION_SETTINGS] as const satisfies readonly (keyof HealthIndicatorOptions)[];
 
 /** One indicator to register under `name`, with the registry settings of its section. */
 export function builtinEntry(instance: HealthIndicatorCheck, name: string, section: HealthIndicatorOptions, source: string): BuiltinIndicator {

@@ -59,6 +59,27 @@ export interface IndicatorExecutionOptions {
   slowCheckMs?: number;
 }
 
+/** Every execution setting, resolved: what the module's defaults, the resolved options and each registered indicator hold. */
+export type ExecutionSettings = Required<IndicatorExecutionOptions>;
+
+/**
+ * The execution settings by name, in one list: defaults are applied, built-in sections handed to the registry and
+ * settings reported by looping over it. A setting added to `IndicatorExecutionOptions` and not here fails to compile.
+ */
+export const EXECUTION_SETTINGS = [
+  'timeoutMs',
+  'cacheTtlMs',
+  'refreshIntervalMs',
+  'failureThreshold',
+  'successThreshold',
+  'slowCheckMs',
+] as const satisfies readonly (keyof IndicatorExecutionOptions)[];
+
+/** `true` only when `EXECUTION_SETTINGS` names every key of `IndicatorExecutionOptions`. */
+type ListsEverySetting = Exclude<keyof IndicatorExecutionOptions, (typeof EXECUTION_SETTINGS)[number]> extends never ? true : false;
+const listsEverySetting: ListsEverySetting = true;
+void listsEverySetting;
+
 /** Options of the `@HealthIndicator()` decorator and of every built-in indicator. @publicApi */
 export interface HealthIndicatorOptions extends IndicatorExecutionOptions {
   /**

@@ -1,8 +1,8 @@
-import type { BoundHealthIndicator, HealthIndicatorCheck } from './health-indicator.interface.js';
+import type { BoundHealthIndicator, ExecutionSettings, HealthIndicatorCheck } from './health-indicator.interface.js';
 import type { Probe } from './health-status.interface.js';
 
 /** An indicator as the registry holds it: settings resolved against the module defaults. */
-export interface RegisteredIndicator {
+export interface RegisteredIndicator extends ExecutionSettings {
   name: string;
   instance: HealthIndicatorCheck;
   /** The result builder bound to `name`, handed to every run as the context's `indicator`. */
@@ -14,11 +14,4 @@ export interface RegisteredIndicator {
   /** Set when `unregister()` removed it: a run still in flight then reports nothing (no metric, no transition). */
   retired?: boolean;
   critical: boolean;
-  timeoutMs: number;
-  cacheTtlMs: number;
-  refreshIntervalMs: number;
-  failureThreshold: number;
-  successThreshold: number;
-  /** `0`: no slow-check warning. */
-  slowCheckMs: number;
 }

@@ -22,6 +22,7 @@ export function statusValue(status: HealthStatus): number {
 /** Seconds; health checks are mostly fast, and a timeout is usually 1-10 s. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** @internal prom-client's types stay out of the published declarations (an optional peer). */
 export interface HealthMetricSet {
   checkStatus: Gauge<'check' | 'critical' | 'simulated'>;
   checkDuration: Histogram<'check'>;
@@ -31,6 +32,7 @@ export interface HealthMetricSet {
 }
 
 /**
+ * @internal
  * Loads the optional peer prom-client, or `undefined` when it is not installed. Any other failure
  * (a broken install) is thrown: it should not silently switch metrics off.
  */
@@ -40,6 +42,7 @@ export async function loadPromClient(): Promise<PromClient | undefined> {
 }
 
 /**
+ * @internal
  * The four metrics in `registry`. A metric already registered under the same name and shape (a
  * second app in the process, a second `HealthModule`) is reused rather than registered twice;
  * one of another shape is an error naming it.

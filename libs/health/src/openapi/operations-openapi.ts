@@ -31,6 +31,7 @@ export const OPERATIONS_MODELS = [
 ];
 
 /**
+ * @internal Takes `@nestjs/swagger` (an optional peer), whose types stay out of the published declarations.
  * The OpenAPI decorators of an operations route (`body: 'effectiveSettings' | 'checkSimulation'`) for one of its methods:
  * no report, no representations; a DTO, its errors, and the key it needs.
  */

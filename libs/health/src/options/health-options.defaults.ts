@@ -1,5 +1,16 @@
-import type { IndicatorExecutionOptions } from '../interfaces/health-indicator.interface.js';
+import { EXECUTION_SETTINGS, type ExecutionSettings, type IndicatorExecutionOptions } from '../interfaces/health-indicator.interface.js';
 import type { Probe, HealthStatus } from '../interfaces/health-status.interface.js';
+
+/** The module's execution settings when the options set none (each indicator inherits the module's). */
+const EXECUTION_DEFAULTS = {
+  timeoutMs: 1000,
+  cacheTtlMs: 0,
+  refreshIntervalMs: 0,
+  failureThreshold: 1,
+  successThreshold: 1,
+  /** Slow-check warnings are off unless asked for. */
+  slowCheckMs: 0,
+} as const satisfies ExecutionSettings;
 
 /**
  * Every default of the library, in one place: module options, indicator settings and the
@@ -8,13 +19,7 @@ import type { Probe, HealthStatus } from '../interfaces/health-status.interface.
 export const HEALTH_DEFAULTS = {
   path: 'health',
   details: 'when-authorized',
-  timeoutMs: 1000,
-  cacheTtlMs: 0,
-  refreshIntervalMs: 0,
-  failureThreshold: 1,
-  successThreshold: 1,
-  /** Slow-check warnings are off unless asked for. */
-  slowCheckMs: 0,
+  ...EXECUTION_DEFAULTS,
   shutdown: { drainDelayMs: 5000, signals: ['SIGTERM'] },
   service: { name: 'app', version: '0.0.0', environment: 'development' },
   httpStatus: { UP: 200, DEGRADED: 200, DOWN: 503, STARTING: 503, SHUTTING_DOWN: 503 } satisfies Record<HealthStatus, number>,
@@ -30,13 +35,8 @@ export const HEALTH_DEFAULTS = {
 } as const;
 
 /** The execution settings of `settings`, each one it leaves out taken from `defaults` (the module's for an indicator, the library's for the module). */
-export function withExecutionDefaults(settings: IndicatorExecutionOptions, defaults: Required<IndicatorExecutionOptions>): Required<IndicatorExecutionOptions> {
-  return {
-    timeoutMs: settings.timeoutMs ?? defaults.timeoutMs,
-    cacheTtlMs: settings.cacheTtlMs ?? defaults.cacheTtlMs,
-    refreshIntervalMs: settings.refreshIntervalMs ?? defaults.refreshIntervalMs,
-    failureThreshold: settings.failureThreshold ?? defaults.failureThreshold,
-    successThreshold: settings.successThreshold ?? defaults.successThreshold,
-    slowCheckMs: settings.slowCheckMs ?? defaults.slowCheckMs,
-  };
+export function withExecutionDefaults(settings: IndicatorExecutionOptions, defaults: ExecutionSettings): ExecutionSettings {
+  const resolved = {} as ExecutionSettings;
+  for (const key of EXECUTION_SETTINGS) resolved[key] = settings[key] ?? defaults[key];
+  return resolved;
 }

@@ -2,17 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { HealthEvents, type HealthStatusChange } from '../execution/health-events.js';
 import { HealthExecutor } from '../execution/health-executor.js';
-import { InjectHealthOptions } from '../options/health-options.token.js';
 import { HealthIndicatorDefinitionError } from '../errors/health-indicator-definition.error.js';
 import type { HealthIndicatorCheck, HealthIndicatorOptions } from '../interfaces/health-indicator.interface.js';
-import type { HealthCheckResult, HealthReport, HealthStatus, ProbeSelector, ServiceInfo } from '../interfaces/health-status.interface.js';
-import { GracefulShutdown } from '../lifecycle/graceful-shutdown.js';
+import type { HealthCheckResult, HealthReport, ProbeSelector, ServiceInfo } from '../interfaces/health-status.interface.js';
 import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
 import { ShutdownHolds, type ShutdownHoldRelease } from '../lifecycle/shutdown-holds.js';
-import { StartupGate } from '../lifecycle/startup-gate.js';
-import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
+import { ProbeEvaluator } from '../evaluation/probe-evaluator.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
-import { aggregateStatus } from '../status/status-aggregator.js';
 import { HealthSimulations } from '../simulation/health-simulations.js';
 import type { CheckSimulation, SimulationRestore } from '../simulation/check-simulation.js';
 
@@ -36,16 +32,12 @@ export type UnregisterHealthIndicator = () => void;
 export class HealthService {
   /** Status transitions of every check and every probe. */
   readonly changes$: Observable<HealthStatusChange>;
-  private clock = { ms: 0, iso: '' };
-  private readonly aggregated = new WeakMap<Record<string, HealthCheckResult>, HealthStatus>();
 
   constructor(
-    @InjectHealthOptions() private readonly options: ResolvedHealthOptions,
+    private readonly evaluator: ProbeEvaluator,
     private readonly registry: HealthIndicatorRegistry,
     private readonly executor: HealthExecutor,
-    private readonly startup: StartupGate,
     private readonly manual: ManualProbeState,
-    private readonly shutdown: GracefulShutdown,
     private readonly events: HealthEvents,
     private readonly holds: ShutdownHolds,
     private readonly simulations: HealthSimulations,
@@ -55,7 +47,7 @@ export class HealthService {
 
   /** Runs a probe (`liveness`, `readiness`, `startup`) or every check (`all`) and returns the full report. */
   async check(selector: ProbeSelector, request: HealthCheckRequest = {}): Promise<HealthReport> {
-    const report = await this.evaluate(selector, request);
+    const report = await this.evaluator.evaluate(selector, request);
     this.events.probeStatus(selector, report.status, report.reason);
     return report;
   }
@@ -67,7 +59,7 @@ export class HealthService {
    */
   async checkGroup(name: string, request: HealthCheckRequest = {}): Promise<HealthReport | undefined> {
     if (!this.registry.hasGroup(name)) return undefined;
-    const report = await this.evaluate({ group: name }, request);
+    const report = await this.evaluator.evaluate({ group: name }, request);
     this.events.probeStatus(`group:${name}`, report.status, report.reason);
     return report;
   }
@@ -145,74 +137,8 @@ export class HealthService {
     return this.simulations.start(name, simulation);
   }
 
+  /** The service's name, version, environment, uptime and the time now, as reports show them. */
   serviceInfo(): ServiceInfo {
-    const now = Date.now();
-    // Every report carries a timestamp; probes arriving in the same millisecond share one string.
-    if (now !== this.clock.ms) this.clock = { ms: now, iso: new Date(now).toISOString() };
-    return {
-      ...this.options.service,
-      uptimeSeconds: Math.floor(performance.now() / 1000),
-      timestamp: this.clock.iso,
-    };
-  }
-
-  /** The aggregated status of a set of results; computed once per set the executor shares between requests. */
-  private statusOf(details: Record<string, HealthCheckResult>): HealthStatus {
-    let status = this.aggregated.get(details);
-    if (status === undefined) {
-      status = aggregateStatus(Object.values(details));
-      this.aggregated.set(details, status);
-    }
-    return status;
-  }
-
-  /** Liveness never shows details nor touches dependencies: no service info, and no work at all without liveness indicators. */
-  private async liveness(): Promise<HealthReport> {
-    const indicators = this.registry.forProbe('liveness');
-    if (indicators.length === 0) return { status: 'UP' };
-    const details = await this.executor.results(indicators);
-    return { status: this.statusOf(details), details };
-  }
-
-  /** The lifecycle state that decides this probe's status without its checks, if any. Reads state only. */
-  private gate(selector: ProbeSelector): { status: HealthStatus; reason: string } | undefined {
-    if (selector === 'liveness') return this.manual.livenessBroken === undefined ? undefined : { status: 'DOWN', reason: this.manual.livenessBroken };
-    const startup = this.startup.state;
-    if (selector === 'startup') return startup === 'bootstrapping' ? { status: 'STARTING', reason: 'application bootstrap has not finished' } : undefined;
-    const shuttingDown = this.shutdown.reason;
-    if (shuttingDown !== undefined) return { status: 'SHUTTING_DOWN', reason: shuttingDown };
-    if (startup === 'bootstrapping') return { status: 'STARTING', reason: 'application bootstrap has not finished' };
-    if (startup === 'checking') return { status: 'STARTING', reason: 'startup checks have not passed yet' };
-    if (this.manual.readinessRefused !== undefined) return { status: 'DOWN', reason: this.manual.readinessRefused };
-    return undefined;
-  }
-
-  private async evaluate(target: ProbeSelector | { group: string }, request: HealthCheckRequest): Promise<HealthReport> {
-    // A group answers like the full report: the readiness gate sets its status, its checks are still shown.
-    const selector: ProbeSelector = typeof target === 'string' ? target : 'all';
-    const gate = this.gate(selector);
-    if (gate && selector !== 'all') return { status: gate.status, reason: gate.reason };
-    if (selector === 'liveness') return this.liveness();
-    if (selector === 'startup' && this.startup.state === 'started') return { status: 'UP' };
-
-    const exclude = new Set(request.exclude);
-    const members = typeof target === 'string' ? this.registry.forProbe(target) : this.registry.forGroup(target.group);
-    // Without exclude, the registry's own list: the executor recognises it and may answer from its memo.
-    const indicators = exclude.size === 0 ? members : members.filter((indicator) => !exclude.has(indicator.name));
-    const details = await this.executor.results(indicators);
-    const report: HealthReport = { status: this.statusOf(details), details, serviceInfo: this.serviceInfo() };
-    if (exclude.size > 0) {
-      const unknown = [...exclude].filter((name) => !this.registry.get(name));
-      if (unknown.length > 0) report.notes = unknown.map((name) => `exclude: no check named ${JSON.stringify(name)}; ignored`);
-    }
-
-    // The lifecycle as it is now, not as it was when the checks started: a drain that began meanwhile answers
-    // (and records) SHUTTING_DOWN, never a late DOWN after it.
-    const settled = this.gate(selector);
-    if (settled) return { ...report, status: settled.status, reason: settled.reason };
-    // Startup checks pass but the gate has not latched yet: only its background run latches it.
-    if (selector === 'startup' && report.status !== 'DOWN' && this.startup.state !== 'started')
-      return { ...report, status: 'STARTING', reason: 'startup checks pass; the startup gate opens on its next run' };
-    return report;
+    return this.evaluator.serviceInfo();
   }
 }

@@ -197,5 +197,7 @@ export const htmlRepresentation: HealthRepresentation = {
   contentType: HTML_CONTENT_TYPE,
   headers: { 'Content-Security-Policy': HTML_CONTENT_SECURITY_POLICY },
   render: renderHtml,
+  // The page says when it was generated.
+  reusable: false,
   openapi: { schema: () => ({ type: 'string', description: 'A self-contained status page that refreshes itself.' }), examples: 'first', parse: (body) => body },
 };

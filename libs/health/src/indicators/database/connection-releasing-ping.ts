@@ -21,14 +21,14 @@ import type { SequelizeInstance } from './sequelize.indicator.js';
  */
 
 /** Drops one driver connection at once, failing what runs on it. */
-type DropConnection = (connection: unknown) => void;
+export type DropConnection = (connection: unknown) => void;
 
-const dropPgClient: DropConnection = (connection) => {
+export const dropPgClient: DropConnection = (connection) => {
   const client = connection as { end?: () => Promise<void> | undefined };
   void Promise.resolve(client.end?.()).catch(() => undefined);
 };
 
-const dropMysqlConnection: DropConnection = (connection) => {
+export const dropMysqlConnection: DropConnection = (connection) => {
   const mysql = connection as { stream?: { destroy?: () => void }; destroy?: () => void };
   if (typeof mysql.stream?.destroy === 'function') mysql.stream.destroy();
   else mysql.destroy?.();
@@ -42,7 +42,7 @@ const TYPEORM_DROPPERS: Record<string, DropConnection> = {
 };
 
 /** Runs `query` on `connection`, dropping the connection if `signal` aborts first. */
-async function onDroppable<T>(connection: unknown, drop: DropConnection, signal: AbortSignal, query: () => Promise<T>): Promise<T> {
+export async function onDroppable<T>(connection: unknown, drop: DropConnection, signal: AbortSignal, query: () => Promise<T>): Promise<T> {
   if (signal.aborted) throw signal.reason;
   const onAbort = () => drop(connection);
   signal.addEventListener('abort', onAbort, { once: true });
@@ -53,7 +53,7 @@ async function onDroppable<T>(connection: unknown, drop: DropConnection, signal:
   }
 }
 
-/** The driver's cheapest read-only round trip on a TypeORM DataSource; on PostgreSQL and MySQL/MariaDB it gives its connection back on abort. */
+/** @internal (typed by typeorm, an optional peer) The driver's cheapest read-only round trip on a TypeORM DataSource; on PostgreSQL and MySQL/MariaDB it gives its connection back on abort. */
 export async function pingDataSource(dataSource: DataSource, signal: AbortSignal): Promise<void> {
   const type = dataSource.options.type;
   const drop = TYPEORM_DROPPERS[type];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
-import type { IClientOptions, MqttClient } from 'mqtt';
+import type { IClientOptions } from 'mqtt';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
 import type { MqttIndicatorOptions } from './mqtt.builtin.js';
@@ -12,6 +12,12 @@ export type MqttHealthIndicatorConfig = Pick<MqttIndicatorOptions, 'url'>;
 
 type MqttModule = typeof import('mqtt');
 
+/** What the check uses of mqtt.js' `MqttClient`: the published declarations name no type of the optional peer. @publicApi */
+export interface MqttHealthConnection {
+  publishAsync(topic: string, message: string, options: { qos: 1 }): Promise<unknown>;
+  endAsync(force?: boolean): Promise<void>;
+}
+
 /**
  * Pings an MQTT broker over one connection of its own (mqtt.js), opened at bootstrap and closed at shutdown;
  * the client reconnects by itself, and the check is DOWN at once while it is not connected. A run publishes an
@@ -22,10 +28,10 @@ type MqttModule = typeof import('mqtt');
  * @publicApi
  */
 @HealthIndicator('mqtt')
-export class MqttHealthIndicator extends ReconnectingConnectionIndicator<MqttClient> {
+export class MqttHealthIndicator extends ReconnectingConnectionIndicator<MqttHealthConnection> {
   private mqtt?: MqttModule;
   private readonly clientId = `${BROKER_DEFAULTS.connectionName}-${randomBytes(4).toString('hex')}`;
-  protected readonly connection = new ReconnectingConnection<MqttClient>({
+  protected readonly connection = new ReconnectingConnection<MqttHealthConnection>({
     broker: 'MQTT broker',
     open: ({ failed, disconnected, reconnected, lost }) => {
       const { address, options } = clientOptions(this.config.url, this.clientId);

@@ -14,6 +14,12 @@ export type NatsHealthIndicatorConfig = Pick<NatsIndicatorOptions, 'url' | 'jets
 type NatsTransport = typeof import('@nats-io/transport-node');
 type JetStreamModule = typeof import('@nats-io/jetstream');
 
+/** What the check uses of a `NatsConnection`: the published declarations name no type of the optional peer. @publicApi */
+export interface NatsHealthConnection {
+  rtt(): Promise<number>;
+  close(): Promise<void>;
+}
+
 /**
  * Pings NATS over one connection of its own (`@nats-io/transport-node`), opened at bootstrap and closed at
  * shutdown; the client reconnects by itself, and the check is DOWN at once while it does. A run measures the
@@ -26,11 +32,11 @@ type JetStreamModule = typeof import('@nats-io/jetstream');
  * @publicApi
  */
 @HealthIndicator('nats')
-export class NatsHealthIndicator extends ReconnectingConnectionIndicator<NatsConnection> {
+export class NatsHealthIndicator extends ReconnectingConnectionIndicator<NatsHealthConnection> {
   private nats?: NatsTransport;
   private jetstreamModule?: JetStreamModule;
-  private manager?: { connection: NatsConnection; manager: Promise<JetStreamManager> };
-  protected readonly connection = new ReconnectingConnection<NatsConnection>({
+  private manager?: { connection: NatsHealthConnection; manager: Promise<JetStreamManager> };
+  protected readonly connection = new ReconnectingConnection<NatsHealthConnection>({
     broker: 'NATS',
     open: async ({ lost, failed, disconnected, reconnected }) => {
       const connection = await this.nats!.connect(connectionOptions(this.config.url));
@@ -73,9 +79,9 @@ export class NatsHealthIndicator extends ReconnectingConnectionIndicator<NatsCon
   }
 
   /** One JetStream manager per connection (creating it asks the server for the account). */
-  private jetStreamManager(connection: NatsConnection): Promise<JetStreamManager> {
+  private jetStreamManager(connection: NatsHealthConnection): Promise<JetStreamManager> {
     if (this.manager?.connection !== connection) {
-      const manager = this.jetstreamModule!.jetstreamManager(connection);
+      const manager = this.jetstreamModule!.jetstreamManager(connection as NatsConnection);
       this.manager = { connection, manager };
       manager.catch(() => (this.manager = undefined));
     }

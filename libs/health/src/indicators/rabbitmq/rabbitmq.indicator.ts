@@ -1,5 +1,4 @@
 import type { HealthIndicatorResult } from '@nestjs/terminus';
-import type { ChannelModel } from 'amqplib';
 import { HealthIndicator } from '../../decorators/health-indicator.decorator.js';
 import type { HealthCheckContext } from '../../interfaces/health-indicator.interface.js';
 import type { RabbitMqIndicatorOptions } from './rabbitmq.builtin.js';
@@ -11,6 +10,12 @@ export type RabbitMqHealthIndicatorConfig = Pick<RabbitMqIndicatorOptions, 'url'
 
 type Amqplib = typeof import('amqplib');
 
+/** What the check uses of amqplib's `ChannelModel`: the published declarations name no type of the optional peer. @publicApi */
+export interface RabbitMqHealthConnection {
+  createChannel(): Promise<{ close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
 /**
  * Pings RabbitMQ over one AMQP connection of its own (amqplib), opened at bootstrap, reopened by itself
  * after a loss and closed at shutdown. A run opens and closes a channel on it (a round trip to the broker,
@@ -19,9 +24,9 @@ type Amqplib = typeof import('amqplib');
  * @publicApi
  */
 @HealthIndicator('rabbitmq')
-export class RabbitMqHealthIndicator extends ReconnectingConnectionIndicator<ChannelModel> {
+export class RabbitMqHealthIndicator extends ReconnectingConnectionIndicator<RabbitMqHealthConnection> {
   private amqplib?: Amqplib;
-  protected readonly connection = new ReconnectingConnection<ChannelModel>({
+  protected readonly connection = new ReconnectingConnection<RabbitMqHealthConnection>({
     broker: 'RabbitMQ',
     open: async ({ lost, failed }) => {
       const connection = await this.amqplib!.connect(withHeartbeat(this.config.url), {
