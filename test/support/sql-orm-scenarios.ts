@@ -83,7 +83,8 @@ export function describeSqlOrmResilience(checkName: string, engines: SqlEngine[]
       const before = proxy!.upstreamPorts.length;
       expect(before).toBeLessThanOrEqual(APP_POOL_SIZE);
 
-      proxy!.freeze();
+      // Stalled, not frozen: a connection the app drops is noticed, as the database's kernel would.
+      proxy!.stall();
       const first = await getCheck(url, checkName);
       expect(first).toMatchObject({ status: 'DOWN', error: `timed out after ${ORM_TIMEOUT_MS} ms` });
       expect(first.elapsedMs).toBeLessThan(ORM_TIMEOUT_MS + SLACK_MS);
@@ -97,7 +98,7 @@ export function describeSqlOrmResilience(checkName: string, engines: SqlEngine[]
       const appConnections = proxy!.connections - proxy!.upstreamPorts.length;
       expect(appConnections).toBeLessThanOrEqual(Math.max(before, 1) + 1);
 
-      proxy!.resume();
+      proxy!.unstall();
       await eventually(
         () => getCheck(url, checkName),
         (check) => check.status === 'UP',

@@ -114,6 +114,9 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
   }
 
   /** Re-runs the check as soon as the client tells of a lost (`close`, `end`) or returning (`ready`) connection. */
+  /** Clients seen ready once: a later failed connection attempt of theirs is a reconnection. */
+  private readonly readyClients = new WeakSet<IoredisClient>();
+
   private watch(client: IoredisClient): void {
     if (this.watched === client) return;
     this.watched = client;
@@ -128,6 +131,7 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
     const since = () => (this.lastError ? `: ${this.lastError}` : '');
     switch (client.status) {
       case 'ready':
+        this.readyClients.add(client);
         // The socket has ended but ioredis has not seen its close yet: the connection is being lost.
         if ((client as { stream?: { writable?: boolean } }).stream?.writable === false) throw new Error(`connection to Redis closed (socket ended)${since()}`);
         return;
@@ -150,7 +154,9 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
         else resolve();
       };
       const onReady = () => finish();
-      const onClose = () => finish(new Error(`could not connect to Redis${since()}`));
+      // ioredis goes reconnecting → connecting → close between retries: a client that was ready before is reconnecting.
+      const onClose = () =>
+        finish(new Error(this.readyClients.has(client) ? `connection to Redis lost, reconnecting${since()}` : `could not connect to Redis${since()}`));
       const onAbort = () => finish(new Error(`Redis not ready (client status "${client.status}")${since()}`));
       if (signal.aborted) return onAbort();
       client.once('ready', onReady);
