@@ -115,6 +115,7 @@ function defineRoutes(definition: DynamicModule, extras: HealthModuleExtras): Dy
     };
   }
   const controller: Type = createHealthController({ path, decorators: extras.decorators ?? [] });
+  where.controller = controller;
   const documented = extras.openapi === false ? Promise.resolve() : documentHealthController(controller, staticGroupNames(definition));
 
   return {

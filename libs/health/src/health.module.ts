@@ -1,5 +1,5 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { Inject, Module, type DynamicModule, type NestModule } from '@nestjs/common';
+import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthAccess } from './access/health-access.js';
 import { HealthEvents } from './execution/health-events.js';
@@ -32,6 +32,8 @@ import { HealthSettingsReader } from './settings/health-settings.js';
 import { HealthSettingsAnswer } from './handler/settings.answer.js';
 import { SimulationAnswer } from './handler/simulation.answer.js';
 import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
+import { mapRefusals } from './controllers/health.controller.js';
+import { HEALTH_MOUNT, type HealthMount } from './settings/health-mount.js';
 
 /**
  * Kubernetes-grade health checks: liveness, readiness and startup probes and a detailed report,
@@ -76,7 +78,22 @@ import { routeDependenciesProvider } from './route-aware/route-dependencies.js';
   ],
   exports: [HealthService, TerminusModule, RESOLVED_HEALTH_OPTIONS],
 })
-export class HealthModule extends ConfigurableHealthModule {
+export class HealthModule extends ConfigurableHealthModule implements NestModule {
+  constructor(
+    @Inject(HEALTH_MOUNT) private readonly mount: HealthMount,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+  }
+
+  /**
+   * The last moment before Nest registers the routes, and the first the app's HTTP adapter is known (a testing
+   * module is compiled before it has one): the controller's refusals are mapped in the adapter's path syntax.
+   */
+  configure(): void {
+    if (this.mount.controller) mapRefusals(this.mount.controller, this.adapterHost.httpAdapter?.getType());
+  }
+
   static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
     return super.forRoot(options);
   }

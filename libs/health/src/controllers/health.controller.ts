@@ -1,9 +1,9 @@
-import { Controller, Delete, Get, Patch, Post, Put, Req, Res, StreamableFile, VERSION_NEUTRAL, type Type } from '@nestjs/common';
+import { All, Controller, Delete, Get, Next, Patch, Post, Put, Req, Res, StreamableFile, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
 import { HEALTH_ROUTES, methodsOf, type HealthRouteRow } from '../http/health-routes.js';
 import { parseHealthQuery } from '../http/health-query.js';
-import { spellsRoute, targetPath } from '../http/request-target.js';
+import { refusedRoute, ROUTED_METHODS, spellsRoute, targetPath } from '../http/request-target.js';
 
 /** What the controller reads of an Express or Fastify request. */
 interface FrameworkRequest {
@@ -31,7 +31,7 @@ const MAPPINGS: Record<string, (path: string | string[]) => MethodDecorator> = {
 /** The methods a health controller has; `serve` and `refuse` are its only logic. */
 export interface HealthControllerShape {
   serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void>;
-  refuse(allowed: readonly string[], request: FrameworkRequest, response: unknown): void;
+  refuse(request: FrameworkRequest, response: unknown, next: unknown): void;
 }
 
 /**
@@ -42,7 +42,7 @@ export interface HealthControllerShape {
  * through Nest's HTTP adapter, so Express and Fastify answer alike.
  *
  * Its methods come from the route table: one per route and method it answers (GET's is named after the
- * route, the name OpenAPI documents), and one per refused method for all the routes that refuse it (405).
+ * route, the name OpenAPI documents), then the refusals below its path (405s; see `mapRefusals`).
  */
 export function createHealthController(settings: HealthControllerSettings): Type<HealthControllerShape> {
   @Controller({ path: settings.path, version: VERSION_NEUTRAL })
@@ -70,9 +70,19 @@ export function createHealthController(settings: HealthControllerSettings): Type
       this.write(answer, response);
     }
 
-    /** Writes the 405 of a method no route at this path answers. */
-    refuse(allowed: readonly string[], request: FrameworkRequest, response: unknown): void {
-      this.write(this.handler.methodNotAllowed(request.method, allowed), response);
+    /**
+     * Below the module's path, whatever no route of the table answered: the 405 of a method a route does not
+     * answer (spelled exactly, as `serve` requires), else on to what the app would do had no route matched
+     * (Express: the next route or the app's 404; Fastify: its not-found handler, Nest's 404).
+     */
+    refuse(request: FrameworkRequest, response: unknown, next: unknown): void {
+      const target = request.originalUrl ?? request.url ?? '';
+      const refused = refusedRoute(request.method, target, settings.path, segmentsBelowMount(request.params));
+      if (refused) return this.write(this.handler.methodNotAllowed(request.method, methodsOf(refused)), response);
+      if (typeof next === 'function') return void (next as () => void)();
+      const reply = response as { callNotFound?: () => void };
+      if (typeof reply.callNotFound === 'function') return reply.callNotFound();
+      this.write(this.handler.notFound(targetPath(target)), response);
     }
 
     private write(answer: HealthHttpResponse, response: unknown): void {
@@ -92,45 +102,66 @@ export function createHealthController(settings: HealthControllerSettings): Type
     }
   }
 
-  const mount = (key: string, mapping: MethodDecorator, call: (controller: HealthControllerShape, request: FrameworkRequest, response: unknown) => unknown) => {
-    const prototype = HealthController.prototype as unknown as Record<string, unknown>;
+  const prototype = HealthController.prototype as unknown as Record<string, unknown>;
+  const define = (key: string, call: (controller: HealthControllerShape, ...args: unknown[]) => unknown) => {
     // Named by its key: OpenAPI's operation id is `<Controller>_<method name>`.
     prototype[key] = {
-      [key](this: HealthControllerShape, request: FrameworkRequest, response: unknown) {
-        return call(this, request, response);
+      [key](this: HealthControllerShape, ...args: unknown[]) {
+        return call(this, ...args);
       },
     }[key];
-    const descriptor = Object.getOwnPropertyDescriptor(prototype, key)!;
-    mapping(prototype, key, descriptor);
     Req()(prototype, key, 0);
     Res()(prototype, key, 1);
   };
   for (const route of HEALTH_ROUTES as readonly HealthRouteRow[]) {
     for (const method of methodsOf(route).filter((candidate) => candidate in MAPPINGS)) {
-      mount(routeMethodKey(route, method), MAPPINGS[method](route.path), (controller, request, response) => controller.serve(route, request, response));
+      const key = routeMethodKey(route, method);
+      define(key, (controller, request, response) => controller.serve(route, request as FrameworkRequest, response));
+      MAPPINGS[method](route.path)(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
     }
   }
-  // The 405s: for each method, one controller method over every path whose route refuses it (grouped by what they allow).
-  for (const [method, mapping] of Object.entries(MAPPINGS)) {
-    const refusing = new Map<string, string[]>();
-    for (const route of HEALTH_ROUTES as readonly HealthRouteRow[]) {
-      const allowed = methodsOf(route);
-      if (allowed.includes(method)) continue;
-      refusing.set(allowed.join(', '), [...(refusing.get(allowed.join(', ')) ?? []), route.path]);
-    }
-    [...refusing].forEach(([allowed, paths], index) => {
-      const methods = allowed.split(', ');
-      mount(`${REFUSAL_PREFIX}${method}${index === 0 ? '' : index}`, mapping(paths), (controller, request, response) =>
-        controller.refuse(methods, request, response),
-      );
-    });
+  // The refusals: mapped once the app's HTTP adapter is known (`mapRefusals`), as the wildcard is spelled per router;
+  // defined last, so that Nest registers them after every route of the table (Express tries routes in that order).
+  for (const key of REFUSAL_KEYS) {
+    define(key, (controller, request, response, next) => controller.refuse(request as FrameworkRequest, response, next));
+    Next()(prototype, key, 2);
   }
 
   return (settings.decorators.length > 0 ? Reflect.decorate(settings.decorators, HealthController) : HealthController) as Type<HealthControllerShape>;
 }
 
-/** The prefix of the controller methods that answer 405 (OpenAPI leaves them out). */
-export const REFUSAL_PREFIX = 'refuse';
+/** The methods a route at the module's own path (`''`) refuses: mapped one by one on Fastify, whose wildcard stops below it. */
+const ROOT_REFUSALS = ROUTED_METHODS.filter((method) =>
+  (HEALTH_ROUTES as readonly HealthRouteRow[]).some((route) => route.path === '' && !methodsOf(route).includes(method)),
+).filter((method) => method in MAPPINGS);
+
+/** The controller methods that refuse: one for every method below the module's path, and Fastify's at the path itself. */
+const REFUSAL_KEYS = ['refusal', ...ROOT_REFUSALS.map((method) => `refusal${method}`)];
+
+/**
+ * Maps a controller's refusals for the app's HTTP adapter, before Nest registers its routes (the module's
+ * `configure()`). One route for every method at and below the module's path, after the table's routes, so
+ * that it sees only what they did not answer: 2 lines of "Mapped" routes on Express, 5 on Fastify, not one per
+ * route and method. Express (and any router on Nest's path syntax): `''` and `{*rest}`. Fastify: `*` (which
+ * does not match the path itself, where a second GET would clash with the report's) and each refused method at `''`.
+ */
+export function mapRefusals(controller: Type, adapterType: string | undefined): void {
+  const prototype = controller.prototype as Record<string, unknown>;
+  const map = (key: string, decorator: MethodDecorator) => decorator(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
+  if (adapterType !== 'fastify') {
+    map('refusal', All(['', '{*rest}']));
+    return;
+  }
+  map('refusal', All('*'));
+  for (const method of ROOT_REFUSALS) map(`refusal${method}`, MAPPINGS[method](''));
+}
+
+/** How many path segments a refusal's wildcard matched below the module's path (Express: `rest`; Fastify: `*`). */
+function segmentsBelowMount(params: Record<string, unknown> | undefined): number {
+  const rest = params?.rest ?? params?.['*'];
+  if (Array.isArray(rest)) return rest.filter((segment) => segment !== '').length;
+  return typeof rest === 'string' ? rest.split('/').filter(Boolean).length : 0;
+}
 
 /** The controller method that serves a route's method: the route's name for GET (its OpenAPI operation), else `<method><Name>`. */
 export function routeMethodKey(route: HealthRouteRow, method: string): string {

@@ -1,3 +1,5 @@
+import { matchHealthRoute, methodsOf, type HealthRouteRow } from './health-routes.js';
+
 /**
  * Methods some door routes on the health paths: GET and HEAD answer, the others `405` with `Allow`. Any other
  * method (`OPTIONS`, `TRACE`, `PROPFIND`, ...) is no route, `404`, on both doors: the in-app routes are the app
@@ -35,4 +37,21 @@ export function spellsRoute(target: string, mountPath: string, routePath: string
   const tail = segments.slice(segments.length - expected.length);
   if (segments.length - 1 < expected.length) return false;
   return expected.every((segment, index) => segment.startsWith(':') || tail[index] === segment);
+}
+
+/**
+ * The route a request names whose method it does not answer (a `405`), for a door that routed it by a wildcard
+ * below the module's `path` (the in-app refusals): `below` is how many segments the wildcard matched. `undefined`
+ * when the method is none a door routes, when the route answers it, or when no route is spelled exactly there.
+ */
+export function refusedRoute(method: string, target: string, mountPath: string, below: number): HealthRouteRow | undefined {
+  const verb = method.toUpperCase();
+  if (!ROUTED_METHODS.includes(verb)) return undefined;
+  let path = targetPath(target);
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  const segments = path.split('/');
+  if (below > segments.length - 1) return undefined;
+  const matched = matchHealthRoute(below === 0 ? '' : `/${segments.slice(segments.length - below).join('/')}`);
+  if (!matched || methodsOf(matched.route).includes(verb) || !spellsRoute(target, mountPath, matched.route.path)) return undefined;
+  return matched.route;
 }
