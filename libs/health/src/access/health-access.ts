@@ -21,6 +21,11 @@ export interface RouteAccess {
   showDetails: boolean;
 }
 
+/** The access of a caller who is (or is not) authorized, under a policy where that matters. */
+function granted(policy: DetailsPolicy, authorized: boolean): RouteAccess {
+  return { policy, authorized, showDetails: policy === 'when-authorized' && authorized };
+}
+
 /** The part of an Express or Fastify request the module reads. */
 export type RequestWithHeaders = { headers?: Record<string, string | string[] | undefined> };
 
@@ -32,9 +37,14 @@ export type RequestWithHeaders = { headers?: Record<string, string | string[] | 
 export class HealthAccess implements OnModuleInit {
   private readonly logger = new Logger('HealthModule');
   private readonly keys: ApiKeyMatcher;
+  /** Neither `apiKey` nor `authorize` is set: no request is ever authorized. */
+  private readonly anonymous: boolean;
+  /** The access of each route when `anonymous`. */
+  private readonly fixed = new Map<HealthRouteRow, RouteAccess>();
 
   constructor(@InjectHealthOptions() private readonly options: ResolvedHealthOptions) {
     this.keys = new ApiKeyMatcher(options.apiKeys);
+    this.anonymous = !this.keys.configured && !options.authorize;
   }
 
   onModuleInit(): void {
@@ -66,12 +76,21 @@ export class HealthAccess implements OnModuleInit {
    * A promise only when `authorize()` is asked.
    */
   resolve(route: HealthRoute, request: unknown, policy: DetailsPolicy = this.policyFor(route)): RouteAccess | Promise<RouteAccess> {
+    return this.resolveNow(route, request, policy) ?? this.authorize(request).then((authorized) => granted(policy, authorized));
+  }
+
+  /** What `resolve()` decides without asking `authorize()`; `undefined` when only `authorize()` can tell (not asked here). */
+  resolveNow(route: HealthRoute, request: unknown, policy?: DetailsPolicy): RouteAccess | undefined {
     const row = rowOf(route);
+    if (policy === undefined) {
+      // Without a key or `authorize()`, what a route shows is fixed by the options: decided once per route.
+      if (this.anonymous) return this.fixed.get(row) ?? this.fixed.set(row, this.resolveNow(row, request, this.policyFor(row))!).get(row);
+      policy = this.policyFor(row);
+    }
     const matters = policy === 'when-authorized' || (row.requiresAuthorization === true && policy === 'never');
     if (row.details === 'never' || !matters) return { policy, authorized: false, showDetails: policy === 'always' && row.details !== 'never' };
-    const authorized = this.isAuthorized(request);
-    const access = (yes: boolean): RouteAccess => ({ policy, authorized: yes, showDetails: policy === 'when-authorized' && yes });
-    return typeof authorized === 'boolean' ? access(authorized) : authorized.then(access);
+    if (this.keys.configured && this.keys.matches(presentedApiKeys((request as RequestWithHeaders | undefined)?.headers))) return granted(policy, true);
+    return this.options.authorize ? undefined : granted(policy, false);
   }
 
   private async authorize(request: unknown): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { All, Controller, Delete, Get, Next, Patch, Post, Put, Req, Res, StreamableFile, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
+import { HealthRequestHandler, type HealthHttpRequest, type HealthHttpResponse } from '../handler/health-request.handler.js';
 import { HEALTH_ROUTES, methodsOf, type HealthRouteRow } from '../http/health-routes.js';
 import { parseHealthQuery } from '../http/health-query.js';
 import { refusedRoute, ROUTED_METHODS, spellsRoute, targetPath } from '../http/request-target.js';
@@ -25,12 +25,15 @@ export interface HealthControllerSettings {
   decorators: ClassDecorator[];
 }
 
+/** How many request targets a controller remembers as spelling a route. */
+const MAX_REMEMBERED_SPELLINGS = 100;
+
 /** Nest's mapping decorator of each method a route can answer or refuse; HEAD comes with GET. */
 const MAPPINGS: Record<string, (path: string | string[]) => MethodDecorator> = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
 
 /** The methods a health controller has; `serve` and `refuse` are its only logic. */
 export interface HealthControllerShape {
-  serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void>;
+  serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void> | undefined;
   refuse(request: FrameworkRequest, response: unknown, next: unknown): void;
 }
 
@@ -47,17 +50,20 @@ export interface HealthControllerShape {
 export function createHealthController(settings: HealthControllerSettings): Type<HealthControllerShape> {
   @Controller({ path: settings.path, version: VERSION_NEUTRAL })
   class HealthController implements HealthControllerShape {
+    /** Request targets known to spell a route, and the route (bounded: targets with a query string vary). */
+    private readonly spellings = new Map<string, HealthRouteRow>();
+
     constructor(
       private readonly handler: HealthRequestHandler,
       private readonly adapterHost: HttpAdapterHost,
     ) {}
 
-    /** Hands the request to the handler and writes its answer. */
-    async serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void> {
+    /** Hands the request to the handler and writes its answer: at once when it is at hand (a probe of refreshed results). */
+    serve(route: HealthRouteRow, request: FrameworkRequest, response: unknown): Promise<void> | undefined {
       const target = request.originalUrl ?? request.url ?? '';
       // The app's router may have matched another spelling (`/health/READY` on Express); the probe server would not.
-      if (!spellsRoute(target, settings.path, route.path)) return this.write(this.handler.notFound(targetPath(target)), response);
-      const answer = await this.handler.handle({
+      if (!this.spelled(target, route)) return void this.write(this.handler.notFound(targetPath(target)), response);
+      const healthRequest: HealthHttpRequest = {
         method: request.method,
         route,
         params: request.params ?? {},
@@ -66,8 +72,20 @@ export function createHealthController(settings: HealthControllerSettings): Type
         headers: request.headers ?? {},
         request,
         body: request.body,
-      });
-      this.write(answer, response);
+      };
+      const now = this.handler.handleNow(healthRequest);
+      if (now) return void this.write(now, response);
+      return this.handler.handle(healthRequest).then((answer) => this.write(answer, response));
+    }
+
+    /** Whether the target spells the route exactly; the spellings seen last are remembered (a kubelet sends one). */
+    private spelled(target: string, route: HealthRouteRow): boolean {
+      const known = this.spellings.get(target);
+      if (known === route) return true;
+      if (!spellsRoute(target, settings.path, route.path)) return false;
+      if (this.spellings.size >= MAX_REMEMBERED_SPELLINGS) this.spellings.clear();
+      this.spellings.set(target, route);
+      return true;
     }
 
     /**

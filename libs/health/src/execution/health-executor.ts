@@ -49,29 +49,45 @@ export class HealthExecutor implements BeforeApplicationShutdown {
    * for the same list: a cached probe costs O(1) instead of a lookup and a copy per check.
    */
   results(indicators: RegisteredIndicator[]): Promise<Record<string, HealthCheckResult>> {
-    const memo = this.memo.get(indicators);
-    if (memo && memo.generation === this.generation && Date.now() < memo.validUntil) return Promise.resolve(memo.results);
-    const generation = this.generation;
-    let validUntil = Infinity;
+    const now = this.resultsNow(indicators);
+    if (now) return Promise.resolve(now);
     const results: Record<string, HealthCheckResult> = {};
-    let runs: Promise<void>[] | undefined;
+    const runs: Promise<void>[] = [];
     for (const indicator of indicators) {
       const runner = this.runner(indicator);
       const reusable = runner.reusableResult();
       // Assigned now even when pending, so that the keys keep the given order.
       results[indicator.name] = reusable!;
-      if (reusable) validUntil = Math.min(validUntil, runner.reusableUntil());
-      else {
-        (runs ??= []).push(
+      if (!reusable) {
+        runs.push(
           runner.run().then((result) => {
             results[indicator.name] = result;
           }),
         );
       }
     }
-    if (runs) return Promise.all(runs).then(() => results);
-    this.memo.set(indicators, { generation, validUntil, results });
-    return Promise.resolve(results);
+    return Promise.all(runs).then(() => results);
+  }
+
+  /**
+   * The results `results()` would give without running anything: every indicator's cached or refreshed result
+   * (the memoized set while it holds), or `undefined` when one of them has to run. Synchronous, so that a probe
+   * whose results are at hand is answered without a promise.
+   */
+  resultsNow(indicators: RegisteredIndicator[]): Record<string, HealthCheckResult> | undefined {
+    const memo = this.memo.get(indicators);
+    if (memo && memo.generation === this.generation && Date.now() < memo.validUntil) return memo.results;
+    let validUntil = Infinity;
+    const results: Record<string, HealthCheckResult> = {};
+    for (const indicator of indicators) {
+      const runner = this.runner(indicator);
+      const reusable = runner.reusableResult();
+      if (!reusable) return undefined;
+      results[indicator.name] = reusable;
+      validUntil = Math.min(validUntil, runner.reusableUntil());
+    }
+    this.memo.set(indicators, { generation: this.generation, validUntil, results });
+    return results;
   }
 
   /** Starts background refresh for every indicator that has a refresh interval. */

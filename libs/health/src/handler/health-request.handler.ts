@@ -59,6 +59,11 @@ export class HealthRequestHandler {
   private readonly logger = new Logger('HealthModule');
   /** Status-only answers made so far, by route, name, status, HTTP status and representation. */
   private readonly statusOnlyAnswers = new Map<string, HealthHttpResponse>();
+  /** The last status-only answer of each route, with what it was made for. */
+  private readonly lastAnswers = new Map<
+    HealthRouteRow,
+    { report: HealthReport; representation: HealthRepresentation; httpStatus: number; name: string; answer: HealthHttpResponse }
+  >();
 
   constructor(
     private readonly health: HealthService,
@@ -84,9 +89,30 @@ export class HealthRequestHandler {
     const method = request.method.toUpperCase();
     const allowed = methodsOf(request.route);
     if (!allowed.includes(method)) return this.methodNotAllowed(method, allowed);
-    const response = await this.answers[request.route.answer](request);
-    if (method !== 'HEAD') return response;
-    return { ...response, headers: { ...response.headers, 'Content-Length': String(Buffer.byteLength(response.body)) }, body: '' };
+    return forMethod(method, await this.answers[request.route.answer](request));
+  }
+
+  /**
+   * The answer `handle()` would give, when it is at hand without waiting: a probe (`GET`/`HEAD`, no `?exclude`)
+   * whose report needs no check to run (`HealthService.checkNow`) and whose access needs no `authorize()`.
+   * `undefined` otherwise, and the door calls `handle()`. A kubelet's probe of a refreshed or cached probe is
+   * answered here: no promise, no new object but the view of a changed status.
+   */
+  handleNow(request: HealthHttpRequest): HealthHttpResponse | undefined {
+    const { route } = request;
+    if (route.answer !== 'probe' || (route.exclude && request.query?.exclude !== undefined)) return undefined;
+    const method = request.method === 'GET' || request.method === 'HEAD' ? request.method : request.method.toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') return undefined;
+    const access = route.details === 'never' ? LIVENESS_ACCESS : this.access.resolveNow(route, subjectOf(request));
+    if (!access) return undefined;
+    let report: HealthReport | undefined;
+    try {
+      report = this.health.checkNow(route.probe!);
+    } catch {
+      // `handle()` reports a failure of the health machinery (DOWN, logged).
+      return undefined;
+    }
+    return report && forMethod(method, this.answer(request, route, report, access));
   }
 
   /** The 405 of a method a route does not answer, with `Allow` naming those it does. */
@@ -190,7 +216,9 @@ export class HealthRequestHandler {
   /**
    * The answer for a caller, in the representation the `Accept` header asks for. A status-only answer is a pure
    * function of the route, its name parameter, the status, the HTTP status and the representation: it is made
-   * once and reused (a kubelet's probe costs a lookup), unless the representation shows the time.
+   * once and reused (a kubelet's probe costs a lookup), unless the representation shows the time. The last one of
+   * each route is kept with the report it was made for: a probe of the same shared report (results unchanged, see
+   * `HealthService.checkNow`) gets it back without even the lookup.
    */
   private answer(
     request: HealthHttpRequest,
@@ -202,7 +230,10 @@ export class HealthRequestHandler {
     const representation = negotiateRepresentation(request.headers.accept);
     if (access.showDetails || representation.reusable === false) return this.represent(representation, this.view(route, report, access, extra));
     const httpStatus = extra.httpStatus ?? this.options.httpStatus[report.status];
-    const key = `${route.name}\n${extra.checkName ?? extra.groupName ?? ''}\n${report.status}\n${httpStatus}\n${representation.name}`;
+    const name = extra.checkName ?? extra.groupName ?? '';
+    const last = this.lastAnswers.get(route);
+    if (last?.report === report && last.representation === representation && last.httpStatus === httpStatus && last.name === name) return last.answer;
+    const key = `${route.name}\n${name}\n${report.status}\n${httpStatus}\n${representation.name}`;
     let answer = this.statusOnlyAnswers.get(key);
     if (answer === undefined) {
       answer = this.represent(representation, this.view(route, report, access, { ...extra, httpStatus }));
@@ -210,6 +241,7 @@ export class HealthRequestHandler {
       if (this.statusOnlyAnswers.size >= MAX_REUSED_ANSWERS) this.statusOnlyAnswers.clear();
       this.statusOnlyAnswers.set(key, answer);
     }
+    this.lastAnswers.set(route, { report, representation, httpStatus, name, answer });
     return answer;
   }
 
@@ -270,6 +302,12 @@ export class HealthRequestHandler {
       return { status: 'DOWN', reason };
     }
   }
+}
+
+/** A `HEAD` answer: the `GET` answer's status and headers, its body's length, no body. */
+function forMethod(method: string, response: HealthHttpResponse): HealthHttpResponse {
+  if (method !== 'HEAD') return response;
+  return { ...response, headers: { ...response.headers, 'Content-Length': String(Buffer.byteLength(response.body)) }, body: '' };
 }
 
 /** What `HealthAccess` reads: the server's request (its headers and, for `authorize`, the object itself). */

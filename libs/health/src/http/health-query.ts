@@ -4,6 +4,8 @@ export const MAX_QUERY_PAIRS = 100;
 /** Check names `?exclude` takes at most (after splitting commas); the rest are ignored. */
 export const MAX_EXCLUDED_CHECKS = 100;
 
+const NO_QUERY: Record<string, string | string[]> = Object.freeze(Object.create(null) as Record<string, string | string[]>);
+
 function decode(text: string): string {
   if (!text.includes('%') && !text.includes('+')) return text;
   try {
@@ -20,9 +22,10 @@ function decode(text: string): string {
  * whatever the framework's own query parser does.
  */
 export function parseHealthQuery(target: string): Record<string, string | string[]> {
-  const query = Object.create(null) as Record<string, string | string[]>;
   const start = target.indexOf('?');
-  if (start < 0) return query;
+  // No query string (a kubelet's probe): one empty object, read-only, for every such request.
+  if (start < 0) return NO_QUERY;
+  const query = Object.create(null) as Record<string, string | string[]>;
   const end = target.indexOf('#', start);
   const search = end < 0 ? target.slice(start + 1) : target.slice(start + 1, end);
   let at = 0;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthProbeServerError } from '../errors/health-probe-server.error.js';
-import { HealthRequestHandler, type HealthHttpResponse } from '../handler/health-request.handler.js';
+import { HealthRequestHandler, type HealthHttpRequest, type HealthHttpResponse } from '../handler/health-request.handler.js';
 import { matchHealthRoute } from '../http/health-routes.js';
 import { parseHealthQuery } from '../http/health-query.js';
 import { ROUTED_METHODS, targetPath } from '../http/request-target.js';
@@ -73,7 +73,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
   static async listen(handler: HealthRequestHandler, settings: HealthProbeServerSettings): Promise<HealthProbeServer> {
     const server = createServer({ ...PROBE_SERVER_TIMEOUTS });
     const probeServer = new HealthProbeServer(handler, settings, server);
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => void probeServer.serve(request, response));
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => probeServer.serve(request, response));
     // Until bootstrap has finished the server does not keep the process alive, so a bootstrap that fails later cannot hang it.
     server.unref();
     try {
@@ -114,21 +114,49 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     await closed;
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private serve(request: IncomingMessage, response: ServerResponse): void {
     // Only a PUT's body is read (the simulation route), bounded; any other is drained so the connection can be reused.
-    const body = request.method === 'PUT' ? readJsonBody(request) : (request.resume(), Promise.resolve(undefined));
+    if (request.method !== 'PUT') {
+      request.resume();
+      const now = this.answerNow(request);
+      if (now) return this.write(request, response, now);
+    }
+    void this.answerLater(request, response);
+  }
+
+  /** The answer when it is at hand: a 404, or a probe whose report needs no check to run (`handleNow`). */
+  private answerNow(request: IncomingMessage): HealthHttpResponse | undefined {
+    try {
+      const routed = this.route(request, undefined);
+      return 'statusCode' in routed ? routed : this.handler.handleNow(routed);
+    } catch (error) {
+      return this.failure(error);
+    }
+  }
+
+  /** The answer that needs a promise: a PUT's body, or checks that must run. */
+  private async answerLater(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let answer: HealthHttpResponse;
     try {
-      answer = await this.answer(request, await body);
+      const routed = this.route(request, request.method === 'PUT' ? await readJsonBody(request) : undefined);
+      answer = 'statusCode' in routed ? routed : await this.handler.handle(routed);
     } catch (error) {
-      this.logger.error(`probe server: ${error instanceof Error ? error.message : String(error)}`);
-      const body = JSON.stringify({ statusCode: 503, message: 'the health request could not be answered', error: 'Service Unavailable' });
-      answer = {
-        statusCode: 503,
-        headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
-        body,
-      };
+      answer = this.failure(error);
     }
+    this.write(request, response, answer);
+  }
+
+  private failure(error: unknown): HealthHttpResponse {
+    this.logger.error(`probe server: ${error instanceof Error ? error.message : String(error)}`);
+    const body = JSON.stringify({ statusCode: 503, message: 'the health request could not be answered', error: 'Service Unavailable' });
+    return {
+      statusCode: 503,
+      headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+      body,
+    };
+  }
+
+  private write(request: IncomingMessage, response: ServerResponse, answer: HealthHttpResponse): void {
     if (response.destroyed) return;
     // A HEAD answer of the handler names the GET body's length; any other answer still carries its body.
     const length = answer.headers['Content-Length'] ?? String(Buffer.byteLength(answer.body));
@@ -136,7 +164,8 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
-  private async answer(request: IncomingMessage, body: unknown): Promise<HealthHttpResponse> {
+  /** The request to a health route, or the 404 of a target that is none. */
+  private route(request: IncomingMessage, body: unknown): HealthHttpRequest | HealthHttpResponse {
     const target = request.url ?? '/';
     // Absolute-form targets (`GET http://host/health/ready`) name the same path, as in the app.
     const pathname = targetPath(target);
@@ -148,7 +177,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
     const matched = matchHealthRoute(path);
     // A method no door routes (OPTIONS, TRACE, ...) is no route, as the app's router answers it.
     if (!matched || !ROUTED_METHODS.includes((request.method ?? 'GET').toUpperCase())) return this.handler.notFound(path);
-    return this.handler.handle({
+    return {
       method: request.method ?? 'GET',
       route: matched.route,
       params: matched.params,
@@ -156,7 +185,7 @@ export class HealthProbeServer implements OnApplicationBootstrap, OnApplicationS
       headers: request.headers,
       request,
       body,
-    });
+    };
   }
 }
 
