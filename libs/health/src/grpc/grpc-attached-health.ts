@@ -5,13 +5,12 @@ import { StartupGate } from '../lifecycle/startup-gate.js';
 import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
-import { loadOptionalPeer } from '../peers/optional-peer.loader.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthService } from '../service/health.service.js';
 import type { ListeningGrpcServer } from '../transports/app-grpc-server.js';
 import { AppGrpcServers } from '../transports/app-grpc-servers.js';
 import { HEALTH_SERVICE_DEFINITION } from './grpc-health.codec.js';
-import { GrpcHealthHandlers, type GrpcHealthSources } from './grpc-health.handlers.js';
+import { GrpcHealthHandlers, loadGrpcJs, type GrpcHealthSources } from './grpc-health.handlers.js';
 
 type GrpcJs = typeof import('@grpc/grpc-js');
 
@@ -90,8 +89,7 @@ export const grpcAttachedHealthProvider: FactoryProvider<GrpcAttachedHealth | nu
     servers: AppGrpcServers | null,
   ): Promise<GrpcAttachedHealth | null> => {
     if (options.grpc?.attach !== true || !servers) return null;
-    const loaded = await loadOptionalPeer({ option: 'grpc.attach', packageName: '@grpc/grpc-js' }, () => import('@grpc/grpc-js'));
-    const grpc = (loaded as GrpcJs & { default?: GrpcJs }).default ?? loaded;
+    const grpc = await loadGrpcJs('grpc.attach');
     return new GrpcAttachedHealth(grpc, options.grpc, { health, registry, startup, manual }, servers);
   },
   inject: [RESOLVED_HEALTH_OPTIONS, HealthService, HealthIndicatorRegistry, StartupGate, ManualProbeState, AppGrpcServers],

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { merge } from 'rxjs';
 import { describeError } from '../execution/check-outcome.js';
+import { loadOptionalPeer } from '../peers/optional-peer.loader.js';
 import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
 import { StartupGate } from '../lifecycle/startup-gate.js';
 import { redact } from '../redaction/redactor.js';
@@ -19,6 +20,15 @@ import { GROUP_SERVICE_PREFIX, healthTargetOf, PROBE_SERVICE_NAMES, servingStatu
 import { HealthWatches, type AggregateTarget } from './grpc-health.watches.js';
 
 type GrpcJs = typeof import('@grpc/grpc-js');
+
+/**
+ * `@grpc/grpc-js`, imported only when an option asks for a gRPC door (`option` names it when the package is missing).
+ * @internal
+ */
+export async function loadGrpcJs(option: string): Promise<GrpcJs> {
+  const loaded = await loadOptionalPeer({ option, packageName: '@grpc/grpc-js' }, () => import('@grpc/grpc-js'));
+  return (loaded as GrpcJs & { default?: GrpcJs }).default ?? loaded;
+}
 
 /**
  * The most services `List` answers for; past it, `RESOURCE_EXHAUSTED` (gRFC A90 lets a server set such a

@@ -7,11 +7,10 @@ import { StartupGate } from '../lifecycle/startup-gate.js';
 import { HEALTH_DEFAULTS } from '../options/health-options.defaults.js';
 import { RESOLVED_HEALTH_OPTIONS } from '../options/health-options.token.js';
 import type { ResolvedHealthOptions } from '../options/resolved-health-options.js';
-import { loadOptionalPeer } from '../peers/optional-peer.loader.js';
 import { HealthIndicatorRegistry } from '../registry/health-indicator.registry.js';
 import { HealthService } from '../service/health.service.js';
 import { HEALTH_SERVICE_DEFINITION, MAX_REQUEST_MESSAGE_BYTES } from './grpc-health.codec.js';
-import { GrpcHealthHandlers, type GrpcHealthSources } from './grpc-health.handlers.js';
+import { GrpcHealthHandlers, loadGrpcJs, type GrpcHealthSources } from './grpc-health.handlers.js';
 
 type GrpcJs = typeof import('@grpc/grpc-js');
 
@@ -116,8 +115,7 @@ export const grpcHealthServerProvider: FactoryProvider<GrpcHealthServer | null> 
     manual: ManualProbeState,
   ): Promise<GrpcHealthServer | null> => {
     if (options.grpc?.port === undefined) return null;
-    const loaded = await loadOptionalPeer({ option: 'grpc', packageName: '@grpc/grpc-js' }, () => import('@grpc/grpc-js'));
-    const grpc = (loaded as GrpcJs & { default?: GrpcJs }).default ?? loaded;
+    const grpc = await loadGrpcJs('grpc');
     return new GrpcHealthServer(grpc, { ...options.grpc, port: options.grpc.port }, { health, registry, startup, manual });
   },
   inject: [RESOLVED_HEALTH_OPTIONS, HealthService, HealthIndicatorRegistry, StartupGate, ManualProbeState],
