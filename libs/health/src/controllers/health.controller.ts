@@ -121,11 +121,11 @@ export function createHealthController(settings: HealthControllerSettings): Type
   }
 
   const prototype = HealthController.prototype as unknown as Record<string, unknown>;
-  const define = (key: string, call: (controller: HealthControllerShape, ...args: unknown[]) => unknown) => {
+  const define = (key: string, call: (controller: HealthControllerShape, request: FrameworkRequest, response: unknown, next: unknown) => unknown) => {
     // Named by its key: OpenAPI's operation id is `<Controller>_<method name>`.
     prototype[key] = {
-      [key](this: HealthControllerShape, ...args: unknown[]) {
-        return call(this, ...args);
+      [key](this: HealthControllerShape, request: FrameworkRequest, response: unknown, next: unknown) {
+        return call(this, request, response, next);
       },
     }[key];
     Req()(prototype, key, 0);
@@ -134,14 +134,14 @@ export function createHealthController(settings: HealthControllerSettings): Type
   for (const route of HEALTH_ROUTES as readonly HealthRouteRow[]) {
     for (const method of methodsOf(route).filter((candidate) => candidate in MAPPINGS)) {
       const key = routeMethodKey(route, method);
-      define(key, (controller, request, response) => controller.serve(route, request as FrameworkRequest, response));
+      define(key, (controller, request, response) => controller.serve(route, request, response));
       MAPPINGS[method](route.path)(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
     }
   }
   // The refusals: mapped once the app's HTTP adapter is known (`mapRefusals`), as the wildcard is spelled per router;
   // defined last, so that Nest registers them after every route of the table (Express tries routes in that order).
   for (const key of REFUSAL_KEYS) {
-    define(key, (controller, request, response, next) => controller.refuse(request as FrameworkRequest, response, next));
+    define(key, (controller, request, response, next) => controller.refuse(request, response, next));
     Next()(prototype, key, 2);
   }
 
