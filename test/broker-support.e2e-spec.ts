@@ -47,7 +47,7 @@ describe('test support: brokers a test may stop and freeze without touching the 
     await expect(within(reconnected, 10_000)).resolves.toMatchObject({ type: 'reconnect' });
     expect((await server.connections()).map((connection) => connection.name)).toEqual(['support-probe']);
 
-    server.pause();
+    await server.pause();
     await expect(within(client.flush(), 500)).resolves.toBe('pending');
     server.resume();
     await expect(within(client.flush(), 5000)).resolves.toBeUndefined();
@@ -90,7 +90,7 @@ describe('test support: brokers a test may stop and freeze without touching the 
       200,
     );
 
-    broker.pause();
+    await broker.pause();
     const published = client.publishAsync('support/probe', 'x', { qos: 1 });
     await expect(within(published, 500)).resolves.toBe('pending');
     broker.resume();

@@ -183,7 +183,7 @@ describe('nats: { url, jetstream }', () => {
     );
     expect((await server.connections()).map((connection) => connection.name)).toEqual(['nest-vitals-health']);
 
-    server.pause();
+    await server.pause();
     const frozen = await getCheck(url, 'nats');
     expect(frozen).toMatchObject({ status: 'DOWN', error: `timed out after ${TIMEOUT_MS} ms` });
     expect(frozen.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
@@ -351,7 +351,7 @@ describe('mqtt: { url }', () => {
     );
     expect(await broker.connectedClients()).toBe(1);
 
-    broker.pause();
+    await broker.pause();
     const frozen = await getCheck(url, 'mqtt');
     expect(frozen).toMatchObject({ status: 'DOWN', error: `timed out after ${TIMEOUT_MS} ms` });
     expect(frozen.elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);

@@ -118,7 +118,7 @@ describe('Redis indicator (Cluster client)', () => {
   it('is DOWN within timeoutMs + 100 ms while every node is frozen, and UP again when they resume', async () => {
     const url = await start();
     expect((await getCheck(url, 'redis')).status).toBe('UP');
-    for (const node of nodes) node.pause();
+    await Promise.all(nodes.map((node) => node.pause()));
     // The first probe's command times out; it stays pending, so the second probe does not send another.
     const reasons = [
       `timed out after ${TIMEOUT_MS} ms`,

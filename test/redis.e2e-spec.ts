@@ -233,7 +233,7 @@ describe('Redis indicator (standalone)', () => {
         5000,
       );
 
-      server.pause();
+      await server.pause();
       for (const base of [url, injectedUrl.url]) {
         const check = await getCheck(base, 'redis');
         expect(check.status).toBe('DOWN');

@@ -52,8 +52,8 @@ export class MosquittoProcess {
   }
 
   /** SIGSTOP: connections stay open, nothing is answered. */
-  pause(): void {
-    this.process.pause();
+  pause(): Promise<void> {
+    return this.process.pause();
   }
 
   resume(): void {

@@ -58,8 +58,8 @@ export class NatsServerProcess {
   }
 
   /** SIGSTOP: connections stay open, nothing is answered (the monitoring port freezes too). */
-  pause(): void {
-    this.process.pause();
+  pause(): Promise<void> {
+    return this.process.pause();
   }
 
   resume(): void {

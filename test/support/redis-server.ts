@@ -57,8 +57,8 @@ export class RedisServerProcess {
   }
 
   /** Freezes the server: connections stay open, nothing is answered. */
-  pause(): void {
-    this.process.pause();
+  pause(): Promise<void> {
+    return this.process.pause();
   }
 
   resume(): void {

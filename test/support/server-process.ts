@@ -1,6 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Whether every thread of a process is stopped (state `T` in `/proc/<pid>/task/<tid>/stat`). */
+async function isStopped(pid: number): Promise<boolean> {
+  try {
+    const tasks = await readdir(`/proc/${pid}/task`);
+    const states = await Promise.all(tasks.map(async (task) => (await readFile(`/proc/${pid}/task/${task}/stat`, 'utf8')).replace(/^.*\) /s, '')[0]));
+    return states.every((state) => state === 'T' || state === 't');
+  } catch {
+    return true; // gone: nothing answers either
+  }
+}
 
 /** Whether something accepts TCP connections on a loopback port. */
 export function portAccepts(port: number, timeoutMs = 500): Promise<boolean> {
@@ -79,9 +91,18 @@ export class ServerProcess {
     await Promise.race([exited, sleep(5000, undefined, { ref: false })]);
   }
 
-  /** Freezes the process: its connections stay open, nothing is answered. */
-  pause(): void {
-    this.child?.kill('SIGSTOP');
+  /**
+   * Freezes the process: its connections stay open, nothing is answered. Resolves once the kernel shows it stopped
+   * (SIGSTOP is delivered asynchronously: a thread running on the other core could still answer one more request).
+   */
+  async pause(): Promise<void> {
+    const pid = this.child?.pid;
+    if (!this.child || pid === undefined) return;
+    this.child.kill('SIGSTOP');
+    for (let attempt = 0; attempt < 500; attempt++) {
+      if (await isStopped(pid)) return;
+      await sleep(2);
+    }
   }
 
   resume(): void {
