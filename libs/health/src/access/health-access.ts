@@ -84,8 +84,14 @@ export class HealthAccess implements OnModuleInit {
     const row = rowOf(route);
     if (policy === undefined) {
       // Without a key or `authorize()`, what a route shows is fixed by the options: decided once per route.
-      if (this.anonymous) return this.fixed.get(row) ?? this.fixed.set(row, this.resolveNow(row, request, this.policyFor(row))!).get(row);
+      const fixed = this.fixed.get(row);
+      if (fixed) return fixed;
       policy = this.policyFor(row);
+      if (this.anonymous) {
+        const access = this.resolveNow(row, request, policy)!;
+        this.fixed.set(row, access);
+        return access;
+      }
     }
     const matters = policy === 'when-authorized' || (row.requiresAuthorization === true && policy === 'never');
     if (row.details === 'never' || !matters) return { policy, authorized: false, showDetails: policy === 'always' && row.details !== 'never' };
