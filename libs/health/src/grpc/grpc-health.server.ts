@@ -1,5 +1,6 @@
 import { Logger, type FactoryProvider, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerInterceptor } from '@grpc/grpc-js';
+import { constants as http2 } from 'node:http2';
 import { HealthOptionsError } from '../errors/health-options.error.js';
 import type { GrpcHealthOptions } from '../interfaces/health-module-options.interface.js';
 import { ManualProbeState } from '../lifecycle/manual-probe-state.js';
@@ -16,6 +17,37 @@ type GrpcJs = typeof import('@grpc/grpc-js');
 
 /** HTTP/2 streams a connection may have open beside `maxWatchStreams` (concurrent `Check` and `List` calls). */
 const CHECK_STREAMS_PER_CONNECTION = 100;
+
+/**
+ * Ends the request side of a call whose answer is complete before the client has sent all of it: the HTTP/2 stream
+ * is reset with `NO_ERROR` once the answer is out (RFC 9113 §8.1), and the client stops sending. The case that
+ * matters is a request over `grpc.max_receive_message_length`, refused from its length prefix: grpc-js keeps
+ * reading such a stream after its status, so a 1 MB name would be read whole (and a 4 GiB one too), into buffers
+ * that are dropped. The reset waits one turn of the event loop, as Node's own http2 does for a response to a stream it
+ * never read: on Node 22 an immediate reset went out before the answer's HEADERS frame. grpc-js does not expose the
+ * stream; when a version of it has none, calls go on as before (and `test/grpc-bounds.e2e-spec.ts` fails).
+ */
+const resetUnreadRequest: ServerInterceptor = (_method, call) => {
+  const stream = (call as { stream?: unknown }).stream;
+  if (isHttp2Stream(stream))
+    stream.once('finish', () =>
+      setImmediate(() => {
+        if (!stream.readableEnded && !stream.closed) stream.close(http2.NGHTTP2_NO_ERROR);
+      }),
+    );
+  return call as ReturnType<ServerInterceptor>;
+};
+
+interface Http2StreamLike {
+  once(event: 'finish', listener: () => void): unknown;
+  close(code: number): void;
+  readonly readableEnded: boolean;
+  readonly closed: boolean;
+}
+
+function isHttp2Stream(value: unknown): value is Http2StreamLike {
+  return typeof value === 'object' && value !== null && 'rstCode' in value && typeof (value as { close?: unknown }).close === 'function';
+}
 
 /** `host:port` as gRPC takes it (an IPv6 address in brackets). */
 function addressOf(host: string, port: number): string {
@@ -58,6 +90,7 @@ export class GrpcHealthServer implements OnModuleInit, OnApplicationShutdown {
       // HTTP/2 streams per connection: every Watch stream allowed, and as many other calls besides. Without a limit,
       // the HTTP/2 session keeps every closed stream of a connection (with what it buffered): memory grows per call.
       'grpc.max_concurrent_streams': this.settings.maxWatchStreams + CHECK_STREAMS_PER_CONNECTION,
+      interceptors: [resetUnreadRequest],
     });
     server.addService(HEALTH_SERVICE_DEFINITION, this.handlers.implementation());
     const address = addressOf(this.settings.host, this.settings.port);
