@@ -36,6 +36,16 @@ function signal(proc: RunningProcess, name: NodeJS.Signals = 'SIGTERM'): number 
   return performance.now();
 }
 
+/**
+ * The process exits at `shutdown.timeoutMs` (4000 ms): not before it (its timer starts when the signal arrives, after
+ * the test sent it; 10 ms are left for timer rounding), and well before the next second. What lies between is the
+ * exit itself and the test's own event loop noticing it: up to 480 ms on a loaded CI machine.
+ */
+function expectExitAtTimeout(elapsedMs: number): void {
+  expect(elapsedMs).toBeGreaterThanOrEqual(3990);
+  expect(elapsedMs).toBeLessThan(5000);
+}
+
 async function errorLine(proc: RunningProcess): Promise<string> {
   const [line] = await waitForOutput(proc, /ERROR \[HealthModule\] shutdown did not finish[^\n]*/, 1000);
   return line;
@@ -137,7 +147,7 @@ describe.each(ADAPTERS)('shutdown of a real process on %s', (adapter) => {
     const signalledAt = signal(proc);
     const exit = await proc.exited;
     expect(exit.code).toBe(1);
-    expect(Math.abs(exit.at - signalledAt - 4000)).toBeLessThanOrEqual(300);
+    expectExitAtTimeout(exit.at - signalledAt);
     expect(await errorLine(proc)).toBe(
       'ERROR [HealthModule] shutdown did not finish within shutdown.timeoutMs (4000 ms after SIGTERM); still pending: hold "flush metrics"; exiting with code 1',
     );
@@ -149,7 +159,7 @@ describe.each(ADAPTERS)('shutdown of a real process on %s', (adapter) => {
     const signalledAt = signal(proc);
     const exit = await proc.exited;
     expect(exit.code).toBe(1);
-    expect(Math.abs(exit.at - signalledAt - 4000)).toBeLessThanOrEqual(300);
+    expectExitAtTimeout(exit.at - signalledAt);
     expect(await errorLine(proc)).toContain('still pending: StuckExporter.onModuleDestroy() in AppModule; exiting with code 1');
   });
 });
