@@ -51,16 +51,16 @@ describe('HealthAccess', () => {
   it('does not ask authorize() when a key matches, and treats a throw or a non-true answer as unauthorized', async () => {
     let asked = 0;
     const counting = access({ authorize: () => ++asked > 0 });
-    expect(await counting.isAuthorized(withKey)).toBe(true);
+    expect((await counting.resolve('ready', withKey)).authorized).toBe(true);
     expect(asked).toBe(0);
+    const authorizedBy = async (authorize: ResolvedHealthOptions['authorize'], request: unknown) =>
+      (await access({ authorize }).resolve('ready', request)).authorized;
     expect(
-      await access({
-        authorize: () => {
-          throw new Error('down');
-        },
-      }).isAuthorized(anonymous),
+      await authorizedBy(() => {
+        throw new Error('down');
+      }, anonymous),
     ).toBe(false);
-    expect(await access({ authorize: () => Promise.resolve('yes' as unknown as boolean) }).isAuthorized(anonymous)).toBe(false);
-    expect(await access({ authorize: () => Promise.resolve(true) }).isAuthorized(undefined)).toBe(true);
+    expect(await authorizedBy(() => Promise.resolve('yes' as unknown as boolean), anonymous)).toBe(false);
+    expect(await authorizedBy(() => Promise.resolve(true), undefined)).toBe(true);
   });
 });

@@ -63,13 +63,6 @@ export class HealthAccess implements OnModuleInit {
     return this.options.routes?.[row.name as DetailsRoute]?.details ?? this.options.details;
   }
 
-  /** Whether the request carries a valid API key or passes `authorize`. Never throws; a promise only when `authorize` is asked. */
-  isAuthorized(request: unknown): boolean | Promise<boolean> {
-    if (this.keys.matches(presentedApiKeys((request as RequestWithHeaders | undefined)?.headers))) return true;
-    if (!this.options.authorize) return false;
-    return this.authorize(request);
-  }
-
   /**
    * What the request may see on the route. Authorization is evaluated only where it changes the
    * answer, so a user's `authorize()` is not called for every kubelet probe under `always` or `never`.
