@@ -192,6 +192,34 @@ describe('Redis indicator (standalone)', () => {
     );
   });
 
+  it('ends a check whose PING was in flight when the connection dropped at the drop, not at its timeout (injected client)', async () => {
+    const server = await ownRedis();
+    await server.start();
+    // ioredis defaults: a command in flight when the connection drops is sent again once it is back, and held meanwhile.
+    const client = userClient(server.url);
+    const timeoutMs = 5000;
+    const url = await start({ client: 'REDIS', timeoutMs }, [{ provide: 'REDIS', useValue: client }]);
+    await eventually(
+      () => getCheck(url, 'redis'),
+      (check) => check.status === 'UP',
+      5000,
+    );
+
+    // Frozen, the server leaves the probe's PING unanswered; then it dies and the connection drops under the PING.
+    await server.pause();
+    const probe = getCheck(url, 'redis');
+    await sleep(300);
+    const droppedAt = performance.now();
+    await server.stop();
+    const check = await probe;
+    expect(check).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/^connection to Redis lost, reconnecting/) });
+    expect(performance.now() - droppedAt).toBeLessThan(timeoutMs / 2);
+    // The check's slot is free: the next probe says why, not "still running".
+    const next = await getCheck(url, 'redis');
+    expect(next).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/reconnecting/) });
+    expect(next.elapsedMs).toBeLessThan(SLACK_MS);
+  });
+
   it('is DOWN within timeoutMs + 100 ms when the server accepts the connection and never answers', async () => {
     const silentPort = await allocatePort();
     const silent = await startSilentServer(silentPort);

@@ -168,16 +168,33 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
 
   private async probeStandalone(client: Redis): Promise<PingData> {
     const started = performance.now();
-    const pong = await client.ping();
+    const pong = await this.unlessLost(client, client.ping());
     const responseTimeMs = Math.round(performance.now() - started);
     if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
-    const info = parseRedisInfo(await client.info());
+    const info = parseRedisInfo(await this.unlessLost(client, client.info()));
     return {
       redisVersion: info.redis_version,
       role: info.role,
       usedMemoryMb: roundTo2(Number(info.used_memory) / BYTES_PER_MB),
       responseTimeMs,
     };
+  }
+
+  /**
+   * A command's answer, or the loss of the connection it was sent on. An injected client keeps ioredis' defaults: a
+   * command in flight when the connection drops is sent again once it is back (and held meanwhile), so the check
+   * would wait for it past its timeout, and the runner would report it `still running` until Redis returns. The check
+   * ends at the loss instead; ioredis settles the command later (sent again, or flushed after its retries).
+   */
+  private unlessLost<T>(client: Redis, command: Promise<T>): Promise<T> {
+    let onClose = (): void => undefined;
+    const lost = new Promise<never>((_resolve, reject) => {
+      onClose = () => reject(new Error(`connection to Redis lost, reconnecting${this.lastError ? `: ${this.lastError}` : ''}`));
+      client.once('close', onClose);
+    });
+    // Settled by ioredis after the check has ended, if the connection was lost first.
+    command.catch(() => undefined);
+    return Promise.race([command, lost]).finally(() => client.off('close', onClose));
   }
 
   private async probeCluster(cluster: Cluster): Promise<PingData> {
