@@ -128,18 +128,18 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
 
   /** Resolves once the client is ready; rejects at once while it reconnects or is closed. */
   private async whenReady(client: IoredisClient, signal: AbortSignal): Promise<void> {
-    const since = () => (this.lastError ? `: ${this.lastError}` : '');
     switch (client.status) {
       case 'ready':
         this.readyClients.add(client);
         // The socket has ended but ioredis has not seen its close yet: the connection is being lost.
-        if ((client as { stream?: { writable?: boolean } }).stream?.writable === false) throw new Error(`connection to Redis closed (socket ended)${since()}`);
+        if ((client as { stream?: { writable?: boolean } }).stream?.writable === false)
+          throw new Error(`connection to Redis closed (socket ended)${this.since()}`);
         return;
       case 'reconnecting':
-        throw new Error(`connection to Redis lost, reconnecting${since()}`);
+        throw this.lost();
       case 'close':
       case 'end':
-        throw new Error(`connection to Redis closed (client status "${client.status}")${since()}`);
+        throw new Error(`connection to Redis closed (client status "${client.status}")${this.since()}`);
       case 'wait':
         // A lazyConnect client: any command would connect it; do so, and wait below.
         client.connect().catch(() => undefined);
@@ -155,15 +155,24 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
       };
       const onReady = () => finish();
       // ioredis goes reconnecting → connecting → close between retries: a client that was ready before is reconnecting.
-      const onClose = () =>
-        finish(new Error(this.readyClients.has(client) ? `connection to Redis lost, reconnecting${since()}` : `could not connect to Redis${since()}`));
-      const onAbort = () => finish(new Error(`Redis not ready (client status "${client.status}")${since()}`));
+      const onClose = () => finish(this.readyClients.has(client) ? this.lost() : new Error(`could not connect to Redis${this.since()}`));
+      const onAbort = () => finish(new Error(`Redis not ready (client status "${client.status}")${this.since()}`));
       if (signal.aborted) return onAbort();
       client.once('ready', onReady);
       client.once('close', onClose);
       client.once('end', onClose);
       signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** The last connection error ioredis reported, as a suffix of a reason (`: connect ECONNREFUSED …`), if any. */
+  private since(): string {
+    return this.lastError ? `: ${this.lastError}` : '';
+  }
+
+  /** The reason of a check that finds, or sees, the connection of a ready client lost. */
+  private lost(): Error {
+    return new Error(`connection to Redis lost, reconnecting${this.since()}`);
   }
 
   private async probeStandalone(client: Redis): Promise<PingData> {
@@ -189,7 +198,7 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
   private unlessLost<T>(client: Redis, command: Promise<T>): Promise<T> {
     let onClose = (): void => undefined;
     const lost = new Promise<never>((_resolve, reject) => {
-      onClose = () => reject(new Error(`connection to Redis lost, reconnecting${this.lastError ? `: ${this.lastError}` : ''}`));
+      onClose = () => reject(this.lost());
       client.once('close', onClose);
     });
     // Settled by ioredis after the check has ended, if the connection was lost first.
