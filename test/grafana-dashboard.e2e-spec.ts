@@ -205,14 +205,11 @@ describe('the dashboard and the alerting rules on a real Prometheus scraping the
     const counted = await prometheus!.query(query('Most transitions in the time range'));
     expect(value(counted, { check: 'dependency' })).toBeGreaterThanOrEqual(1.5);
     expect(value(counted, { check: 'database' })).toBe(0);
-    // The probe status panel: every probe UP again.
-    const probes = await prometheus!.query(query('Probe status'));
-    expect(Object.fromEntries(probes.map((sample) => [sample.metric.probe, Number(sample.value[1])]))).toEqual({
-      all: 1,
-      liveness: 1,
-      readiness: 1,
-      startup: 1,
-    });
+    // The probe status panel: every probe UP again. A probe's gauge changes when the prober's next request is
+    // answered and Prometheus scrapes it (up to ~2 s after the check recovered): polled, like the timeline.
+    const probeStatus = (samples: PromSample[]) => Object.fromEntries(samples.map((sample) => [sample.metric.probe, Number(sample.value[1])]));
+    const probes = await until(query('Probe status'), (samples) => samples.length === 4 && samples.every((sample) => Number(sample.value[1]) === 1), 30_000);
+    expect(probeStatus(probes)).toEqual({ all: 1, liveness: 1, readiness: 1, startup: 1 });
     // Percentiles are durations within the check timeout (1 s).
     for (const sample of await prometheus!.query(query('Check duration percentiles', 2))) {
       if (sample.value[1] !== 'NaN') expect(Number(sample.value[1])).toBeLessThanOrEqual(1);
