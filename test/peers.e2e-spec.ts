@@ -99,13 +99,84 @@ async function latestVersion(name: string): Promise<string> {
   return stdout.trim();
 }
 
+/** `npm install` in `dir`, its output in the error when it fails. */
+async function npmInstall(dir: string, what: string, args: string[], timeout: number): Promise<void> {
+  try {
+    await execFileAsync('npm', ['install', ...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeout, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm install beside ${what} failed:\n${stdout}\n${stderr}`, { cause: error });
+  }
+}
+
+/** Writes an app's package.json and main.js into a new folder of `workDir`, and installs it. */
+async function installApp(name: string, what: string, dependencies: Record<string, string>, main: string, args: string[], timeout: number): Promise<string> {
+  const dir = join(workDir, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type: 'module', dependencies }, null, 2));
+  writeFileSync(join(dir, 'main.js'), main);
+  await npmInstall(dir, what, args, timeout);
+  return dir;
+}
+
+/** The app beside every peer at its latest or oldest admitted version: its folder and the versions npm installed. */
+async function installVariant(variant: 'latest' | 'oldest'): Promise<{ dir: string; versions: Record<string, string> }> {
+  const peers = Object.entries(manifest.peerDependencies);
+  // typeorm (even its latest) declares ioredis ^5 as an optional peer: beside it, ioredis takes our range and npm picks
+  // the newest that fits both; ioredis' own latest major is installed without typeorm below.
+  const wanted = Object.fromEntries(
+    await Promise.all(
+      peers.map(
+        async ([name, range]) =>
+          [name, variant === 'oldest' ? await oldestAdmitted(name, range) : name === 'ioredis' ? range : await latestVersion(name)] as const,
+      ),
+    ),
+  );
+  const dependencies = { 'nest-vitals': `file:${tarball}`, ...wanted, ...Object.fromEntries(DRIVERS.map((name) => [name, 'latest'])) };
+  // The newest versions are asked of the registry (a cached packument may be older); the oldest never change.
+  const freshness = variant === 'latest' ? '--prefer-online' : '--prefer-offline';
+  const dir = await installApp(`peers-${variant}`, `the ${variant} peers`, dependencies, APP, [freshness], 420_000);
+  const versions = Object.fromEntries(
+    peers.map(([name]) => [name, (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version]),
+  );
+  return { dir, versions };
+}
+
+const IOREDIS_APP = `import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { HealthModule } from 'nest-vitals';
+class AppModule {}
+Module({ imports: [HealthModule.forRoot({ details: 'always', redis: { url: process.env.REDIS_URL } })] })(AppModule);
+const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+await app.listen(0, '127.0.0.1');
+const response = await fetch('http://127.0.0.1:' + app.getHttpServer().address().port + '/health/ready');
+console.log('READY ' + response.status + ' ' + (await response.text()));
+await app.close();
+`;
+
+/** A small app beside the latest of Nest, Terminus and ioredis (without typeorm, whose optional peer range holds ioredis at 5). */
+async function installIoredisLatest(): Promise<string> {
+  const names = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs', 'ioredis'];
+  const dependencies = Object.fromEntries<string>([
+    ['nest-vitals', `file:${tarball}`] as [string, string],
+    ...(await Promise.all(names.map(async (name): Promise<[string, string]> => [name, await latestVersion(name)]))),
+  ]);
+  return installApp('ioredis-latest', "ioredis' latest major", dependencies, IOREDIS_APP, ['--prefer-online'], 300_000);
+}
+
 let workDir: string;
 let tarball: string;
 const running = new Set<ChildProcess>();
+/** The three installs, started together (npm waits on the registry most of the time); each block awaits its own. */
+let installs: { latest: ReturnType<typeof installVariant>; oldest: ReturnType<typeof installVariant>; ioredis: Promise<string> };
 
 beforeAll(async () => {
   ({ tarball } = await packLibrary());
   workDir = mkdtempSync(join(tmpdir(), 'nest-vitals-peers-'));
+  installs = { latest: installVariant('latest'), oldest: installVariant('oldest'), ioredis: installIoredisLatest() };
+  // Awaited (and reported) by the block that uses it; not an unhandled rejection before that.
+  for (const install of Object.values(installs)) install.catch(() => undefined);
 }, 300_000);
 
 afterAll(() => {
@@ -121,44 +192,11 @@ describe.each(['latest', 'oldest'] as const)('nest-vitals installed beside the %
   const queue = `peers-${variant}`;
 
   beforeAll(async () => {
-    const dir = join(workDir, variant);
-    mkdirSync(dir);
-    const peers = Object.entries(manifest.peerDependencies);
-    // typeorm (even its latest) declares ioredis ^5 as an optional peer: beside it, ioredis takes our range and npm picks
-    // the newest that fits both; ioredis' own latest major is installed without typeorm below.
-    const wanted = Object.fromEntries(
-      await Promise.all(
-        peers.map(
-          async ([name, range]) =>
-            [name, variant === 'oldest' ? await oldestAdmitted(name, range) : name === 'ioredis' ? range : await latestVersion(name)] as const,
-        ),
-      ),
-    );
-    const dependencies = { 'nest-vitals': `file:${tarball}`, ...wanted, ...Object.fromEntries(DRIVERS.map((name) => [name, 'latest'])) };
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: `peers-${variant}`, version: '1.0.0', private: true, type: 'module', dependencies }, null, 2),
-    );
-    writeFileSync(join(dir, 'main.js'), APP);
-    try {
-      // The newest versions are asked of the registry (a cached packument may be older); the oldest never change.
-      const freshness = variant === 'latest' ? '--prefer-online' : '--prefer-offline';
-      await execFileAsync('npm', ['install', freshness, '--no-audit', '--no-fund', '--loglevel=error'], {
-        cwd: dir,
-        timeout: 420_000,
-        maxBuffer: 16 * 1024 * 1024,
-      });
-    } catch (error) {
-      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-      throw new Error(`npm install beside the ${variant} peers failed:\n${stdout}\n${stderr}`, { cause: error });
-    }
-    versions = Object.fromEntries(
-      peers.map(([name]) => [name, (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version]),
-    );
-
+    const installed = await installs[variant];
+    versions = installed.versions;
     grpcPort = await allocatePort();
     const child = spawn(process.execPath, ['main.js'], {
-      cwd: dir,
+      cwd: installed.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
@@ -236,33 +274,7 @@ describe("nest-vitals installed beside ioredis' latest major (the install that f
   let dir: string;
 
   beforeAll(async () => {
-    dir = join(workDir, 'ioredis-latest');
-    mkdirSync(dir);
-    const names = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs', 'ioredis'];
-    const dependencies = Object.fromEntries<string>([
-      ['nest-vitals', `file:${tarball}`] as [string, string],
-      ...(await Promise.all(names.map(async (name): Promise<[string, string]> => [name, await latestVersion(name)]))),
-    ]);
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: 'ioredis-latest', version: '1.0.0', private: true, type: 'module', dependencies }, null, 2),
-    );
-    writeFileSync(
-      join(dir, 'main.js'),
-      `import 'reflect-metadata';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { HealthModule } from 'nest-vitals';
-class AppModule {}
-Module({ imports: [HealthModule.forRoot({ details: 'always', redis: { url: process.env.REDIS_URL } })] })(AppModule);
-const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
-await app.listen(0, '127.0.0.1');
-const response = await fetch('http://127.0.0.1:' + app.getHttpServer().address().port + '/health/ready');
-console.log('READY ' + response.status + ' ' + (await response.text()));
-await app.close();
-`,
-    );
-    await execFileAsync('npm', ['install', '--prefer-online', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeout: 300_000 });
+    dir = await installs.ioredis;
   }, 360_000);
 
   it('installs ioredis 6 or later and the Redis check is UP with it', async () => {
