@@ -101,6 +101,8 @@ let workDir: string;
 let tarball: string;
 let packedFiles: string[];
 const running = new Set<ChildProcess>();
+/** Each app's folder, once installed. */
+let apps: Record<AppName, Promise<string>>;
 
 async function createApp(name: AppName): Promise<string> {
   const app = APPS[name];
@@ -144,6 +146,9 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'nest-vitals-consumer-'));
   // `npm pack` runs the package's prepack script: a clean build with its own checks, then README/LICENSE/CHANGELOG.
   ({ tarball, files: packedFiles } = await packLibrary());
+  // Both apps install at once; each block awaits its own (and reports its failure).
+  apps = Object.fromEntries((Object.keys(APPS) as AppName[]).map((name) => [name, createApp(name)])) as Record<AppName, Promise<string>>;
+  for (const created of Object.values(apps)) created.catch(() => undefined);
 }, 300_000);
 
 afterAll(() => {
@@ -226,7 +231,7 @@ describe.each(Object.keys(APPS) as AppName[])('a fresh %s Nest 12 app with nest-
   let app: { url: string; output: () => string };
 
   beforeAll(async () => {
-    dir = await createApp(name);
+    dir = await apps[name];
     app = await boot(dir, APPS[name].entry);
   }, 300_000);
 
