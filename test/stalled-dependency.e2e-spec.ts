@@ -29,7 +29,7 @@ afterEach(async () => {
 
 interface Answer {
   status: number;
-  body: { status?: string; error?: string; details?: Record<string, { status: string; error?: string }> };
+  body: { status?: string; error?: string; details?: Record<string, { status: string; error?: string; durationMs?: number; checkedAt?: string }> };
   elapsedMs: number;
 }
 
@@ -118,16 +118,25 @@ describe.each([
 
     proxy.unstall();
     const answeredAt = performance.now();
-    const servedAfter = async (path: string): Promise<number> => {
-      while ((await get(`${base}${path}`)).status !== 200) {
+    const answeredAtMs = Date.now();
+    const servedAfter = async (path: string): Promise<{ afterMs: number; answer: Answer }> => {
+      for (;;) {
+        const answer = await get(`${base}${path}`);
+        if (answer.status === 200) return { afterMs: performance.now() - answeredAt, answer };
         if (performance.now() - answeredAt > 5000) throw new Error(`${path} not 200 within 5 s of the database answering`);
         await sleep(10);
       }
-      return performance.now() - answeredAt;
     };
-    const [readyAfterMs, notesAfterMs] = await Promise.all([servedAfter('/health/ready'), servedAfter('/notes')]);
-    expect(readyAfterMs).toBeLessThan(REFRESH_MS + 250);
-    expect(notesAfterMs).toBeLessThan(1000);
+    const [ready, notes] = await Promise.all([servedAfter('/health/ready'), servedAfter('/notes')]);
+    // An UP run starts within one refresh of the database answering (the run that timed out last may have ended just
+    // before), and readiness follows it at once. That run may open a new connection, which takes what it takes on a
+    // busy machine (268 ms once in CI): the bound is on when the run starts, not on how long it takes.
+    const database = ready.answer.body.details?.database;
+    expect(database).toMatchObject({ status: 'UP', durationMs: expect.any(Number), checkedAt: expect.any(String) });
+    const finishedAfterMs = Date.parse(database!.checkedAt!) - answeredAtMs;
+    expect(finishedAfterMs - database!.durationMs!).toBeLessThan(REFRESH_MS + 150);
+    expect(ready.afterMs - finishedAfterMs).toBeLessThan(250);
+    expect(notes.afterMs).toBeLessThan(1000);
   }, 60_000);
 });
 
