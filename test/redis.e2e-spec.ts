@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, type INestApplication, type Provider } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
 import { HealthIndicator, HealthModule, HealthService, RedisHealthIndicator, type HealthModuleOptions, type HealthStatusChange } from 'nest-vitals';
@@ -216,6 +217,31 @@ describe('Redis indicator (standalone)', () => {
     const next = await getCheck(url, 'redis');
     expect(next).toMatchObject({ status: 'DOWN', error: expect.stringMatching(/reconnecting/) });
     expect(next.elapsedMs).toBeLessThan(SLACK_MS);
+  });
+
+  it('opens one client of `url` when the bootstrap hook and the first check ask for it at once, and closes it at shutdown', async () => {
+    const server = await ownRedis();
+    await server.start();
+    const watcher = userClient(server.url);
+    const healthClients = async () =>
+      String(await watcher.client('LIST'))
+        .split('\n')
+        .filter((line) => / name=nest-vitals-health /.test(line)).length;
+    const indicator = new RedisHealthIndicator({ url: server.url });
+    await indicator.onModuleInit();
+    // As Nest runs the module's bootstrap hooks: the indicator's, and the startup gate's, whose run checks at once.
+    const [, result] = await Promise.all([
+      indicator.onApplicationBootstrap(),
+      indicator.check({ signal: new AbortController().signal, indicator: new HealthIndicatorService().check('redis') }),
+    ]);
+    try {
+      expect(result).toMatchObject({ redis: { status: 'up' } });
+      expect(await healthClients()).toBe(1);
+    } finally {
+      indicator.onApplicationShutdown();
+    }
+    // Nothing left open behind the app: a second client would reconnect for ever.
+    expect(await eventually(healthClients, (count) => count === 0, 5000)).toBe(0);
   });
 
   it('is DOWN within timeoutMs + 100 ms when the server accepts the connection and never answers', async () => {

@@ -46,6 +46,10 @@ const CLUSTER_SLOTS = 16384;
 @HealthIndicator('redis')
 export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private client?: IoredisClient;
+  /** The client of `url` being opened: the bootstrap hook and a first check may ask for it at once. */
+  private opening?: Promise<IoredisClient>;
+  /** The app has shut down: the client of `url` is closed and not opened again. */
+  private closed = false;
   private redisClass?: RedisClass;
   private lastError?: string;
   private recheck?: () => void;
@@ -72,7 +76,9 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
 
   /** Closes the client opened from `url`; an injected client is left alone. */
   onApplicationShutdown(): void {
-    if (this.config.url !== undefined) this.client?.disconnect();
+    if (this.config.url === undefined) return;
+    this.closed = true;
+    this.client?.disconnect();
   }
 
   async check({ signal, indicator: session, recheck }: HealthCheckContext): Promise<HealthIndicatorResult> {
@@ -93,9 +99,14 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
     return session.up(data);
   }
 
-  private async connection(): Promise<IoredisClient> {
-    if (this.client) return this.client;
+  private connection(): Promise<IoredisClient> {
+    return this.client ? Promise.resolve(this.client) : (this.opening ??= this.open());
+  }
+
+  /** Opens the client of `url`, once (`connection()` shares the promise); never after shutdown. */
+  private async open(): Promise<IoredisClient> {
     await this.onModuleInit();
+    if (this.closed) throw new Error('the Redis client was closed at shutdown');
     const client = new this.redisClass!(this.config.url!, {
       connectionName: 'nest-vitals-health',
       enableOfflineQueue: false,
@@ -113,10 +124,10 @@ export class RedisHealthIndicator implements HealthIndicatorCheck, OnModuleInit,
     return client;
   }
 
-  /** Re-runs the check as soon as the client tells of a lost (`close`, `end`) or returning (`ready`) connection. */
   /** Clients seen ready once: a later failed connection attempt of theirs is a reconnection. */
   private readonly readyClients = new WeakSet<IoredisClient>();
 
+  /** Re-runs the check as soon as the client tells of a lost (`close`, `end`) or returning (`ready`) connection. */
   private watch(client: IoredisClient): void {
     if (this.watched === client) return;
     this.watched = client;
