@@ -100,6 +100,11 @@ export class TcpProxy {
     return [...this.held.values()].map((held) => Buffer.concat(held.toUpstream));
   }
 
+  /** Everything upstreams answered while stalled and not delivered yet, in order, per connection. */
+  heldToClients(): Buffer[] {
+    return [...this.held.values()].map((held) => Buffer.concat(held.toClient));
+  }
+
   get connections(): number {
     return this.sockets.size;
   }
